@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class JustificatifsConfig(AppConfig):
+    name = "justificatifs"
+    verbose_name = "Justificatifs et contrôle"

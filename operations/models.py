@@ -1,0 +1,298 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q, Sum
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from annuaire.formats import euros
+from annuaire.models import Financeur, Structure
+from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
+
+from .options import ETATS_ABANDONNABLES, ETATS_VUS_PAR_LE_COMITE, CategorieDepense, Etat
+from .regles import Acteurs, Condition
+
+ZERO = Decimal("0.00")
+
+
+class TypeOperation(models.Model):
+    """Portage de référents, remobilisation, clauses d'insertion... (données de référence)."""
+
+    code = models.CharField("code", max_length=50, unique=True)
+    libelle = models.CharField("libellé", max_length=200)
+    description = models.TextField("description", blank=True)
+    actif = models.BooleanField("actif", default=True)
+    ordre = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["ordre", "libelle"]
+        verbose_name = "type d'opération"
+        verbose_name_plural = "types d'opération"
+
+    def __str__(self):
+        return self.libelle
+
+
+class Indicateur(models.Model):
+    """Indicateur d'objectif : file active, entrées, sorties positives, heures... (données de référence)."""
+
+    code = models.CharField("code", max_length=50, unique=True)
+    libelle = models.CharField("libellé", max_length=200)
+    unite = models.CharField("unité", max_length=50, default="participants")
+    ordre = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["ordre", "libelle"]
+
+    def __str__(self):
+        return self.libelle
+
+
+class OperationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """La seule porte d'entrée : ce qu'un utilisateur a le droit de voir."""
+        roles = roles_de(user)
+        if not roles:
+            return self.none()
+        filtre = Q(pk__in=[])
+        if roles & {Role.ANIMATION, Role.GESTIONNAIRE, Role.ADMINISTRATEUR}:
+            filtre |= ~Q(etat=Etat.BROUILLON)
+        if Role.COMITE in roles:
+            filtre |= Q(etat__in=ETATS_VUS_PAR_LE_COMITE)
+        if roles & ROLES_DE_STRUCTURE and user.structure_id:
+            filtre |= Q(porteur_id=user.structure_id)
+        return self.filter(filtre)
+
+
+# --- Conditions des transitions (chacune dit pourquoi elle bloque) ---
+a_des_depenses = Condition(lambda op: op.total_depenses > 0, "Le plan de financement n'a aucune dépense.")
+equilibre = Condition(
+    lambda op: op.total_depenses == op.total_ressources,
+    lambda op: (
+        f"Les ressources ({euros(op.total_ressources)}) n'équilibrent pas les dépenses "
+        f"({euros(op.total_depenses)}) : écart de {euros(op.total_ressources - op.total_depenses)}."
+    ),
+)
+a_du_fse = Condition(lambda op: op.montant_fse > 0, "Aucune ressource FSE n'est demandée.")
+periode_valide = Condition(
+    lambda op: op.date_debut and op.date_fin and op.date_debut <= op.date_fin,
+    "La période de réalisation est incomplète ou sa fin précède son début.",
+)
+a_des_objectifs = Condition(lambda op: op.objectifs.exists(), "Aucun objectif n'est renseigné.")
+DEMANDE_COMPLETE = [periode_valide, a_des_depenses, a_du_fse, equilibre, a_des_objectifs]
+
+ANIMATION = Acteurs(Role.ANIMATION)
+PORTEUR = Acteurs(Role.PORTEUR)
+COMITE = Acteurs(Role.COMITE)
+GESTIONNAIRE = Acteurs(Role.GESTIONNAIRE)
+ANIMATION_OU_PORTEUR = Acteurs(Role.ANIMATION, Role.PORTEUR)
+
+
+def _libelle(texte, motivation=False):
+    return {"libelle": texte, "motivation_requise": motivation}
+
+
+class Operation(ConcurrentTransitionMixin, models.Model):
+    """Une opération FSE, de la demande à la clôture : un seul enregistrement, son état dit où elle en est.
+
+    Les transitions ne sauvent rien et ne vérifient pas les droits : `operations.services` le fait.
+    """
+
+    code = models.CharField("code", max_length=30, unique=True, editable=False)
+    intitule = models.CharField("intitulé", max_length=250)
+    type = models.ForeignKey(TypeOperation, verbose_name="type", on_delete=models.PROTECT, related_name="operations")
+    porteur = models.ForeignKey(Structure, verbose_name="porteur", on_delete=models.PROTECT, related_name="operations")
+    date_debut = models.DateField("début de réalisation")
+    date_fin = models.DateField("fin de réalisation")
+    description = models.TextField("description", blank=True)
+    etat = FSMField("état", default=Etat.BROUILLON, choices=Etat.choices, protected=True, db_index=True)
+    cree_le = models.DateTimeField("créée le", auto_now_add=True)
+    modifiee_le = models.DateTimeField("modifiée le", auto_now=True)
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="créée par", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = OperationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date_debut", "code"]
+        verbose_name = "opération"
+        constraints = [
+            models.CheckConstraint(condition=Q(date_fin__gte=models.F("date_debut")), name="operation_periode_ordonnee")
+        ]
+
+    def __str__(self):
+        return f"{self.code} · {self.intitule}"
+
+    # --- Plan de financement ---
+    @property
+    def total_depenses(self) -> Decimal:
+        return self.depenses.aggregate(t=Sum("montant"))["t"] or ZERO
+
+    @property
+    def total_ressources(self) -> Decimal:
+        return self.ressources.aggregate(t=Sum("montant"))["t"] or ZERO
+
+    @property
+    def montant_fse(self) -> Decimal:
+        return self.ressources.filter(financeur__est_fse=True).aggregate(t=Sum("montant"))["t"] or ZERO
+
+    @property
+    def taux_fse(self) -> Decimal | None:
+        total = self.total_depenses
+        return (self.montant_fse / total).quantize(Decimal("0.0001")) if total else None
+
+    # --- Machine à états (DESIGN.md) ---
+    @transition(etat, Etat.BROUILLON, Etat.DEPOSEE, permission=PORTEUR, conditions=DEMANDE_COMPLETE,
+                custom=_libelle("Déposer la demande"))
+    def deposer(self):
+        pass
+
+    @transition(etat, Etat.DEPOSEE, Etat.INCOMPLETE, permission=ANIMATION,
+                custom=_libelle("Demander des compléments", motivation=True))
+    def demander_complements(self):
+        pass
+
+    @transition(etat, Etat.INCOMPLETE, Etat.DEPOSEE, permission=PORTEUR, conditions=DEMANDE_COMPLETE,
+                custom=_libelle("Redéposer avec les compléments"))
+    def completer(self):
+        pass
+
+    @transition(etat, Etat.DEPOSEE, Etat.RECEVABLE, permission=ANIMATION, custom=_libelle("Déclarer recevable"))
+    def declarer_recevable(self):
+        pass
+
+    @transition(etat, Etat.DEPOSEE, Etat.IRRECEVABLE, permission=ANIMATION,
+                custom=_libelle("Déclarer irrecevable", motivation=True))
+    def declarer_irrecevable(self):
+        pass
+
+    @transition(etat, [Etat.RECEVABLE, Etat.AJOURNEE], Etat.EN_INSTRUCTION, permission=ANIMATION,
+                custom=_libelle("Engager l'instruction"))
+    def instruire(self):
+        pass
+
+    @transition(etat, Etat.EN_INSTRUCTION, Etat.INSTRUITE, permission=ANIMATION,
+                custom=_libelle("Clore l'instruction"))
+    def clore_instruction(self):
+        pass
+
+    @transition(etat, Etat.INSTRUITE, Etat.PROGRAMMEE, permission=COMITE, custom=_libelle("Programmer"))
+    def programmer(self):
+        pass
+
+    @transition(etat, Etat.INSTRUITE, Etat.AJOURNEE, permission=COMITE, custom=_libelle("Ajourner", motivation=True))
+    def ajourner(self):
+        pass
+
+    @transition(etat, Etat.INSTRUITE, Etat.REJETEE, permission=COMITE, custom=_libelle("Rejeter", motivation=True))
+    def rejeter(self):
+        pass
+
+    @transition(etat, Etat.PROGRAMMEE, Etat.CONVENTIONNEE, permission=ANIMATION,
+                custom=_libelle("Enregistrer la convention notifiée"))
+    def conventionner(self):
+        pass
+
+    @transition(etat, Etat.CONVENTIONNEE, Etat.EN_REALISATION, permission=ANIMATION_OU_PORTEUR,
+                custom=_libelle("Démarrer la réalisation"))
+    def demarrer(self):
+        pass
+
+    @transition(etat, Etat.EN_REALISATION, Etat.BILAN_DEPOSE, permission=PORTEUR, custom=_libelle("Déposer le bilan"))
+    def deposer_bilan(self):
+        pass
+
+    @transition(etat, Etat.BILAN_DEPOSE, Etat.BILAN_A_CORRIGER, permission=GESTIONNAIRE,
+                custom=_libelle("Renvoyer le bilan pour correction", motivation=True))
+    def renvoyer_bilan(self):
+        pass
+
+    @transition(etat, Etat.BILAN_A_CORRIGER, Etat.BILAN_DEPOSE, permission=PORTEUR,
+                custom=_libelle("Redéposer le bilan corrigé"))
+    def redeposer_bilan(self):
+        pass
+
+    @transition(etat, Etat.BILAN_DEPOSE, Etat.BILAN_CONTROLE, permission=GESTIONNAIRE,
+                custom=_libelle("Valider le contrôle du bilan"))
+    def valider_controle(self):
+        pass
+
+    @transition(etat, Etat.BILAN_CONTROLE, Etat.SOLDEE, permission=GESTIONNAIRE, custom=_libelle("Solder"))
+    def solder(self):
+        pass
+
+    @transition(etat, ETATS_ABANDONNABLES, Etat.ABANDONNEE, permission=ANIMATION_OU_PORTEUR,
+                custom=_libelle("Abandonner l'opération", motivation=True))
+    def abandonner(self):
+        pass
+
+
+class LigneDepense(models.Model):
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="depenses")
+    categorie = models.CharField("catégorie", max_length=20, choices=CategorieDepense.choices)
+    libelle = models.CharField("libellé", max_length=250)
+    montant = models.DecimalField("montant (€)", max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["categorie", "id"]
+        verbose_name = "ligne de dépense"
+        constraints = [models.CheckConstraint(condition=Q(montant__gte=0), name="depense_positive")]
+
+    def __str__(self):
+        return f"{self.libelle} : {euros(self.montant)}"
+
+
+class LigneRessource(models.Model):
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="ressources")
+    financeur = models.ForeignKey(Financeur, verbose_name="financeur", on_delete=models.PROTECT)
+    montant = models.DecimalField("montant (€)", max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["financeur__ordre", "id"]
+        verbose_name = "ligne de ressource"
+        constraints = [
+            models.CheckConstraint(condition=Q(montant__gte=0), name="ressource_positive"),
+            models.UniqueConstraint(fields=["operation", "financeur"], name="un_financeur_par_ligne"),
+        ]
+
+    def __str__(self):
+        return f"{self.financeur} : {euros(self.montant)}"
+
+
+class Objectif(models.Model):
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="objectifs")
+    indicateur = models.ForeignKey(Indicateur, verbose_name="indicateur", on_delete=models.PROTECT)
+    valeur_cible = models.DecimalField("valeur cible", max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["indicateur__ordre", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valeur_cible__gte=0), name="objectif_positif"),
+            models.UniqueConstraint(fields=["operation", "indicateur"], name="un_objectif_par_indicateur"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicateur} : {self.valeur_cible}"
+
+
+class Notification(models.Model):
+    """Un avis adressé à un utilisateur après une transition (affiché dans l'application et envoyé par courriel)."""
+
+    destinataire = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="notifications")
+    journal = models.ForeignKey("django_fsm_log.StateLog", on_delete=models.CASCADE, related_name="+")
+    objet = models.CharField("objet", max_length=250)
+    message = models.TextField("message")
+    creee_le = models.DateTimeField("créée le", auto_now_add=True)
+    lue = models.BooleanField("lue", default=False)
+
+    class Meta:
+        ordering = ["-creee_le"]
+        constraints = [
+            # Une tâche rejouée ne notifie pas deux fois la même personne du même changement d'état.
+            models.UniqueConstraint(fields=["destinataire", "journal"], name="notification_unique")
+        ]
+
+    def __str__(self):
+        return self.objet

@@ -1,0 +1,70 @@
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Q
+from django_fsm_log.models import StateLog
+
+from annuaire.models import Utilisateur
+from annuaire.roles import Role
+
+from .models import Notification, Operation
+from .options import Etat
+
+logger = logging.getLogger(__name__)
+
+# Qui est prévenu quand une opération atteint un état : "porteur" = les comptes de la structure porteuse.
+DESTINATAIRES = {
+    Etat.DEPOSEE: [Role.ANIMATION],
+    Etat.INCOMPLETE: ["porteur"],
+    Etat.RECEVABLE: ["porteur"],
+    Etat.IRRECEVABLE: ["porteur"],
+    Etat.INSTRUITE: [Role.COMITE],
+    Etat.PROGRAMMEE: ["porteur", Role.ANIMATION],
+    Etat.AJOURNEE: ["porteur", Role.ANIMATION],
+    Etat.REJETEE: ["porteur", Role.ANIMATION],
+    Etat.CONVENTIONNEE: ["porteur"],
+    Etat.BILAN_DEPOSE: [Role.GESTIONNAIRE],
+    Etat.BILAN_A_CORRIGER: ["porteur"],
+    Etat.SOLDEE: ["porteur", Role.ANIMATION],
+    Etat.ABANDONNEE: ["porteur", Role.ANIMATION],
+}
+
+
+def destinataires(operation: Operation, etat: str):
+    cibles = DESTINATAIRES.get(etat, [])
+    filtre = Q(pk__in=[])
+    if "porteur" in cibles:
+        filtre |= Q(structure_id=operation.porteur_id, groups__name=Role.PORTEUR)
+    roles = [r for r in cibles if r != "porteur"]
+    if roles:
+        filtre |= Q(groups__name__in=roles)
+    return Utilisateur.objects.filter(filtre, is_active=True).distinct()
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=30)
+def notifier_transition(self, journal_id: int):
+    """Avise les personnes concernées d'un changement d'état ; rejouée, elle ne notifie personne deux fois."""
+    journal = StateLog.objects.get(pk=journal_id)
+    operation = Operation.objects.select_related("porteur").get(pk=journal.object_id)
+    etat_avant, etat_apres = journal.source_state, journal.state
+    objet = f"[{operation.code}] {Etat(etat_apres).label} : {operation.intitule}"
+    message = (
+        f"L'opération {operation.code} « {operation.intitule} » ({operation.porteur}) "
+        f"est passée de l'état « {Etat(etat_avant).label} » à « {Etat(etat_apres).label} »."
+    )
+    envoyes = 0
+    for utilisateur in destinataires(operation, etat_apres):
+        notification, creee = Notification.objects.get_or_create(
+            destinataire=utilisateur, journal=journal, defaults={"operation": operation, "objet": objet, "message": message}
+        )
+        if creee and utilisateur.email:
+            try:
+                send_mail(objet, message, settings.DEFAULT_FROM_EMAIL, [utilisateur.email])
+            except OSError as exc:
+                notification.delete()
+                raise self.retry(exc=exc)
+            envoyes += 1
+    logger.info("notification du journal %s : %d courriel(s)", journal_id, envoyes)
+    return envoyes
