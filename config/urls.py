@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from operations.urls import accueil_urlpatterns
+
 urlpatterns = [
+    *accueil_urlpatterns,
     path("", include("operations.urls")),
-    path("comptes/", include("annuaire.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, Sum
+from django.urls import reverse
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from annuaire.formats import euros
@@ -123,6 +124,9 @@ class Operation(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return f"{self.code} · {self.intitule}"
+
+    def get_absolute_url(self):
+        return reverse("operations:fiche", args=[self.code])
 
     # --- Plan de financement ---
     @property

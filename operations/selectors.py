@@ -42,7 +42,8 @@ def transitions_offertes(*, operation: Operation, user) -> list[TransitionOffert
             continue
         raisons = [c.message(operation) for c in t.conditions if not c(operation)]
         offertes.append(TransitionOfferte(t.name, t.custom["libelle"], t.custom["motivation_requise"], raisons))
-    return offertes
+    # D'abord ce qui fait avancer le dossier, puis ce qui le renvoie ou le refuse, l'abandon en dernier.
+    return sorted(offertes, key=lambda o: (o.motivation_requise, o.nom == "abandonner"))
 
 
 def refus_de_modification(*, operation: Operation, user) -> str | None:

@@ -5,6 +5,8 @@ from django.db import IntegrityError, transaction
 from django_fsm import ConcurrentTransition
 from django_fsm_log.helpers import FSMLogDescriptor
 
+from annuaire.roles import Role, a_role
+
 from .models import Operation
 from .options import Etat
 from .selectors import historique, refus_de_modification, transition_nommee
@@ -78,8 +80,12 @@ def operation_enregistrer(*, operation: Operation, user, formulaire, formsets) -
     """Enregistre le formulaire et les tableaux du plan de financement, tout ou rien."""
     if operation.pk:
         refus = refus_de_modification(operation=operation, user=user)
-        if refus:
-            raise ActionRefusee(refus)
+    elif not (a_role(user, Role.PORTEUR) and user.structure_id):
+        refus = "Seul un porteur rattaché à une structure peut créer une demande."
+    else:
+        refus = None
+    if refus:
+        raise ActionRefusee(refus)
     with transaction.atomic():
         if operation.pk:
             operation = formulaire.save()

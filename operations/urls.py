@@ -1,1 +1,14 @@
-urlpatterns = []
+from django.urls import path
+
+from .views import accueil, edition, fiche, liste
+
+app_name = "operations"
+
+urlpatterns = [
+    path("operations/", liste.OperationListe.as_view(), name="liste"),
+    path("operations/nouvelle/", edition.creer, name="creer"),
+    path("operations/<str:code>/", fiche.fiche, name="fiche"),
+    path("operations/<str:code>/modifier/", edition.modifier, name="modifier"),
+    path("operations/<str:code>/transition/<str:nom>/", fiche.transition, name="transition"),
+]
+accueil_urlpatterns = [path("", accueil.accueil, name="accueil")]

@@ -1,0 +1,59 @@
+from decimal import Decimal
+
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from annuaire.formats import CENTIME, euros, pourcentage
+
+from .models import Operation
+
+
+class OperationTable(tables.Table):
+    code = tables.Column(verbose_name="Code", linkify=lambda record: record.get_absolute_url())
+    intitule = tables.Column(verbose_name="Intitulé")
+    type = tables.Column(verbose_name="Type", order_by=("type__libelle",))
+    porteur = tables.Column(verbose_name="Porteur", order_by=("porteur__nom",))
+    date_debut = tables.DateColumn(verbose_name="Début", format="d/m/Y")
+    date_fin = tables.DateColumn(verbose_name="Fin", format="d/m/Y")
+    cout_total = tables.Column(verbose_name="Coût total", attrs={"td": {"class": "montant"}, "th": {"class": "nombre"}})
+    fse_demande = tables.Column(verbose_name="FSE", attrs={"td": {"class": "montant"}, "th": {"class": "nombre"}})
+    taux_fse = tables.Column(verbose_name="Taux FSE", empty_values=(), orderable=False, attrs={"td": {"class": "nombre"}})
+    etat = tables.Column(verbose_name="État")
+
+    class Meta:
+        model = Operation
+        fields = ["code", "intitule", "type", "porteur", "date_debut", "date_fin", "cout_total", "fse_demande", "taux_fse", "etat"]
+        order_by = ("-date_debut", "code")
+        per_page = 25
+        empty_text = "Aucune opération ne correspond à ces critères."
+
+    def render_cout_total(self, value):
+        return euros(value)
+
+    def render_fse_demande(self, value):
+        return euros(value)
+
+    def render_taux_fse(self, record):
+        return pourcentage(record.fse_demande / record.cout_total) if record.cout_total else "—"
+
+    def render_etat(self, record):
+        return format_html('<span class="etat etat--{}">{}</span>', record.etat, record.get_etat_display())
+
+    # Valeurs brutes pour les exports : des nombres et des dates que le tableur sait calculer.
+    def value_cout_total(self, value):
+        return value.quantize(CENTIME)
+
+    def value_fse_demande(self, value):
+        return value.quantize(CENTIME)
+
+    def value_taux_fse(self, record):
+        return (record.fse_demande / record.cout_total).quantize(Decimal("0.0001")) if record.cout_total else None
+
+    def value_etat(self, record):
+        return record.get_etat_display()
+
+    def value_date_debut(self, value):
+        return value
+
+    def value_date_fin(self, value):
+        return value

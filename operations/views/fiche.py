@@ -1,0 +1,62 @@
+from itertools import groupby
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from ..forms import TransitionForm
+from ..models import Operation
+from ..options import CategorieDepense
+from ..selectors import historique, refus_de_modification, transitions_offertes
+from ..services import ActionRefusee, operation_transition
+
+
+def operation_visible(request, code) -> Operation:
+    """Une opération hors du périmètre de l'utilisateur répond 404 : on ne révèle pas son existence."""
+    return get_object_or_404(Operation.objects.visible_to(request.user).select_related("type", "porteur"), code=code)
+
+
+def fiche(request, code):
+    operation = operation_visible(request, code)
+    depenses = list(operation.depenses.all())
+    categories = [
+        {"libelle": CategorieDepense(cat).label, "lignes": list(lignes)}
+        for cat, lignes in groupby(depenses, key=lambda ligne: ligne.categorie)
+    ]
+    for categorie in categories:
+        categorie["total"] = sum(ligne.montant for ligne in categorie["lignes"])
+    total_depenses = operation.total_depenses
+    total_ressources = operation.total_ressources
+    ressources = list(operation.ressources.select_related("financeur"))
+    for ressource in ressources:
+        ressource.part = ressource.montant / total_depenses if total_depenses else None
+    return render(
+        request,
+        "operations/fiche.html",
+        {
+            "operation": operation,
+            "categories": categories,
+            "ressources": ressources,
+            "total_depenses": total_depenses,
+            "total_ressources": total_ressources,
+            "ecart": total_ressources - total_depenses,
+            "objectifs": operation.objectifs.select_related("indicateur"),
+            "historique": historique(operation),
+            "transitions": transitions_offertes(operation=operation, user=request.user),
+            "modifiable": refus_de_modification(operation=operation, user=request.user) is None,
+        },
+    )
+
+
+@require_POST
+def transition(request, code, nom):
+    operation = operation_visible(request, code)
+    formulaire = TransitionForm(request.POST)
+    formulaire.is_valid()
+    try:
+        operation_transition(operation=operation, nom=nom, user=request.user, motivation=formulaire.cleaned_data["motivation"])
+    except ActionRefusee as refus:
+        messages.error(request, str(refus))
+    else:
+        messages.success(request, f"L'opération {operation.code} est maintenant « {operation.get_etat_display()} ».")
+    return redirect(operation)
