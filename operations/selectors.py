@@ -1,49 +1,16 @@
-from dataclasses import dataclass, field
-
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django_fsm_log.models import StateLog
 
 from annuaire.roles import Role, roles_de
 
+from . import workflow
 from .models import LigneDepense, LigneRessource, Operation
 from .options import ETATS_MODIFIABLES, Etat
-
-
-@dataclass
-class TransitionOfferte:
-    """Une transition que l'utilisateur a le droit de tirer ; `raisons` dit ce qui la bloque encore."""
-
-    nom: str
-    libelle: str
-    motivation_requise: bool
-    raisons: list[str] = field(default_factory=list)
-
-    @property
-    def possible(self) -> bool:
-        return not self.raisons
-
-
-def transitions_de(operation: Operation):
-    """Les transitions qui partent de l'état courant (avec leurs méta-données django-fsm)."""
-    return (t for t in operation.get_all_etat_transitions() if t.source == operation.etat)
-
-
-def transition_nommee(operation: Operation, nom: str):
-    return next((t for t in transitions_de(operation) if t.name == nom), None)
+from .workflow import TransitionOfferte, historique, transition_nommee  # noqa: F401  (API des pages et des tests)
 
 
 def transitions_offertes(*, operation: Operation, user) -> list[TransitionOfferte]:
-    """Exactement les boutons à montrer : ce que l'utilisateur peut faire maintenant, ou pourrait s'il levait un blocage."""
-    offertes = []
-    for t in transitions_de(operation):
-        if not t.has_perm(operation, user):
-            continue
-        raisons = [c.message(operation) for c in t.conditions if not c(operation)]
-        offertes.append(TransitionOfferte(t.name, t.custom["libelle"], t.custom["motivation_requise"], raisons))
-    # D'abord ce qui fait avancer le dossier, puis ce qui le renvoie ou le refuse, l'abandon en dernier.
-    return sorted(offertes, key=lambda o: (o.motivation_requise, o.nom == "abandonner"))
+    return workflow.transitions_offertes(operation, user=user)
 
 
 def refus_de_modification(*, operation: Operation, user) -> str | None:
@@ -77,18 +44,10 @@ def operation_list(*, user):
     )
 
 
-def historique(operation: Operation):
-    return (
-        StateLog.objects.filter(content_type=ContentType.objects.get_for_model(Operation), object_id=operation.pk)
-        .select_related("by")
-        .order_by("timestamp", "pk")
-    )
-
-
 def operations_en_attente(*, user) -> list[dict]:
     """Pour la page d'accueil : par état, les opérations visibles dont la prochaine transition revient à ce rôle."""
     etats = {}
-    exemple = Operation(porteur_id=user.structure_id)
+    exemple = Operation(porteur_id=getattr(user, "structure_id", None))
     for t in Operation._meta.get_field("etat").get_all_transitions(Operation):
         if t.name == "abandonner":
             continue

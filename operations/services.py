@@ -2,56 +2,21 @@ import re
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django_fsm import ConcurrentTransition
-from django_fsm_log.helpers import FSMLogDescriptor
 
 from annuaire.roles import Role, a_role
 
 from .models import Operation
-from .options import Etat
-from .selectors import historique, refus_de_modification, transition_nommee
+from .selectors import refus_de_modification
 from .tasks import notifier_transition
+from .workflow import ActionRefusee, tirer_transition
 
-
-class ActionRefusee(Exception):
-    """Une action métier refusée ; le message, en français, est montré tel quel à l'utilisateur."""
+__all__ = ["ActionRefusee", "operation_transition", "operation_creer", "operation_enregistrer"]
 
 
 def operation_transition(*, operation: Operation, nom: str, user, motivation: str = "") -> Operation:
-    """Tire la transition `nom` pour `user` : droits, conditions, motivation, puis écriture atomique.
-
-    Deux transitions simultanées sur la même opération : la seconde échoue proprement
-    (ConcurrentTransitionMixin compare l'état lu à l'état en base au moment d'écrire).
-    """
-    etat_lu = operation.etat
-    t = transition_nommee(operation, nom)
-    if t is None:
-        raise ActionRefusee(
-            f"Cette action n'est pas possible pour une opération à l'état « {Etat(etat_lu).label} »."
-        )
-    libelle = t.custom["libelle"]
-    refus = t.permission.refus(operation, user)
-    if refus:
-        raise ActionRefusee(f"« {libelle} » : {refus}")
-    bloquants = [c.message(operation) for c in t.conditions if not c(operation)]
-    if bloquants:
-        raise ActionRefusee(f"« {libelle} » est impossible pour l'instant : " + " ".join(bloquants))
-    motivation = (motivation or "").strip()
-    if t.custom["motivation_requise"] and not motivation:
-        raise ActionRefusee(f"La motivation est obligatoire pour « {libelle} ».")
-    try:
-        with transaction.atomic():
-            with FSMLogDescriptor(operation, "by", user), FSMLogDescriptor(operation, "description", motivation):
-                getattr(operation, nom)()
-            operation.save()
-    except ConcurrentTransition:
-        operation.refresh_from_db()
-        raise ActionRefusee(
-            f"L'opération vient de changer d'état (elle est maintenant « {operation.get_etat_display()} ») : "
-            f"« {libelle} » n'a pas été appliqué. Rechargez la page."
-        ) from None
-
-    notifier_transition.delay_on_commit(historique(operation).last().pk)
+    """Tire la transition `nom` de l'opération pour `user`, puis avise les personnes concernées après commit."""
+    journal = tirer_transition(objet=operation, nom=nom, user=user, motivation=motivation)
+    notifier_transition.delay_on_commit(journal.pk)
     return operation
 
 
