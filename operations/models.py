@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
@@ -113,6 +114,7 @@ class Operation(ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, verbose_name="créée par", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    DESIGNATION = "une opération"
     objects = OperationQuerySet.as_manager()
 
     class Meta:
@@ -300,3 +302,37 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.objet
+
+
+class DocumentGenere(models.Model):
+    """Un document produit par l'application (docx, pdf), rattaché à l'objet dont il vient.
+
+    `version_donnees` est l'empreinte du contexte de rendu : régénérer sur les mêmes données rend le
+    document déjà stocké, jamais un second exemplaire ; des données changées donnent une nouvelle version.
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    objet = GenericForeignKey("content_type", "object_id")
+    nature = models.CharField("nature", max_length=50)
+    nom = models.CharField("nom du fichier", max_length=200)
+    fichier = models.FileField("fichier", upload_to="documents/%Y/%m/")
+    empreinte = models.CharField("empreinte SHA-256 du fichier", max_length=64)
+    version_donnees = models.CharField("empreinte des données", max_length=64)
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-cree_le", "-pk"]
+        verbose_name = "document généré"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "nature", "version_donnees"], name="document_unique_par_version"
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id", "nature"])]
+
+    def __str__(self):
+        return self.nom

@@ -1,0 +1,141 @@
+"""Génération des documents Word (docxtpl) : un modèle documenté, un contexte, un fichier stocké une fois.
+
+Chaque modèle de `templates/docx/` est déclaré dans MODELES avec les variables que le code lui donne ;
+un test vérifie que le modèle n'en attend pas d'autres. Le rendu échappe le texte (`&`, `<`, `>`).
+"""
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from docxtpl import DocxTemplate, InlineImage
+from docx.shared import Mm
+
+from annuaire.formats import euros, montant, nombre, pourcentage
+
+from .models import DocumentGenere
+
+DOSSIER_MODELES = Path(settings.BASE_DIR) / "templates" / "docx"
+EMBLEME_UE = Path(settings.BASE_DIR) / "static" / "img" / "embleme-ue.png"
+MENTION_FSE = "Cofinancé par l'Union européenne — Programme national FSE+ « Emploi et inclusion »"
+
+
+@dataclass(frozen=True)
+class Modele:
+    fichier: str
+    titre: str
+    variables: dict[str, str]  # nom -> description, affichée aux administrateurs
+
+    @property
+    def chemin(self) -> Path:
+        return DOSSIER_MODELES / self.fichier
+
+
+VARIABLES_COMMUNES = {
+    "embleme_ue": "emblème de l'Union européenne (image)",
+    "mention_fse": "mention de financement FSE+",
+    "date_edition": "date d'édition du document (JJ/MM/AAAA)",
+    "plie": "nom de la structure d'animation du PLIE",
+}
+
+MODELES: dict[str, Modele] = {}
+
+
+def declarer_modele(nature: str, fichier: str, titre: str, variables: dict[str, str]) -> Modele:
+    """Chaque app déclare ses modèles (au chargement de son module de documents)."""
+    MODELES[nature] = Modele(fichier, titre, {**VARIABLES_COMMUNES, **variables})
+    return MODELES[nature]
+
+
+def filtres_fr():
+    """Filtres Jinja disponibles dans les modèles Word : `{{ montant|euros }}`, `{{ d|date }}`..."""
+    return {
+        "euros": euros,
+        "montant": montant,
+        "nombre": nombre,
+        "pourcentage": pourcentage,
+        "date": lambda d: d.strftime("%d/%m/%Y") if d else "",
+    }
+
+
+def _jsonable(valeur):
+    if isinstance(valeur, Decimal | date | datetime):
+        return str(valeur)
+    if isinstance(valeur, InlineImage):
+        return "image"
+    raise TypeError(type(valeur))
+
+
+def empreinte_donnees(contexte: dict) -> str:
+    texte = json.dumps(contexte, sort_keys=True, default=_jsonable, ensure_ascii=False)
+    return hashlib.sha256(texte.encode()).hexdigest()
+
+
+def rendre(nature: str, contexte: dict) -> bytes:
+    """Rend le modèle Word `nature` avec `contexte` (plus les variables communes) ; renvoie les octets du docx."""
+    from jinja2 import Environment
+
+    modele = MODELES[nature]
+    gabarit = DocxTemplate(modele.chemin)
+    environnement = Environment(autoescape=True)
+    environnement.filters.update(filtres_fr())
+    complet = {
+        "embleme_ue": InlineImage(gabarit, str(EMBLEME_UE), height=Mm(14)),
+        "mention_fse": MENTION_FSE,
+        "plie": "PLIE de l'agglomération dijonnaise",
+        **contexte,
+    }
+    complet.setdefault("date_edition", date.today().strftime("%d/%m/%Y"))
+    gabarit.render(complet, jinja_env=environnement, autoescape=True)
+    sortie = io.BytesIO()
+    gabarit.save(sortie)
+    return sortie.getvalue()
+
+
+def variables_inconnues(nature: str, chemin: Path | None = None) -> set[str]:
+    """Les variables qu'un modèle Word attend et que le code ne lui donne pas (à refuser avant qu'il casse)."""
+    from jinja2 import Environment
+
+    modele = MODELES[nature]
+    environnement = Environment()
+    environnement.filters.update(filtres_fr())
+    attendues = DocxTemplate(chemin or modele.chemin).get_undeclared_template_variables(jinja_env=environnement)
+    return attendues - set(modele.variables)
+
+
+def document_generer(*, objet, nature: str, contexte: dict, nom: str, user=None) -> DocumentGenere:
+    """Rend et stocke le document, sauf s'il existe déjà pour ces mêmes données (idempotent)."""
+    type_objet = ContentType.objects.get_for_model(objet)
+    version = empreinte_donnees({"nature": nature, **contexte})
+    existant = DocumentGenere.objects.filter(
+        content_type=type_objet, object_id=objet.pk, nature=nature, version_donnees=version
+    ).first()
+    if existant:
+        return existant
+    contenu = rendre(nature, {**contexte})
+    document = DocumentGenere(
+        content_type=type_objet, object_id=objet.pk, nature=nature, nom=nom, cree_par=user,
+        empreinte=hashlib.sha256(contenu).hexdigest(), version_donnees=version,
+    )
+    document.fichier.save(nom, ContentFile(contenu), save=False)
+    try:
+        with transaction.atomic():
+            document.save()
+    except IntegrityError:  # une tâche rejouée en parallèle l'a créé entre-temps
+        document.fichier.delete(save=False)
+        return DocumentGenere.objects.get(
+            content_type=type_objet, object_id=objet.pk, nature=nature, version_donnees=version
+        )
+    return document
+
+
+def documents_de(objet, nature: str | None = None):
+    documents = DocumentGenere.objects.filter(content_type=ContentType.objects.get_for_model(objet), object_id=objet.pk)
+    return documents.filter(nature=nature) if nature else documents
