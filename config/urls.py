@@ -6,6 +6,7 @@ from operations.urls import accueil_urlpatterns
 urlpatterns = [
     *accueil_urlpatterns,
     path("", include("operations.urls")),
+    path("", include("appels_projets.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -82,6 +82,18 @@ periode_valide = Condition(
 )
 a_des_objectifs = Condition(lambda op: op.objectifs.exists(), "Aucun objectif n'est renseigné.")
 DEMANDE_COMPLETE = [periode_valide, a_des_depenses, a_du_fse, equilibre, a_des_objectifs]
+# Conditions que les apps de plus haut niveau ajoutent sans que l'opération les connaisse
+# (la date limite d'un appel à projets, une analyse avant de clore l'instruction...).
+CONDITIONS_DE_DEPOT = [*DEMANDE_COMPLETE]
+# Le plan peut être ajusté pendant l'instruction : il doit encore s'équilibrer pour aller en comité.
+# (Jamais vide : django-fsm remplacerait une liste vide par une copie, et l'ajout d'une app serait perdu.)
+CONDITIONS_DE_CLOTURE_D_INSTRUCTION = [equilibre]
+
+
+def ajouter_condition(liste: list, condition: Condition) -> None:
+    """Appelé depuis AppConfig.ready() d'une app haute ; idempotent (ready peut être rejoué en test)."""
+    if condition not in liste:
+        liste.append(condition)
 
 ANIMATION = Acteurs(Role.ANIMATION)
 PORTEUR = Acteurs(Role.PORTEUR)
@@ -149,7 +161,7 @@ class Operation(ConcurrentTransitionMixin, models.Model):
         return (self.montant_fse / total).quantize(Decimal("0.0001")) if total else None
 
     # --- Machine à états (DESIGN.md) ---
-    @transition(etat, Etat.BROUILLON, Etat.DEPOSEE, permission=PORTEUR, conditions=DEMANDE_COMPLETE,
+    @transition(etat, Etat.BROUILLON, Etat.DEPOSEE, permission=PORTEUR, conditions=CONDITIONS_DE_DEPOT,
                 custom=_libelle("Déposer la demande"))
     def deposer(self):
         pass
@@ -179,7 +191,7 @@ class Operation(ConcurrentTransitionMixin, models.Model):
         pass
 
     @transition(etat, Etat.EN_INSTRUCTION, Etat.INSTRUITE, permission=ANIMATION,
-                custom=_libelle("Clore l'instruction"))
+                conditions=CONDITIONS_DE_CLOTURE_D_INSTRUCTION, custom=_libelle("Clore l'instruction"))
     def clore_instruction(self):
         pass
 

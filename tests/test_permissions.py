@@ -1,56 +1,108 @@
 """La matrice des droits : chaque adresse du projet, pour chaque rôle (et l'anonyme), contre une table déclarée.
 
 Deux structures porteuses : `structure` (A, celle des objets) et `autre_structure` (B). Une adresse
-absente de la table fait échouer le test : toute nouvelle vue doit y être déclarée.
-Codes attendus : 200 (affiché), 302 (redirigé vers la connexion), 403 (refusé), 404 (hors périmètre :
-on ne révèle pas que l'objet existe), 405 (méthode non permise).
+absente de la table fait échouer le test : toute nouvelle vue doit y être déclarée, ici ou dans le
+fichier `tests/<app>/matrice*.py` de son app (dictionnaire MATRICE fusionné ci-dessous).
+Codes attendus : 200 (affiché), 302 (redirigé : vers la connexion pour l'anonyme, vers la fiche avec
+un message pour un refus métier), 403 (refusé), 404 (hors périmètre : on ne révèle pas que l'objet
+existe), 405 (méthode non permise).
 """
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from typing import Callable
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+import tests
 from operations.options import Etat
 from tests.factories import OperationFactory
 
 ROLES = ["anonyme", "sans_role", "animation", "porteur", "porteur_autre", "referent", "comite", "gestionnaire", "administrateur"]
+CONNEXION = 302  # l'anonyme est renvoyé vers la page de connexion
 
 
 def tous(code, **exceptions):
     return {role: exceptions.get(role, code) for role in ROLES}
 
 
-CONNEXION = 302  # l'anonyme est renvoyé vers la page de connexion
+@dataclass
+class Cas:
+    """Une adresse : comment fabriquer ses arguments (un objet neuf de la structure A par rôle), ce qu'on attend.
 
-# nom de l'adresse -> (méthode, objet, {rôle: code attendu})
+    `objet(ctx)` renvoie les arguments de l'adresse ; `verifier(ctx, role, reponse)` contrôle l'effet
+    (une action appliquée ou non). `ctx` donne `structure`, `autre_structure` et `comptes` (rôle -> utilisateur).
+    """
+
+    attendus: dict
+    methode: str = "get"
+    objet: Callable | None = None
+    donnees: dict | None = None
+    verifier: Callable | None = None
+    ne_revele_pas: Callable | None = field(default=None)
+
+
+def _operation(etat):
+    def fabriquer(ctx):
+        ctx["operation"] = OperationFactory(porteur=ctx["structure"], etat=etat)
+        return {"code": ctx["operation"].code}
+    return fabriquer
+
+
+def _transition_appliquee(ctx, role, reponse):
+    ctx["operation"].refresh_from_db()
+    applique = ctx["operation"].etat == Etat.RECEVABLE
+    assert applique == (role == "animation"), f"{role} : transition appliquée = {applique}"
+
+
+def _rien_de_l_operation(ctx):
+    return ctx["operation"].intitule
+
+
 MATRICE = {
-    "accueil": ("get", None, tous(200, anonyme=CONNEXION)),
-    "operations:liste": ("get", None, tous(200, anonyme=CONNEXION)),
-    "operations:creer": ("get", None, tous(403, anonyme=CONNEXION, porteur=200, porteur_autre=200)),
+    "accueil": Cas(tous(200, anonyme=CONNEXION)),
+    "operations:liste": Cas(tous(200, anonyme=CONNEXION)),
+    "operations:creer": Cas(tous(403, anonyme=CONNEXION, porteur=200, porteur_autre=200)),
     # Opération déposée de A : le comité ne la voit pas encore, le porteur B jamais.
-    "operations:fiche": ("get", "deposee", tous(200, anonyme=CONNEXION, sans_role=404, porteur_autre=404, comite=404)),
-    # Brouillon de A : visible de sa seule structure, modifiable par son seul porteur.
-    "operations:modifier": ("get", "brouillon", tous(404, anonyme=CONNEXION, porteur=200, referent=302)),
-    # Déclarer recevable la demande déposée de A (POST) : seule l'animation l'applique ; les autres rôles
-    # qui la voient sont renvoyés sur la fiche avec le refus, ceux qui ne la voient pas reçoivent 404.
-    "operations:transition": (
-        "post", "deposee", tous(302, anonyme=CONNEXION, sans_role=404, porteur_autre=404, comite=404)
+    "operations:fiche": Cas(
+        tous(200, anonyme=CONNEXION, sans_role=404, porteur_autre=404, comite=404),
+        objet=_operation(Etat.DEPOSEE), ne_revele_pas=_rien_de_l_operation,
     ),
-    "login": ("get", None, tous(200)),
-    "logout": ("post", None, tous(302)),
-    "password_change": ("get", None, tous(200, anonyme=CONNEXION)),
-    "password_change_done": ("get", None, tous(200, anonyme=CONNEXION)),
-    "password_reset": ("get", None, tous(200)),
-    "password_reset_done": ("get", None, tous(200)),
-    "password_reset_confirm": ("get", None, tous(200)),
-    "password_reset_complete": ("get", None, tous(200)),
-    "admin:index": ("get", None, tous(CONNEXION, administrateur=200)),
+    # Brouillon de A : visible de sa seule structure, modifiable par son seul porteur.
+    "operations:modifier": Cas(
+        tous(404, anonyme=CONNEXION, porteur=200, referent=302), objet=_operation(Etat.BROUILLON),
+        ne_revele_pas=_rien_de_l_operation,
+    ),
+    # Déclarer recevable la demande déposée de A : seule l'animation l'applique ; les autres rôles qui la
+    # voient sont renvoyés sur la fiche avec le refus, ceux qui ne la voient pas reçoivent 404.
+    "operations:transition": Cas(
+        tous(302, anonyme=CONNEXION, sans_role=404, porteur_autre=404, comite=404), methode="post",
+        objet=lambda ctx: {**_operation(Etat.DEPOSEE)(ctx), "nom": "declarer_recevable"},
+        donnees={"motivation": "Test de la matrice"}, verifier=_transition_appliquee, ne_revele_pas=_rien_de_l_operation,
+    ),
+    "login": Cas(tous(200)),
+    "logout": Cas(tous(302), methode="post"),
+    "password_change": Cas(tous(200, anonyme=CONNEXION)),
+    "password_change_done": Cas(tous(200, anonyme=CONNEXION)),
+    "password_reset": Cas(tous(200)),
+    "password_reset_done": Cas(tous(200)),
+    "password_reset_confirm": Cas(tous(200), objet=lambda ctx: {"uidb64": "MQ", "token": "jeton-invalide"}),
+    "password_reset_complete": Cas(tous(200)),
+    "admin:index": Cas(tous(CONNEXION, administrateur=200)),
 }
-# La transition appliquée pour `operations:transition`, et les rôles qui l'appliquent vraiment.
-TRANSITION = "declarer_recevable"
-APPLIQUENT_LA_TRANSITION = {"animation"}
-ARGUMENTS = {
-    "operations:transition": lambda op: {"code": op.code, "nom": TRANSITION},
-    "password_reset_confirm": lambda op: {"uidb64": "MQ", "token": "jeton-invalide"},
-}
+
+# Les matrices des apps (tests/<app>/matrice*.py) complètent la table.
+for paquet in pkgutil.iter_modules(tests.__path__):
+    if not paquet.ispkg:
+        continue
+    sous_paquet = importlib.import_module(f"tests.{paquet.name}")
+    modules = [m.name for m in pkgutil.iter_modules(sous_paquet.__path__) if m.name.startswith("matrice")]
+    for nom_module in modules:
+        fragment = importlib.import_module(f"tests.{paquet.name}.{nom_module}")
+        doublons = set(fragment.MATRICE) & set(MATRICE)
+        assert not doublons, f"Adresses déclarées deux fois dans la matrice : {doublons}"
+        MATRICE.update(fragment.MATRICE)
 
 
 def noms_des_adresses(motifs=None, espace=""):
@@ -77,22 +129,19 @@ def comptes(utilisateurs, porteur_autre, sans_role):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("nom", sorted(MATRICE))
-def test_matrice_des_droits(client, comptes, structure, nom):
-    methode, etat, attendus = MATRICE[nom]
+def test_matrice_des_droits(client, comptes, structure, autre_structure, nom):
+    cas = MATRICE[nom]
     resultats = {}
     for role in ROLES:
-        operation = OperationFactory(porteur=structure, etat=etat) if etat else None
-        kwargs = ARGUMENTS[nom](operation) if nom in ARGUMENTS else ({"code": operation.code} if operation else {})
+        ctx = {"structure": structure, "autre_structure": autre_structure, "comptes": comptes}
+        kwargs = cas.objet(ctx) if cas.objet else {}
         client.logout()
         if role != "anonyme":
             client.force_login(comptes[role])
-        donnees = {"motivation": "Test de la matrice"} if methode == "post" else None
-        reponse = getattr(client, methode)(reverse(nom, kwargs=kwargs), donnees)
+        reponse = getattr(client, cas.methode)(reverse(nom, kwargs=kwargs), cas.donnees)
         resultats[role] = reponse.status_code
-        if nom == "operations:transition":
-            operation.refresh_from_db()
-            applique = operation.etat == Etat.RECEVABLE
-            assert applique == (role in APPLIQUENT_LA_TRANSITION), f"{role} : transition appliquée = {applique}"
-        if reponse.status_code == 404 and operation is not None:
-            assert operation.intitule not in reponse.content.decode(), f"{role} : la page 404 révèle l'opération"
-    assert resultats == attendus
+        if cas.verifier:
+            cas.verifier(ctx, role, reponse)
+        if reponse.status_code == 404 and cas.ne_revele_pas:
+            assert cas.ne_revele_pas(ctx) not in reponse.content.decode(), f"{role} : la page 404 révèle l'objet"
+    assert resultats == cas.attendus

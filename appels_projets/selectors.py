@@ -1,0 +1,121 @@
+"""Lectures du circuit d'un appel : pièces, recevabilité calculée, analyses, enveloppe, pipeline."""
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from annuaire.formats import euros, pourcentage
+from annuaire.roles import Role, a_role
+from operations.models import Operation
+from operations.options import Etat
+
+from .models import AppelAProjets, Comite, PointOrdreDuJour, Reponse
+from .options import Decision
+
+ZERO = Decimal("0.00")
+
+
+def montant_fse_demande(operation: Operation) -> Decimal:
+    return operation.montant_fse
+
+
+def montant_propose(reponse: Reponse) -> Decimal | None:
+    """Le montant FSE proposé par l'instruction : la moyenne des analyses (souvent une seule)."""
+    montants = [a.montant_fse_propose for a in reponse.analyses.all()]
+    return (sum(montants) / len(montants)).quantize(Decimal("0.01")) if montants else None
+
+
+def note_moyenne(reponse: Reponse) -> Decimal | None:
+    notes = [n for a in reponse.analyses.all() if (n := a.note_ponderee) is not None]
+    return (sum(notes) / len(notes)).quantize(Decimal("0.01")) if notes else None
+
+
+def decision_de(reponse: Reponse) -> PointOrdreDuJour | None:
+    """La dernière décision de comité prise sur la réponse (une opération ajournée repasse en comité)."""
+    return reponse.points.exclude(decision="").order_by("-decidee_le").first()
+
+
+def enveloppe_consommee(appel: AppelAProjets, *, sauf_point: PointOrdreDuJour | None = None) -> Decimal:
+    """Le FSE voté sur l'appel (dernière décision « programmée » de chaque réponse)."""
+    points = PointOrdreDuJour.objects.filter(reponse__appel=appel, decision=Decision.PROGRAMMEE)
+    if sauf_point is not None:
+        points = points.exclude(pk=sauf_point.pk)
+    return points.aggregate(t=Sum("montant_vote"))["t"] or ZERO
+
+
+@dataclass
+class Verification:
+    libelle: str
+    conforme: bool
+    detail: str
+
+
+def checklist_recevabilite(reponse: Reponse) -> list[Verification]:
+    """Ce que l'appel exige, vérifié sur la demande : pièces, période, taux FSE, équilibre du plan, date de dépôt."""
+    appel, operation = reponse.appel, reponse.operation
+    deposees = {p.piece_requise_id for p in reponse.pieces.all()}
+    verifications = [
+        Verification(f"Pièce : {piece.libelle}", piece.pk in deposees, "déposée" if piece.pk in deposees else "manquante")
+        for piece in appel.pieces_requises.filter(obligatoire=True)
+    ]
+    dans_bornes = appel.periode_debut_min <= operation.date_debut and operation.date_fin <= appel.periode_fin_max
+    verifications.append(Verification(
+        "Période de réalisation dans les bornes de l'appel", dans_bornes,
+        f"du {operation.date_debut:%d/%m/%Y} au {operation.date_fin:%d/%m/%Y} ; l'appel admet "
+        f"du {appel.periode_debut_min:%d/%m/%Y} au {appel.periode_fin_max:%d/%m/%Y}",
+    ))
+    taux = operation.taux_fse
+    verifications.append(Verification(
+        "Taux FSE sous le plafond de l'appel", taux is not None and taux * 100 <= appel.taux_fse_max,
+        f"{pourcentage(taux) if taux is not None else 'aucune dépense'} pour un maximum de {pourcentage(appel.taux_fse_max / 100)}",
+    ))
+    depenses, ressources = operation.total_depenses, operation.total_ressources
+    verifications.append(Verification(
+        "Ressources équilibrant les dépenses", depenses == ressources and depenses > 0,
+        f"dépenses {euros(depenses)}, ressources {euros(ressources)}",
+    ))
+    if reponse.deposee_le:
+        a_temps = reponse.deposee_le <= appel.date_limite
+        verifications.append(Verification(
+            "Déposée avant la date limite", a_temps,
+            f"déposée le {timezone.localtime(reponse.deposee_le):%d/%m/%Y à %H:%M}, "
+            f"limite le {timezone.localtime(appel.date_limite):%d/%m/%Y à %H:%M}",
+        ))
+    return verifications
+
+
+def reponses_de(appel: AppelAProjets, *, user):
+    return (
+        Reponse.objects.visible_to(user).filter(appel=appel)
+        .select_related("operation__porteur", "operation__type")
+        .prefetch_related("analyses__notes__critere", "points")
+    )
+
+
+def pipeline(appel: AppelAProjets, *, user) -> dict:
+    """Pour la page de l'appel : réponses par état, montants demandés, proposés, votés, enveloppe restante."""
+    reponses = list(reponses_de(appel, user=user))
+    par_etat = {}
+    for reponse in reponses:
+        par_etat[reponse.operation.etat] = par_etat.get(reponse.operation.etat, 0) + 1
+    demande = sum((montant_fse_demande(r.operation) for r in reponses if r.operation.etat != Etat.BROUILLON), ZERO)
+    propose = sum((m for r in reponses if (m := montant_propose(r)) is not None), ZERO)
+    vote = enveloppe_consommee(appel)
+    return {
+        "par_etat": [(Etat(e), par_etat[e]) for e in Etat.values if e in par_etat],
+        "demande": demande,
+        "propose": propose,
+        "vote": vote,
+        "reste": appel.enveloppe_fse - vote,
+        "nombre": len(reponses),
+    }
+
+
+def comites_visibles(*, user):
+    return Comite.objects.visible_to(user).prefetch_related("membres")
+
+
+def peut_voir_analyses(user) -> bool:
+    """Notes, avis et montants proposés : jamais les porteurs ni les référents."""
+    return a_role(user, Role.ANIMATION, Role.COMITE, Role.GESTIONNAIRE, Role.ADMINISTRATEUR)
