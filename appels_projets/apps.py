@@ -8,7 +8,7 @@ class AppelsProjetsConfig(AppConfig):
     def ready(self):
         from operations.models import CONDITIONS_DE_CLOTURE_D_INSTRUCTION, CONDITIONS_DE_DEPOT, ajouter_condition
 
-        from . import regles, signaux  # noqa: F401  (récepteurs des transitions de l'opération)
+        from . import documents, regles, signaux  # noqa: F401  (modèles Word déclarés, récepteurs des transitions)
 
         ajouter_condition(CONDITIONS_DE_DEPOT, regles.avant_la_date_limite)
         ajouter_condition(CONDITIONS_DE_CLOTURE_D_INSTRUCTION, regles.analysee)

@@ -136,6 +136,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# `celery -A config beat` : les dépôts d'un appel ferment d'eux-mêmes au plus tard 5 minutes après sa date limite.
+CELERY_BEAT_SCHEDULE = {
+    "clore-appels-echus": {"task": "appels_projets.tasks.clore_appels_echus", "schedule": 5 * 60},
+}
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "tableau"}

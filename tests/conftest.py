@@ -158,6 +158,12 @@ def _hachage_rapide():
 
 
 @pytest.fixture(autouse=True)
+def _fichiers_dans_un_dossier_temporaire(settings, tmp_path):
+    """Documents générés et pièces déposées pendant les tests : jamais dans le dossier de travail."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def celery_dans_le_processus(request):
     """Les tâches s'exécutent dans le processus (même si .ci/run définit un courtier), sauf pour les tests `redis`."""
     if request.node.get_closest_marker("redis"):
