@@ -119,3 +119,66 @@ def comites_visibles(*, user):
 def peut_voir_analyses(user) -> bool:
     """Notes, avis et montants proposés : jamais les porteurs ni les référents."""
     return a_role(user, Role.ANIMATION, Role.COMITE, Role.GESTIONNAIRE, Role.ADMINISTRATEUR)
+
+
+# --- Pour les pages des appels et des réponses ---
+
+def appels_list(*, user):
+    """Les appels visibles, avec les réponses que l'utilisateur peut voir (les siennes pour un porteur)."""
+    from django.db.models import Prefetch
+
+    return AppelAProjets.objects.visible_to(user).prefetch_related(
+        "types",
+        Prefetch("reponses", queryset=Reponse.objects.visible_to(user).select_related("operation"), to_attr="reponses_visibles"),
+    )
+
+
+def reponses_tableau(appel: AppelAProjets, *, user):
+    """Les réponses visibles de l'appel, avec coût total et FSE demandé calculés en base (tri et export)."""
+    from django.db.models import DecimalField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from operations.models import LigneDepense, LigneRessource
+
+    montant = DecimalField(max_digits=12, decimal_places=2)
+
+    def somme(modele, **filtre):
+        sous = (modele.objects.filter(operation=OuterRef("operation"), **filtre).values("operation")
+                .annotate(t=Sum("montant")).values("t"))
+        return Coalesce(Subquery(sous, output_field=montant), Value(ZERO, output_field=montant))
+
+    return reponses_de(appel, user=user).annotate(
+        cout_total=somme(LigneDepense), fse_demande=somme(LigneRessource, financeur__est_fse=True),
+    )
+
+
+def refus_de_reponse(appel: AppelAProjets, *, user) -> str | None:
+    """Pourquoi l'utilisateur ne peut pas répondre à l'appel maintenant (None : il le peut)."""
+    if not (a_role(user, Role.PORTEUR) and user.structure_id):
+        return "Seul un porteur rattaché à une structure peut répondre à un appel à projets."
+    if appel.depot_ouvert:
+        return None
+    if timezone.now() > appel.date_limite:
+        return (f"La date limite de dépôt de l'appel « {appel} » était le "
+                f"{timezone.localtime(appel.date_limite):%d/%m/%Y à %H:%M} : il n'est plus possible d'y répondre.")
+    if timezone.localdate() < appel.date_ouverture:
+        return f"Les dépôts de l'appel « {appel} » ouvrent le {appel.date_ouverture:%d/%m/%Y}."
+    return f"L'appel « {appel} » n'est pas ouvert aux dépôts ({appel.get_etat_display().lower()})."
+
+
+# Ce qu'un porteur (ou un référent) peut télécharger parmi les documents de sa réponse : jamais le rapport d'instruction.
+NATURES_POUR_LE_PORTEUR = {"accuse_reception", "lettre_notification"}
+
+
+def documents_visibles(reponse: Reponse, *, user) -> list:
+    """Les documents générés de la réponse (accusé, rapport) et les lettres de notification des comités au PV validé."""
+    from operations.documents import documents_de
+
+    from .options import EtatComite
+
+    documents = list(documents_de(reponse))
+    for point in reponse.points.filter(comite__etat=EtatComite.PV_VALIDE):
+        documents += list(documents_de(point, "lettre_notification"))
+    if not peut_voir_analyses(user):
+        documents = [d for d in documents if d.nature in NATURES_POUR_LE_PORTEUR]
+    return sorted(documents, key=lambda d: (d.cree_le, d.pk), reverse=True)

@@ -180,7 +180,7 @@ def decision_enregistrer(*, point: PointOrdreDuJour, decision: str, montant_vote
         montant_vote = None
     appel = point.reponse.appel
     apres = enveloppe_consommee(appel, sauf_point=point) + (montant_vote or 0)
-    depasse = apres > appel.enveloppe_fse
+    depasse = montant_vote is not None and apres > appel.enveloppe_fse  # ajourner ou rejeter ne consomme rien
     _exiger(not depasse or confirmer_depassement,
             f"{operation.code} : avec ce vote, l'enveloppe FSE de l'appel ({euros(appel.enveloppe_fse)}) serait dépassée "
             f"de {euros(apres - appel.enveloppe_fse)}. Confirmez explicitement le dépassement pour l'enregistrer.")
@@ -206,3 +206,37 @@ def comite_valider_pv(*, comite: Comite, user) -> Comite:
     return comite
 
 
+
+
+# --- Rédaction de l'appel (pages de l'équipe d'animation) ---
+
+def appel_enregistrer(*, appel: AppelAProjets, user, formulaire, formsets) -> AppelAProjets:
+    """Enregistre l'appel en brouillon, ses pièces à joindre, sa grille et ses pièces jointes : tout ou rien."""
+    _exiger(a_role(user, Role.ANIMATION), "Seule l'équipe d'animation rédige les appels à projets.")
+    _exiger(appel.etat == EtatAppel.BROUILLON,
+            f"Un appel à l'état « {appel.get_etat_display()} » n'est plus modifiable.")
+    retires = []
+    with transaction.atomic():
+        appel = formulaire.save(commit=False)
+        if appel.pk is None:
+            appel.cree_par = user
+        appel.save()
+        formulaire.save_m2m()
+        for formset in formsets:
+            formset.instance = appel
+            rangs = {id(f.instance): rang for rang, f in enumerate(formset.forms, start=1)}
+            for objet in formset.save(commit=False):
+                if hasattr(objet, "ordre"):
+                    objet.ordre = rangs.get(id(objet), objet.ordre)
+                objet.save()
+            for objet in formset.deleted_objects:
+                if getattr(objet, "fichier", None):
+                    retires.append(objet.fichier)
+                objet.delete()
+
+        def effacer_les_fichiers():  # du disque, une fois la suppression validée en base seulement
+            for fichier in retires:
+                fichier.delete(save=False)
+
+        transaction.on_commit(effacer_les_fichiers)
+    return appel

@@ -1,9 +1,10 @@
 """Données de démonstration : le PLIE de l'agglomération dijonnaise d'après son rapport d'activité 2016.
 
-Structures, comptes (mot de passe « demo ») et opérations 2016 et 2017. Tout passe par les services
-métier (`operation_creer`, `operation_transition`), tirés par le compte du bon rôle : chaque opération a
-un historique réel, antidaté ensuite pour se lire comme une programmation de 2016-2017 (la démonstration
-se place fin juin 2017).
+Structures, comptes (mot de passe « demo »), appels à projets 2016 et 2017, opérations et comités. Tout
+passe par les services métier (`operation_creer`, `operation_transition`, et pour les réponses aux appels
+`reponse_creer`, `piece_deposer`, `analyse_enregistrer`, `decision_enregistrer`, `comite_valider_pv`...),
+tirés par le compte du bon rôle : chaque opération a un historique réel, antidaté ensuite pour se lire comme
+une programmation de 2016-2017 (la démonstration se place fin juin 2017).
 
 Les données (`donnees`) restent séparées de ce qui les écrit en base (`chargement`) : un nouveau pan de la
 démonstration ajoute son module de données à côté, et son étape à `chargement`. Ce paquet n'expose que ce

@@ -1,11 +1,15 @@
 """Le chargement de la démonstration en base, par les services métier, et son résumé.
 
-Les données viennent de `donnees` ; ici, seulement ce qui écrit en base (structures, comptes, opérations et
-leur historique antidaté) et ce qui relit la base pour le résumé affiché.
+Les données viennent de `donnees` et `appels` ; ici, seulement ce qui écrit en base (structures, comptes, appels,
+opérations, comités et leur historique antidaté) et ce qui relit la base pour le résumé affiché.
+
+Les réponses aux appels suivent le circuit réel : pièces déposées, vérifications, compléments, analyse, puis
+décision en séance de comité et validation du PV, qui font passer l'opération dans l'état décidé.
 """
 import logging
 import time as chrono
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -13,23 +17,45 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.test.utils import override_settings
+from django.utils import timezone
+from django.utils.text import slugify
 from django_fsm_log.models import StateLog
 
 from annuaire.models import Financeur, Structure, Utilisateur
 from annuaire.roles import Role
-from operations.models import Indicateur, LigneDepense, LigneRessource, Notification, Objectif, Operation, TypeOperation
+from appels_projets.models import (
+    AppelAProjets, Comite, CritereAnalyse, DemandeComplements, PieceRequise, PointOrdreDuJour, Reponse,
+)
+from appels_projets.options import TRANSITION_DE_LA_DECISION, Decision, EtatAppel, EtatComite
+from appels_projets.selectors import montant_fse_demande, montant_propose
+from appels_projets.services import (
+    analyse_enregistrer, appel_transition, appels_clore_echus, comite_transition, comite_valider_pv,
+    complements_demander, complements_fournir, decision_enregistrer, piece_deposer, point_ajouter, reponse_creer,
+    verification_enregistrer,
+)
+from operations.models import (
+    DocumentGenere, Indicateur, LigneDepense, LigneRessource, Notification, Objectif, Operation, TypeOperation,
+)
+from operations.options import Etat
 from operations.services import operation_creer, operation_transition
 
+from .appels import (
+    APPELS, COMITES, DELAI_COMPLEMENTS, ECART_ENTRE_DECISIONS, ECARTS, MEMBRE_QUI_DECIDE, MEMBRES, PIECES_MANQUANTES,
+    PIECES_REQUISES, REPONSES_AUX_COMPLEMENTS, VERIFICATIONS, analyse_de, piece_pdf,
+)
 from .donnees import (
-    COMPTES, DOMAINE, MOT_DE_PASSE, MOTIVATIONS, PAR_LE_PORTEUR, PAR_ROLE, PORTEURS, REFERENT_ENTREPRISES, REFERENTS,
-    STRUCTURES, OperationDemo, calendrier, chemin, identifiant, operations_de_demo,
+    COMPTES, DECISIONS_DU_COMITE, DOMAINE, MOT_DE_PASSE, MOTIVATIONS, PAR_LE_PORTEUR, PAR_ROLE, PORTEURS,
+    REFERENT_ENTREPRISES, REFERENTS, STRUCTURES, OperationDemo, calendrier, chemin, comite_qui_decide, identifiant,
+    operations_de_demo,
 )
 
 URL = "http://127.0.0.1:8000"
 PARIS = ZoneInfo("Europe/Paris")
+DECISION_DE_LA_TRANSITION = {transition: decision for decision, transition in TRANSITION_DE_LA_DECISION.items()}
 
 
 class DemoRefusee(Exception):
@@ -88,11 +114,14 @@ def _creer_comptes(structures) -> dict[str, Utilisateur]:
     return comptes
 
 
-def _creer_operation(op: OperationDemo, *, porteur, createur, financeurs, types, indicateurs) -> Operation:
-    operation = operation_creer(
-        user=createur, porteur=porteur, date_debut=op.periode[0], date_fin=op.periode[1],
-        intitule=op.intitule, type=types[op.type], description=op.description,
-    )
+def _creer_operation(op: OperationDemo, *, porteur, createur, financeurs, types, indicateurs, appel=None) -> Operation:
+    """Une réponse à un appel naît par `reponse_creer` (opération liée à l'appel dès le brouillon), les autres par
+    `operation_creer` ; le plan de financement et les objectifs sont ensuite saisis comme sur la fiche."""
+    champs = {"intitule": op.intitule, "date_debut": op.periode[0], "date_fin": op.periode[1], "description": op.description}
+    if appel is not None:
+        operation = reponse_creer(appel=appel, user=createur, type_operation=types[op.type], **champs).operation
+    else:
+        operation = operation_creer(user=createur, porteur=porteur, type=types[op.type], **champs)
     depenses, ressources = op.financement
     LigneDepense.objects.bulk_create(
         LigneDepense(operation=operation, categorie=c, libelle=libelle, montant=m) for c, libelle, m in depenses
@@ -111,29 +140,261 @@ def _heure(jour: date, rang: int) -> datetime:
     return datetime.combine(jour, time(9 + (rang * 3) % 8, (rang * 17) % 60), tzinfo=PARIS)
 
 
-def _faire_vivre(operation: Operation, op: OperationDemo, *, createur, comptes, rang: int) -> int:
-    """Tire les transitions du chemin avec le compte du bon rôle, puis antidate l'historique."""
-    noms = chemin(op)
-    jours = calendrier(op, noms)
-    for nom, jour in zip(noms, jours):
-        utilisateur = createur if nom in PAR_LE_PORTEUR else comptes[PAR_ROLE[nom]]
-        motivation = op.motivations.get(nom) or MOTIVATIONS.get(nom, "")
-        if nom == "programmer":
-            motivation = f"Avis favorable du comité de pilotage du {jour:%d/%m/%Y}."
-        operation_transition(operation=operation, nom=nom, user=utilisateur, motivation=motivation)
-    if operation.etat != op.etat:
-        raise RuntimeError(f"{operation.code} : état {operation.etat} au lieu de {op.etat}.")
+@dataclass
+class _Vie:
+    """Une opération de la démonstration le long de son chemin, tiré en plusieurs fois (avant et après comité)."""
 
-    journal = StateLog.objects.filter(
-        content_type=ContentType.objects.get_for_model(Operation), object_id=operation.pk
-    ).order_by("pk")
-    for pk, jour in zip(journal.values_list("pk", flat=True), jours):
-        StateLog.objects.filter(pk=pk).update(timestamp=_heure(jour, rang))
+    op: OperationDemo
+    operation: Operation
+    createur: Utilisateur
+    noms: list[str]
+    jours: list[date]
+    reponse: Reponse | None = None
+    faites: int = 0  # transitions du chemin déjà tirées
+    decision_le: datetime | None = None  # fin de la séance qui l'a décidée (réponse à un appel)
+    demande: DemandeComplements | None = None
+    piece_en_complement: int | None = None
+
+    @property
+    def attend_le_comite(self) -> bool:
+        return self.reponse is not None and self.faites < len(self.noms) and self.noms[self.faites] in DECISIONS_DU_COMITE
+
+
+def _deposer_pieces(vie: _Vie, libelles: list[str]) -> list[int]:
+    """Le porteur dépose ses pièces, contrôlées par leur contenu comme celles de la page de dépôt."""
+    structure = str(vie.operation.porteur)
+    deposees = []
+    for piece in vie.reponse.appel.pieces_requises.filter(libelle__in=libelles):
+        contenu = piece_pdf(piece.libelle, [structure, f"{vie.operation.code} — {vie.operation.intitule}",
+                                            "Pièce de démonstration : elle tient la place du document signé."])
+        fichier = ContentFile(contenu, name=f"{slugify(piece.libelle)[:60]}-{slugify(structure)}.pdf")
+        deposees.append(piece_deposer(reponse=vie.reponse, fichier=fichier, user=vie.createur, piece_requise=piece).pk)
+    return deposees
+
+
+def _etape_de_la_reponse(vie: _Vie, nom: str, *, animation) -> bool:
+    """Ce que le circuit de l'appel ajoute autour d'une transition ; vrai s'il l'a tirée lui-même."""
+    op, reponse = vie.op, vie.reponse
+    if nom in ("demander_complements", "declarer_recevable", "declarer_irrecevable") and not reponse.verifications.exists():
+        ecarts = ECARTS.get(op.intitule, {})
+        for libelle in VERIFICATIONS:
+            verification_enregistrer(reponse=reponse, libelle=libelle, conforme=libelle not in ecarts,
+                                     commentaire=ecarts.get(libelle, ""), user=animation)
+    if nom == "demander_complements":
+        # Le service veut une échéance à venir ; elle est ramenée à sa date de 2015-2017 avec l'historique.
+        vie.demande = complements_demander(reponse=reponse, objet=op.motivations["demander_complements"],
+                                           date_limite=timezone.localdate() + DELAI_COMPLEMENTS, user=animation)
+        return True
+    if nom == "completer":
+        if op.intitule in PIECES_MANQUANTES:
+            vie.piece_en_complement = _deposer_pieces(vie, [PIECES_MANQUANTES[op.intitule]])[0]
+        complements_fournir(reponse=reponse, texte=REPONSES_AUX_COMPLEMENTS[op.intitule], user=vie.createur)
+        return True
+    if nom == "clore_instruction":
+        analyse = analyse_de(op)
+        criteres = list(reponse.appel.criteres.all())
+        remarques = [*analyse.remarques, *[""] * len(criteres)]
+        analyse_enregistrer(
+            reponse=reponse, user=animation, avis=analyse.avis, commentaire=analyse.synthese,
+            montant_fse_propose=montant_fse_demande(vie.operation) if analyse.propose is None else analyse.propose,
+            notes={c: (note, remarques[i]) for i, (c, note) in enumerate(zip(criteres, analyse.notes, strict=True))},
+        )
+    return False
+
+
+def _avancer(vie: _Vie, *, par_role):
+    """Tire le chemin avec le compte du bon rôle, jusqu'au comité qui décide d'une réponse, ou jusqu'au bout."""
+    animation = par_role[Role.ANIMATION]
+    while vie.faites < len(vie.noms) and not vie.attend_le_comite:
+        nom, jour = vie.noms[vie.faites], vie.jours[vie.faites]
+        if vie.reponse is None or not _etape_de_la_reponse(vie, nom, animation=animation):
+            utilisateur = vie.createur if nom in PAR_LE_PORTEUR else par_role[PAR_ROLE[nom]]
+            operation_transition(operation=vie.operation, nom=nom, user=utilisateur, motivation=_motivation(vie, nom, jour))
+        vie.faites += 1
+
+
+def _motivation(vie: _Vie, nom: str, jour: date) -> str:
+    if nom == "programmer":  # hors appel seulement : une réponse est programmée par le PV de sa séance
+        return f"Avis favorable du comité de pilotage du {jour:%d/%m/%Y}."
+    if nom == "clore_instruction" and vie.reponse is not None:
+        comite = comite_qui_decide(jour)
+        return ("Analyse saisie : " + (f"dossier transmis au comité de programmation du {comite.date:%d/%m/%Y}."
+                                       if comite else "la demande peut être inscrite à l'ordre du jour d'un comité."))
+    return vie.op.motivations.get(nom) or MOTIVATIONS.get(nom, "")
+
+
+def _antidater(vie: _Vie, rang: int) -> int:
+    """L'historique prend les dates du calendrier ; une décision de comité, l'heure de validation du PV."""
+    if vie.operation.etat != vie.op.etat:
+        raise RuntimeError(f"{vie.operation.code} : état {vie.operation.etat} au lieu de {vie.op.etat}.")
+    moments = []
+    for nom, jour in zip(vie.noms, vie.jours):
+        moments.append(vie.decision_le if nom in DECISIONS_DU_COMITE and vie.reponse else _heure(jour, rang))
         rang += 1
-    creee = _heure(op.depuis - timedelta(days=6), rang)
-    modifiee = _heure(jours[-1], rang - 1) if jours else _heure(op.depuis, rang)
-    Operation.objects.filter(pk=operation.pk).update(cree_le=creee, modifiee_le=modifiee)
+    journal = StateLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(Operation), object_id=vie.operation.pk
+    ).order_by("pk")
+    for pk, moment in zip(journal.values_list("pk", flat=True), moments):
+        StateLog.objects.filter(pk=pk).update(timestamp=moment)
+    creee = _heure(vie.op.depuis - timedelta(days=6), rang)
+    modifiee = moments[-1] if moments else _heure(vie.op.depuis, rang)
+    Operation.objects.filter(pk=vie.operation.pk).update(cree_le=creee, modifiee_le=modifiee)
+    if vie.reponse is not None:
+        _antidater_reponse(vie, dict(zip(vie.noms, moments)), preparee=_heure(vie.op.depuis - timedelta(days=1), rang))
     return rang + 1
+
+
+def _antidater_reponse(vie: _Vie, moments: dict[str, datetime], *, preparee: datetime):
+    """Pièces, dépôt, vérifications, compléments et analyse prennent la date de l'étape à laquelle ils appartiennent."""
+    reponse = vie.reponse
+    pieces = reponse.pieces.all()
+    if vie.piece_en_complement:
+        pieces.filter(pk=vie.piece_en_complement).update(deposee_le=moments["completer"] - timedelta(hours=1))
+        pieces = pieces.exclude(pk=vie.piece_en_complement)
+    pieces.update(deposee_le=preparee)
+    if "deposer" in moments:
+        Reponse.objects.filter(pk=reponse.pk).update(deposee_le=moments["deposer"])
+    recevabilite = next((moments[n] for n in ("demander_complements", "declarer_recevable", "declarer_irrecevable")
+                         if n in moments), None)
+    if recevabilite:
+        reponse.verifications.update(le=recevabilite - timedelta(minutes=30))
+    if vie.demande is not None:
+        demandee_le = moments["demander_complements"]
+        echeance = demandee_le.date() + DELAI_COMPLEMENTS
+        DemandeComplements.objects.filter(pk=vie.demande.pk).update(
+            demandee_le=demandee_le, date_limite=echeance, repondue_le=moments.get("completer"))
+        StateLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(Operation), object_id=vie.operation.pk,
+            transition="demander_complements",
+        ).update(description=f"{vie.demande.objet} (avant le {echeance:%d/%m/%Y})")
+    if "clore_instruction" in moments:
+        # L'analyse est saisie pendant l'instruction, à mi-chemin entre son ouverture et sa clôture.
+        debut, fin = moments["instruire"], moments["clore_instruction"]
+        reponse.analyses.update(modifiee_le=datetime.combine((debut + (fin - debut) / 2).date(), time(15, 40), tzinfo=PARIS))
+
+
+# --- Appels à projets et comités ---
+
+def _creer_membres(comptes: dict[str, Utilisateur]):
+    groupe = Group.objects.get(name=Role.COMITE)
+    for login, prenom, nom, _ in MEMBRES:
+        u = Utilisateur(username=login, first_name=prenom, last_name=nom, email=f"{login}@{DOMAINE}")
+        u.set_unusable_password()
+        u.save()
+        u.groups.add(groupe)
+        comptes[login] = u
+
+
+def _publier_appels(types, *, animation) -> dict[str, AppelAProjets]:
+    """Les appels sont publiés avant que les porteurs y répondent.
+
+    Les services comparent la date limite à l'horloge réelle : tant que les réponses sont déposées, chaque appel
+    garde une date limite à venir ; `_fermer_appels` lui rend ensuite la sienne (2015-2017) et le referme.
+    """
+    provisoire = timezone.now() + timedelta(days=1)
+    appels = {}
+    for a in APPELS:
+        appel = AppelAProjets(
+            titre=a.titre, annee=a.annee, cahier_des_charges=a.cahier_des_charges, enveloppe_fse=a.enveloppe_fse,
+            cofinancement_attendu=a.cofinancement_attendu, date_ouverture=a.ouverture,
+            date_limite=provisoire if a.limite else _limite_ouverte(), periode_debut_min=a.periode[0],
+            periode_fin_max=a.periode[1], taux_fse_max=a.taux_fse_max, cree_par=animation,
+        )
+        appel.full_clean(exclude=["etat"])  # champ protégé : django-fsm refuse qu'on le réécrive, même à l'identique
+        appel.save()
+        appel.types.set([types[code] for code in a.types])
+        PieceRequise.objects.bulk_create(PieceRequise(appel=appel, libelle=libelle, ordre=i)
+                                         for i, libelle in enumerate(PIECES_REQUISES, start=1))
+        CritereAnalyse.objects.bulk_create(CritereAnalyse(appel=appel, libelle=libelle, poids=poids, ordre=i)
+                                           for i, (libelle, poids) in enumerate(a.grille, start=1))
+        appels[a.cle] = appel_transition(appel=appel, nom="publier", user=animation)
+    return appels
+
+
+def _limite_ouverte() -> datetime:
+    """L'appel encore ouvert fin juin 2017 doit l'être aussi pour qui essaie la démonstration aujourd'hui (`porteur`
+    y dépose OP-2017-011) : sa date limite suit l'horloge réelle, seule date qui ne se lit pas en 2017."""
+    return datetime.combine(timezone.localdate() + timedelta(days=365), time(12), tzinfo=PARIS)
+
+
+def _tenir_comites(vies: list[_Vie], *, comptes, animation) -> dict[int, datetime]:
+    """Chaque séance par les services : ordre du jour, convocation, décisions, PV ; renvoie la fin des séances."""
+    decideur = comptes[MEMBRE_QUI_DECIDE]
+    reponses = [v for v in vies if v.reponse is not None]
+    fins = {}
+    for c in COMITES:
+        comite = Comite.objects.create(type=c.type, date=c.date, lieu=c.lieu)
+        comite.membres.set([comptes[login] for login in c.membres])
+        if c.etat == EtatComite.PV_VALIDE:
+            ordre_du_jour = [v for v in reponses if v.attend_le_comite and v.jours[v.faites] == c.date.date()]
+        else:
+            ordre_du_jour = [v for v in reponses if v.faites == len(v.noms) and v.op.etat == Etat.INSTRUITE]
+        points = [point_ajouter(comite=comite, reponse=v.reponse, user=animation) for v in ordre_du_jour]
+        comite_transition(comite=comite, nom="convoquer", user=animation)
+        if c.etat == EtatComite.PV_VALIDE:
+            for v, point in zip(ordre_du_jour, points):
+                nom = v.noms[v.faites]
+                decision = DECISION_DE_LA_TRANSITION[nom]
+                decision_enregistrer(
+                    point=point, decision=decision, motivation=v.op.motivations.get(nom, ""),
+                    montant_vote=montant_propose(v.reponse) if decision == Decision.PROGRAMMEE else None,
+                    confirmer_depassement=False, user=decideur,
+                )
+            comite_transition(comite=comite, nom="tenir", user=animation)
+            comite_valider_pv(comite=comite, user=decideur)
+            for v in ordre_du_jour:
+                # Le PV a fait changer l'opération d'état en base : on la relit avant de poursuivre son chemin.
+                v.operation, v.faites, v.decision_le = Operation.objects.get(pk=v.operation.pk), v.faites + 1, c.fin
+        _antidater_comite(comite, c, points)
+        fins[comite.pk] = c.fin
+    en_attente = [v.operation.code for v in reponses if v.attend_le_comite]
+    if en_attente:
+        raise RuntimeError(f"Aucun comité tenu ne décide de {', '.join(en_attente)} : voir appels.COMITES et le calendrier.")
+    return fins
+
+
+def _antidater_comite(comite: Comite, c, points):
+    moments = {"convoquer": c.convocation, "tenir": c.fin - timedelta(minutes=15), "valider_pv": c.fin}
+    for ligne in StateLog.objects.filter(content_type=ContentType.objects.get_for_model(Comite), object_id=comite.pk):
+        StateLog.objects.filter(pk=ligne.pk).update(timestamp=moments[ligne.transition])
+    for i, point in enumerate(points, start=1):
+        if point.decision:
+            PointOrdreDuJour.objects.filter(pk=point.pk).update(decidee_le=c.date + i * ECART_ENTRE_DECISIONS)
+
+
+def _fermer_appels(appels: dict[str, AppelAProjets], *, animation):
+    """Rend à chaque appel sa date limite ; la tâche planifiée de production clôt les dépôts des appels échus."""
+    for a in APPELS:
+        if a.limite:
+            AppelAProjets.objects.filter(pk=appels[a.cle].pk).update(date_limite=a.limite)
+    appels_clore_echus()
+    for a in APPELS:
+        appel = AppelAProjets.objects.get(pk=appels[a.cle].pk)
+        if a.etat == EtatAppel.CLOTURE:
+            appel_transition(appel=appel, nom="cloturer", user=animation,
+                             motivation="Décisions du comité de programmation notifiées aux porteurs.")
+        if appel.etat != a.etat:
+            raise RuntimeError(f"Appel « {appel} » : état {appel.etat} au lieu de {a.etat}.")
+        ouverture = datetime.combine(a.ouverture, time(9, 30), tzinfo=PARIS)
+        # La tâche planifiée passe toutes les 5 minutes : elle clôt les dépôts juste après la date limite.
+        clos_le = a.limite + timedelta(minutes=5) if a.limite else None
+        moments = {"publier": ouverture, "clore": clos_le, "cloturer": a.cloture_le}
+        for ligne in StateLog.objects.filter(content_type=ContentType.objects.get_for_model(AppelAProjets), object_id=appel.pk):
+            StateLog.objects.filter(pk=ligne.pk).update(timestamp=moments[ligne.transition])
+        AppelAProjets.objects.filter(pk=appel.pk).update(cree_le=ouverture - timedelta(days=14))
+
+
+def _dater_documents(fins_de_seance: dict[int, datetime]):
+    """Accusés, PV et lettres (produits après commit) prennent la date du dépôt ou de la séance qui les a fait naître."""
+    documents = DocumentGenere.objects.all()
+    documents.filter(content_type=ContentType.objects.get_for_model(Reponse), nature="accuse_reception").update(
+        cree_le=Subquery(Reponse.objects.filter(pk=OuterRef("object_id")).values("deposee_le")[:1])
+    )
+    type_point = ContentType.objects.get_for_model(PointOrdreDuJour)
+    for comite_id, fin in fins_de_seance.items():
+        documents.filter(content_type=ContentType.objects.get_for_model(Comite), object_id=comite_id).update(cree_le=fin)
+        points = PointOrdreDuJour.objects.filter(comite_id=comite_id).values_list("pk", flat=True)
+        documents.filter(content_type=type_point, object_id__in=list(points)).update(cree_le=fin)
 
 
 def _dater_notifications(operation_ids: list[int]):
@@ -152,22 +413,45 @@ def _charger():
     financeurs, types, indicateurs = _referentiel()
     structures = _creer_structures()
     comptes = _creer_comptes(structures)
+    _creer_membres(comptes)
     par_role = {role: comptes[login] for login, _, _, role, _, _ in COMPTES}
-    creees, rang = [], 0
+    animation = par_role[Role.ANIMATION]
+    appels = _publier_appels(types, animation=animation)
+
+    # Toutes les demandes d'abord, dans l'ordre qui fixe leurs codes, les réponses liées à leur appel dès le brouillon.
+    vies = []
     for op in operations_de_demo():
         createur = comptes[PORTEURS[op.porteur][0]]
-        operation = _creer_operation(op, porteur=structures[op.porteur], createur=createur,
-                                     financeurs=financeurs, types=types, indicateurs=indicateurs)
-        rang = _faire_vivre(operation, op, createur=createur, comptes=par_role, rang=rang)
-        creees.append(operation.pk)
-    # Enregistré après les tâches de notification (mises en file à chaque transition) : il passe après elles.
+        operation = _creer_operation(op, porteur=structures[op.porteur], createur=createur, financeurs=financeurs,
+                                     types=types, indicateurs=indicateurs, appel=appels.get(op.appel))
+        noms = chemin(op)
+        vie = _Vie(op, operation, createur, noms, calendrier(op, noms), getattr(operation, "reponse_appel", None))
+        if vie.reponse is not None:
+            _deposer_pieces(vie, [p for p in PIECES_REQUISES if p != PIECES_MANQUANTES.get(op.intitule)])
+        vies.append(vie)
+    # Chacune avance jusqu'au comité qui la décide (réponse à un appel) ou au bout de son chemin ; les séances
+    # décident ; les programmées poursuivent (convention, réalisation, bilan).
+    for vie in vies:
+        _avancer(vie, par_role=par_role)
+    fins_de_seance = _tenir_comites(vies, comptes=comptes, animation=animation)
+    for vie in vies:
+        _avancer(vie, par_role=par_role)
+
+    rang = 0
+    for vie in vies:
+        rang = _antidater(vie, rang)
+    _fermer_appels(appels, animation=animation)
+    # Enregistrés après les tâches (avis, accusés, PV et lettres, mises en file à chaque étape) : ils passent après elles.
+    creees = [vie.operation.pk for vie in vies]
     transaction.on_commit(lambda: _dater_notifications(creees))
+    transaction.on_commit(lambda: _dater_documents(fins_de_seance))
 
 
 @contextmanager
 def _sans_bruit():
     """Ni courriels vers les adresses fictives des comptes, ni des centaines de lignes de journal avant le résumé."""
-    niveaux = {"celery": logging.WARNING, "operations.tasks": logging.WARNING, "kombu": logging.ERROR}
+    niveaux = {"celery": logging.WARNING, "operations.tasks": logging.WARNING, "appels_projets.tasks": logging.WARNING,
+               "kombu": logging.ERROR}
     avant = {nom: logging.getLogger(nom).level for nom in niveaux}
     for nom, niveau in niveaux.items():
         logging.getLogger(nom).setLevel(niveau)
@@ -221,8 +505,26 @@ def resume(*, deja_chargee: bool = False, duree: float | None = None) -> dict:
         {"code": o.code, "intitule": o.intitule, "porteur": str(o.porteur), "etat": o.get_etat_display()}
         for o in Operation.objects.select_related("porteur").order_by("code")
     ]
+    appels = [
+        {"titre": a.titre, "etat": a.get_etat_display(), "reponses": a.nombre}
+        for a in AppelAProjets.objects.annotate(nombre=Count("reponses")).order_by("annee", "date_ouverture", "pk")
+    ]
+    comites = [
+        {"date": f"{timezone.localtime(c.date):%d/%m/%Y}", "type": c.get_type_display(), "etat": c.get_etat_display(),
+         "points": c.points.count(), "decisions": c.points.exclude(decision="").count()}
+        for c in Comite.objects.order_by("date")
+    ]
     return {"url": URL, "mot_de_passe": MOT_DE_PASSE, "deja_chargee": deja_chargee, "duree": duree,
-            "comptes": comptes, "autres_porteurs": autres, "operations": operations}
+            "comptes": comptes, "autres_porteurs": autres, "operations": operations, "appels": appels,
+            "comites": comites}
+
+
+def _seance(c: dict) -> str:
+    def pluriel(n, mot):
+        return f"{n} {mot}{'s' if n > 1 else ''}"
+
+    decisions = pluriel(c["decisions"], "décision") if c["decisions"] else "aucune décision encore"
+    return f"{c['type']}, {pluriel(c['points'], 'opération')} à l'ordre du jour, {decisions}"
 
 
 def lignes_de_resume(donnees: dict | None = None, *, markdown: bool = False) -> list[str]:
@@ -234,6 +536,10 @@ def lignes_de_resume(donnees: dict | None = None, *, markdown: bool = False) -> 
                    f"{', ' + c['structure'] if c['structure'] else ''} |" for c in d["comptes"]]
         lignes += ["", "| code | intitulé | porteur | état |", "|---|---|---|---|"]
         lignes += [f"| {o['code']} | {o['intitule']} | {o['porteur']} | {o['etat']} |" for o in d["operations"]]
+        lignes += ["", "| appel à projets | état | réponses |", "|---|---|---|"]
+        lignes += [f"| {a['titre']} | {a['etat']} | {a['reponses']} |" for a in d["appels"]]
+        lignes += ["", "| comité | état | séance |", "|---|---|---|"]
+        lignes += [f"| {c['date']} | {c['etat']} | {_seance(c)} |" for c in d["comites"]]
         return lignes
     if d["deja_chargee"]:
         entete = "La démonstration est déjà chargée."
@@ -249,4 +555,8 @@ def lignes_de_resume(donnees: dict | None = None, *, markdown: bool = False) -> 
     lignes += ["", f"Opérations ({len(d['operations'])}) :",
                f"  {'Code':<12} {'État':<17} {'Porteur':<{largeur}}  Intitulé"]
     lignes += [f"  {o['code']:<12} {o['etat']:<17} {o['porteur']:<{largeur}}  {o['intitule']}" for o in d["operations"]]
+    lignes += ["", f"Appels à projets ({len(d['appels'])}) :", f"  {'État':<24} {'Réponses':>8}  Titre"]
+    lignes += [f"  {a['etat']:<24} {a['reponses']:>8}  {a['titre']}" for a in d["appels"]]
+    lignes += ["", f"Comités ({len(d['comites'])}) :"]
+    lignes += [f"  {c['date']}  {c['etat']:<21} {_seance(c)}" for c in d["comites"]]
     return lignes

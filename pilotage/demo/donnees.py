@@ -1,6 +1,7 @@
 """Les données de la démonstration, sans accès à la base : qui (structures, comptes, référents), quoi (les
-opérations 2016 et 2017 et leurs plans de financement) et comment elles ont vécu (chemins dans la machine à
-états, délais, comités de pilotage, motivations).
+opérations 2016 et 2017, leurs plans de financement et l'appel à projets auquel chacune répond) et comment elles
+ont vécu (chemins dans la machine à états, délais, comités de pilotage, motivations). Les appels eux-mêmes sont
+dans `appels`.
 
 Tout est déterministe : deux chargements donnent les mêmes codes, les mêmes montants et les mêmes dates.
 """
@@ -13,7 +14,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from annuaire.models import Structure
 from annuaire.roles import Role
+from appels_projets.options import EtatComite
 from operations.options import CategorieDepense, Etat
+
+from .appels import ACTIONS_2017, CLAUSES_2016, COMITES, PORTAGE_2016, REMOBILISATION_2016, REMOBILISATION_2017
 
 CENTIME = Decimal("0.01")
 AN_2016 = (date(2016, 1, 1), date(2016, 12, 31))
@@ -169,13 +173,14 @@ class OperationDemo:
     porteur: str
     periode: tuple[date, date]
     etat: str
-    depuis: date  # date du dépôt (de la création pour un brouillon)
+    depuis: date  # date du dépôt (de la création pour un brouillon) ; avant la date limite de son appel
     financement: tuple
     objectifs: dict
     description: str = ""
     complements: bool = False  # passée par « incomplète » avant d'être recevable
     correction: bool = False  # bilan renvoyé une fois pour correction avant d'être contrôlé
     motivations: dict = field(default_factory=dict)
+    appel: str = ""  # la clé de l'appel à projets auquel elle répond (voir `appels`) ; vide : hors appel
 
 
 def _portages() -> list[OperationDemo]:
@@ -194,13 +199,16 @@ def _portages() -> list[OperationDemo]:
         etp = "1 ETP" if n == 1 else f"{n} ETP"
         portages.append(OperationDemo(
             f"Portage de référents de parcours PLIE 2016 – {structure}", "PORTAGE_REFERENTS", structure, AN_2016,
-            etats[structure], date(2016, 1, 11) + timedelta(days=i),
+            etats[structure], date(2015, 10, 26) + timedelta(days=i),
             plan(personnel=[(f"Référents de parcours ({etp})", n * COUT_REFERENT[structure])], financement=taux),
             {code: parts[code][i] for code in OBJECTIFS_PORTAGE},
             "Accueil et accompagnement individualisé des participants du PLIE par un référent de parcours unique, "
             "suivi des contrats d'engagement RSA, saisie des parcours dans ABC Viesion.",
-            correction=structure == "Ville de Longvic",
-            motivations={"renvoyer_bilan": (
+            complements=structure == "CESAM", correction=structure == "Ville de Longvic", appel=PORTAGE_2016,
+            motivations={"demander_complements": (
+                "L'attestation de régularité fiscale et sociale manque au dossier : merci de joindre les attestations "
+                "URSSAF et DGFiP de moins de six mois."
+            ), "renvoyer_bilan": (
                 "Les fiches de temps du référent ne sont pas signées et les bulletins de salaire d'octobre et de "
                 "novembre manquent." if structure == "Ligue de l'enseignement" else
                 "Les feuilles d'émargement de novembre et de décembre manquent ; le temps déclaré ne correspond "
@@ -233,22 +241,22 @@ def operations_de_demo() -> list[OperationDemo]:
     )
     actions_2016 = [
         O("Remobilisation autour des compétences 2016", "REMOBILISATION", "IRFA", AN_2016, Etat.SOLDEE,
-          date(2016, 1, 14),
+          date(2015, 10, 29),
           plan(personnel=[("Formateurs (1,4 ETP)", 58800), ("Coordination pédagogique (0,2 ETP)", 9600)],
                fonctionnement=[("Supports pédagogiques et immersions en entreprise", 4500)],
                financement={"FSE": "0.60", "METROPOLE": "0.20", "DEPARTEMENT": "0.10"}),
           {"ENTREES": 150},
           "Accueil et diagnostic, remédiation et travail sur le projet, recherche d'emploi : développer les "
-          "compétences transverses des participants."),
+          "compétences transverses des participants.", appel=REMOBILISATION_2016),
         O("Accompagnement des clauses d'insertion ARIQ BTP 2016-2017", "CLAUSES_INSERTION", "ARIQ BTP",
-          (date(2016, 1, 1), date(2017, 12, 31)), Etat.EN_REALISATION, date(2016, 1, 15),
+          (date(2016, 1, 1), date(2017, 12, 31)), Etat.EN_REALISATION, date(2015, 11, 3),
           plan(personnel=[("Chargé d'accompagnement clauses (1 ETP sur 2 ans)", 94000),
                           ("Encadrement (0,1 ETP sur 2 ans)", 11000)],
                fonctionnement=[("Déplacements sur les chantiers", 6000)],
                financement={"FSE": "0.50", "METROPOLE": "0.35"}),
           {"ACCOMPAGNES": 126, "HEURES_INSERTION": 72333, "SORTIES_POSITIVES": 39},
           "Positionnement des participants sur les heures d'insertion des marchés publics (BTP et services), "
-          "suivi en mission et consolidation dans l'emploi."),
+          "suivi en mission et consolidation dans l'emploi.", appel=CLAUSES_2016),
         O("Relation entreprises 2016", "PRESTATION", "Solid'ère", AN_2016, Etat.SOLDEE, date(2016, 1, 19),
           plan(personnel=[("Chargé de relations entreprises (0,8 ETP)", 34400)],
                fonctionnement=[("Seed dating et déplacements", 2600)], financement=PRESTATAIRE),
@@ -314,20 +322,22 @@ def operations_de_demo() -> list[OperationDemo]:
           plan(personnel=[("Consultants en recrutement (0,5 ETP sur 6 mois)", 13200)],
                fonctionnement=[("Outils de diagnostic d'employabilité", 2400)], financement=PRESTATAIRE),
           {"PRESCRIPTIONS": 60},
-          "Reconduction de l'action expérimentale de 2016, sur une période plus longue et un objectif réaliste."),
+          "Reconduction de l'action expérimentale de 2016, sur une période plus longue et un objectif réaliste.",
+          appel=ACTIONS_2017),
         O("Ateliers seniors : valoriser ses atouts auprès des employeurs", "PRESTATION", "AMNYOS",
           (date(2017, 9, 1), date(2017, 12, 31)), Etat.PROGRAMMEE, date(2017, 3, 27),
           plan(personnel=[("Consultants (24 jours)", 14400)], fonctionnement=[("Salles et rencontres d'entreprises", 1600)],
                financement=PRESTATAIRE),
           {"ENTREES": 24},
-          "Suite du séminaire seniors de 2016 : ateliers collectifs et rencontres avec des employeurs."),
+          "Suite du séminaire seniors de 2016 : ateliers collectifs et rencontres avec des employeurs.",
+          appel=ACTIONS_2017),
         O("POEC « métiers du commerce » 2017", "PRESTATION", "FORCO", (date(2017, 10, 2), date(2018, 1, 31)),
           Etat.AJOURNEE, date(2017, 3, 20),
           plan(personnel=[("Ingénierie et suivi (0,1 ETP)", 4300)],
                prestations=[("Formation employé libre service, caisse et vente (12 stagiaires)", 40800)],
                financement={"FSE": "0.50", "METROPOLE": "0.15"}),
           {"ENTREES": 12},
-          "Seconde session de la préparation opérationnelle à l'emploi avec la branche du commerce.",
+          "Seconde session de la préparation opérationnelle à l'emploi avec la branche du commerce.", appel=ACTIONS_2017,
           motivations={"ajourner": "Le comité demande les engagements de recrutement des enseignes partenaires et "
                                    "le bilan détaillé de la session 2016 avant de se prononcer."}),
         O("Permanences PLIE de proximité au quartier du Mail", "PRESTATION", "Ville de Chenôve",
@@ -335,24 +345,26 @@ def operations_de_demo() -> list[OperationDemo]:
           plan(personnel=[("Chargée d'accueil (0,5 ETP sur 4 mois)", 7400)],
                fonctionnement=[("Local de permanence", 1200)], financement=COMMUNE),
           {"PRESCRIPTIONS": 60, "ENTREES": 35},
-          "Rapprocher le PLIE des habitants du quartier prioritaire pour relancer les prescriptions."),
+          "Rapprocher le PLIE des habitants du quartier prioritaire pour relancer les prescriptions.",
+          appel=REMOBILISATION_2017),
         O("Observation des publics et analyse des parcours", "PRESTATION", "AMNYOS",
           (date(2017, 7, 3), date(2017, 12, 22)), Etat.EN_INSTRUCTION, date(2017, 5, 29),
           plan(personnel=[("Chargés d'études (30 jours)", 21000)], fonctionnement=[("Restitutions", 1000)],
                financement=PRESTATAIRE),
           {"ETAPES": 1800},
-          "Analyse des parcours et des étapes pour ajuster l'offre de services, en lien avec le Contrat de ville."),
+          "Analyse des parcours et des étapes pour ajuster l'offre de services, en lien avec le Contrat de ville.",
+          appel=REMOBILISATION_2017),
         O("Analyse des pratiques des référents 2017", "PRESTATION", "Ethique et Sens",
           (date(2017, 9, 1), date(2018, 6, 30)), Etat.RECEVABLE, date(2017, 6, 6),
           plan(personnel=[("Intervenante : ateliers et restitutions (23 jours)", 13800)], financement=PRESTATAIRE),
           {"HEURES_FORMATION": 210},
-          "Poursuite des ateliers d'analyse des pratiques pour les 15 référents."),
+          "Poursuite des ateliers d'analyse des pratiques pour les 15 référents.", appel=REMOBILISATION_2017),
         O("Relation entreprises 2017", "PRESTATION", "Solid'ère", (date(2017, 9, 1), date(2018, 6, 30)),
           Etat.INCOMPLETE, date(2017, 6, 7),
           plan(personnel=[("Chargé de relations entreprises (0,6 ETP)", 27000)],
                fonctionnement=[("Rencontres employeurs et déplacements", 2000)], financement=PRESTATAIRE),
           {"PRESCRIPTIONS": 50, "ENTREPRISES_PROSPECTEES": 250},
-          "Développer la relation avec les entreprises au service des parcours.",
+          "Développer la relation avec les entreprises au service des parcours.", appel=REMOBILISATION_2017,
           motivations={"demander_complements": "Merci de joindre le budget prévisionnel détaillé par poste et les "
                                                 "lettres d'intention des entreprises partenaires."}),
         O("Préparation aux métiers de la logistique", "REMOBILISATION", "IRFA", (date(2017, 10, 2), date(2018, 3, 30)),
@@ -361,20 +373,21 @@ def operations_de_demo() -> list[OperationDemo]:
                fonctionnement=[("Plateau technique logistique et CACES", 6400)],
                financement={"FSE": "0.60", "METROPOLE": "0.20", "DEPARTEMENT": "0.10"}),
           {"ENTREES": 15, "SORTIES_POSITIVES": 8},
-          "Découverte des métiers de l'entrepôt, préparation au CACES et immersions en entreprise."),
+          "Découverte des métiers de l'entrepôt, préparation au CACES et immersions en entreprise.",
+          appel=REMOBILISATION_2017),
         O("Remobilisation autour des compétences – session d'automne 2017", "REMOBILISATION", "IRFA",
           (date(2017, 9, 4), date(2017, 12, 22)), Etat.BROUILLON, date(2017, 6, 12),
           plan(personnel=[("Formateurs (1,4 ETP sur 4 mois)", 19600), ("Coordination pédagogique", 3200)],
                fonctionnement=[("Supports pédagogiques et immersions en entreprise", 1500)],
                financement={"FSE": "0.60", "METROPOLE": "0.25", "DEPARTEMENT": "0.10"}),
           {"ENTREES": 60, "SORTIES_POSITIVES": 15},
-          "Nouvelle session de l'action 2016 : diagnostic, remédiation, recherche d'emploi."),
+          "Nouvelle session de l'action 2016 : diagnostic, remédiation, recherche d'emploi.", appel=REMOBILISATION_2017),
         O("Ateliers d'initiation au numérique", "PRESTATION", "Ligue de l'enseignement",
           (date(2017, 9, 1), date(2017, 12, 31)), Etat.REJETEE, date(2017, 2, 20),
           plan(personnel=[("Animateur numérique (0,5 ETP sur 4 mois)", 8600)],
                fonctionnement=[("Matériel informatique", 2400)], financement={"FSE": "0.60", "METROPOLE": "0.20"}),
           {"ENTREES": 40},
-          "Initiation à l'usage du numérique pour la recherche d'emploi.",
+          "Initiation à l'usage du numérique pour la recherche d'emploi.", appel=ACTIONS_2017,
           motivations={"rejeter": "Les ateliers relèvent de l'offre de droit commun (espaces publics numériques) : "
                                   "le comité ne les retient pas au titre du FSE."}),
         O("Sensibilisation aux métiers de la relation client à distance", "PRESTATION", "Ethicofil",
@@ -382,7 +395,7 @@ def operations_de_demo() -> list[OperationDemo]:
           plan(personnel=[("Formateurs (0,5 ETP)", 21000)], fonctionnement=[("Plateau de téléprospection", 3000)],
                financement={"FSE": "0.55", "METROPOLE": "0.25"}),
           {"ENTREES": 15},
-          "Formation aux métiers de la relation client par téléphone.",
+          "Formation aux métiers de la relation client par téléphone.", appel=ACTIONS_2017,
           motivations={"declarer_irrecevable": "L'action vise des salariés en poste, public non éligible au PLIE : "
                                                "la demande ne relève pas de l'appel à projets."}),
         O("Forum de l'emploi du Belvédère", "PRESTATION", "Ville de Talant", (date(2017, 3, 1), date(2017, 4, 30)),
@@ -390,7 +403,7 @@ def operations_de_demo() -> list[OperationDemo]:
           plan(personnel=[("Organisation (0,2 ETP sur 2 mois)", 2900)],
                fonctionnement=[("Chapiteau et communication", 3600)], financement=COMMUNE),
           {"ACCOMPAGNES": 80},
-          "Forum de recrutement au cœur du quartier prioritaire du Belvédère.",
+          "Forum de recrutement au cœur du quartier prioritaire du Belvédère.", appel=ACTIONS_2017,
           motivations={"abandonner": "À la demande de la Ville de Talant : le forum est financé sur ses fonds propres, "
                                      "la demande de FSE est retirée."}),
     ]
@@ -412,11 +425,12 @@ ARRIVEE = {
     Etat.BILAN_A_CORRIGER: ("deposer_bilan", "renvoyer_bilan"), Etat.ABANDONNEE: ("declarer_recevable", "abandonner"),
 }
 
+DECISIONS_DU_COMITE = ("programmer", "ajourner", "rejeter")
 PAR_LE_PORTEUR = {"deposer", "completer", "deposer_bilan", "redeposer_bilan"}
 PAR_ROLE = {
     **dict.fromkeys(["demander_complements", "declarer_recevable", "declarer_irrecevable", "instruire",
                      "clore_instruction", "conventionner", "demarrer", "abandonner"], Role.ANIMATION),
-    **dict.fromkeys(["programmer", "ajourner", "rejeter"], Role.COMITE),
+    **dict.fromkeys(DECISIONS_DU_COMITE, Role.COMITE),
     **dict.fromkeys(["renvoyer_bilan", "valider_controle", "solder"], Role.GESTIONNAIRE),
 }
 
@@ -424,6 +438,8 @@ PAR_ROLE = {
 DELAIS = {"deposer": 0, "demander_complements": 9, "completer": 12, "declarer_recevable": 10, "declarer_irrecevable": 14,
           "instruire": 3, "clore_instruction": 21, "conventionner": 35, "demarrer": 5, "renvoyer_bilan": 30,
           "redeposer_bilan": 15, "valider_controle": 45, "solder": 30, "abandonner": 20}
+# Les comités de pilotage qui programment les opérations hors appel (prestations achetées, animation, enveloppe
+# souple) ; les réponses aux appels passent par les séances de `appels.COMITES`, avec leur ordre du jour et leur PV.
 COMITES_DE_PILOTAGE = [date(2016, 3, 22), date(2016, 6, 21), date(2016, 10, 18), date(2016, 12, 13),
                        date(2017, 3, 21), date(2017, 6, 20)]
 DELAI_BILAN = timedelta(days=45)  # après la fin de réalisation
@@ -452,15 +468,26 @@ def chemin(op: OperationDemo) -> list[str]:
     return noms
 
 
+def comite_qui_decide(jour: date):
+    """Le premier comité de programmation tenu après `jour` (celui qui décide d'une réponse à un appel), ou None."""
+    return next((c for c in COMITES if c.etat == EtatComite.PV_VALIDE and c.date.date() > jour), None)
+
+
 def calendrier(op: OperationDemo, noms: list[str]) -> list[date]:
-    """La date de chaque transition de `noms` : décisions au comité suivant, bilan après la fin de réalisation."""
+    """La date de chaque transition de `noms` : décisions au comité suivant, bilan après la fin de réalisation.
+
+    Une réponse à un appel est décidée par un comité de programmation (`appels.COMITES`) ; son instruction se
+    clôt au plus tôt le jour où ce comité est convoqué, avec l'envoi du dossier de séance.
+    """
     jours, jour = [], op.depuis
     for nom in noms:
-        if nom in ("programmer", "ajourner", "rejeter"):
-            jour = next(c for c in COMITES_DE_PILOTAGE if c > jour)
+        if nom in DECISIONS_DU_COMITE:
+            jour = comite_qui_decide(jour).date.date() if op.appel else next(c for c in COMITES_DE_PILOTAGE if c > jour)
         elif nom == "deposer_bilan":
             jour = max(jour + timedelta(days=1), op.periode[1] + DELAI_BILAN)
         else:
             jour += timedelta(days=DELAIS[nom])
+            if nom == "clore_instruction" and op.appel and (comite := comite_qui_decide(jour)):
+                jour = max(jour, comite.convocation.date())
         jours.append(jour)
     return jours

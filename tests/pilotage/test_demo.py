@@ -1,6 +1,6 @@
 """La démonstration : chargée par les vrais services, complète, équilibrée, rejouable, jamais en production."""
 import io
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -8,17 +8,38 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
+from django.utils import timezone
 from django_fsm_log.models import StateLog
 
+from annuaire.fichiers import verifier_fichier
 from annuaire.models import Structure, Utilisateur
 from annuaire.roles import Role
-from operations.models import LigneDepense, LigneRessource, Notification, Objectif, Operation
+from appels_projets.models import (
+    Analyse, AppelAProjets, Comite, DemandeComplements, PieceDeposee, PointOrdreDuJour, Reponse, VerificationRecevabilite,
+)
+from appels_projets.options import Decision, EtatAppel, EtatComite
+from appels_projets.selectors import checklist_recevabilite, enveloppe_consommee, montant_fse_demande
+from appels_projets.services import decision_enregistrer
+from operations.models import DocumentGenere, LigneDepense, LigneRessource, Notification, Objectif, Operation
 from operations.options import CategorieDepense, Etat
 from operations.selectors import historique
+from operations.services import operation_transition
 from pilotage.demo import URL, charger_demo, lignes_de_resume, operations_de_demo, repartir
 
 PARIS = ZoneInfo("Europe/Paris")
-MODELES = [Structure, Utilisateur, Operation, LigneDepense, LigneRessource, Objectif, StateLog, Notification]
+MODELES = [Structure, Utilisateur, Operation, LigneDepense, LigneRessource, Objectif, StateLog, Notification,
+           AppelAProjets, Reponse, PieceDeposee, VerificationRecevabilite, DemandeComplements, Analyse, Comite,
+           PointOrdreDuJour, DocumentGenere]
+APPELS_2016 = {
+    "Portage de référents de parcours 2016": "PORTAGE_REFERENTS",
+    "Remobilisation autour des compétences 2016": "REMOBILISATION",
+    "Accompagnement des clauses d'insertion 2016": "CLAUSES_INSERTION",
+}
+# À partir de « instruite », une réponse a forcément été analysée (on ne clôt pas l'instruction sans analyse).
+APRES_L_INSTRUCTION = [
+    Etat.INSTRUITE, Etat.PROGRAMMEE, Etat.AJOURNEE, Etat.REJETEE, Etat.CONVENTIONNEE, Etat.EN_REALISATION,
+    Etat.BILAN_DEPOSE, Etat.BILAN_A_CORRIGER, Etat.BILAN_CONTROLE, Etat.SOLDEE,
+]
 
 
 @pytest.fixture
@@ -61,6 +82,8 @@ def test_chargement_sur_base_vide(demo):
 
     lignes = "\n".join(lignes_de_resume())
     assert URL in lignes and "OP-2016-001" in lignes and "OP-2017-014" in lignes
+    assert "Appels à projets (5)" in lignes and "Portage de référents de parcours 2016" in lignes
+    assert "22/03/2016  Procès-verbal validé" in lignes and "11/07/2017  Convoqué" in lignes
 
 
 @pytest.mark.django_db
@@ -103,7 +126,8 @@ def test_plans_de_financement_equilibres(demo):
 
 @pytest.mark.django_db
 def test_historique_reel_et_antidate(demo):
-    debut, fin = datetime(2016, 1, 1, tzinfo=PARIS), datetime(2017, 7, 1, tzinfo=PARIS)
+    # Les réponses aux appels 2016 ont été déposées à l'automne 2015.
+    debut, fin = datetime(2015, 9, 1, tzinfo=PARIS), datetime(2017, 7, 1, tzinfo=PARIS)
     for operation in Operation.objects.exclude(etat=Etat.BROUILLON):
         journal = list(historique(operation))
         assert journal, operation.code
@@ -127,6 +151,17 @@ def test_avis_dates_comme_les_transitions(settings, django_capture_on_commit_cal
     # Seul l'avis du dernier changement d'état d'une opération reste à lire.
     for a in avis.filter(lue=False):
         assert historique(a.operation).last().pk == a.journal_id
+
+    # Les tâches mises en file au dépôt et à la validation des PV ont produit leurs documents, datés comme eux.
+    deposees = Reponse.objects.filter(deposee_le__isnull=False)
+    accuses = DocumentGenere.objects.filter(nature="accuse_reception")
+    assert accuses.count() == deposees.count() > 0
+    assert {d.object_id: d.cree_le for d in accuses} == {r.pk: r.deposee_le for r in deposees}
+    tenus = Comite.objects.filter(etat=EtatComite.PV_VALIDE)
+    assert DocumentGenere.objects.filter(nature="pv_comite").count() == tenus.count() == 3
+    lettres = DocumentGenere.objects.filter(nature="lettre_notification")
+    assert lettres.count() == PointOrdreDuJour.objects.filter(comite__in=tenus).count() == 16
+    assert all(d.cree_le < datetime(2017, 7, 1, tzinfo=PARIS) for d in DocumentGenere.objects.all())
 
 
 @pytest.mark.django_db
@@ -157,3 +192,147 @@ def test_commande_forcee_sans_debug(settings):
     call_command("charger_demo", "--force", stdout=sortie)
     assert Utilisateur.objects.filter(username="animation").exists()
     assert "OP-2017-011" in sortie.getvalue()
+
+
+# --- Les appels à projets : l'histoire de l'issue 3 ---
+
+@pytest.mark.django_db
+def test_les_trois_appels_2016_du_rapport(demo):
+    for titre, type_operation in APPELS_2016.items():
+        appel = AppelAProjets.objects.get(titre=titre)
+        assert appel.etat == EtatAppel.CLOTURE and appel.annee == 2016
+        assert [t.code for t in appel.types.all()] == [type_operation]
+        limite = timezone.localtime(appel.date_limite).date()
+        # Publié et clos à l'automne 2015, clôturé après le comité de mars 2016 : l'historique se lit ainsi.
+        assert date(2015, 9, 1) <= appel.date_ouverture < limite < date(2015, 12, 1)
+        assert [(ligne.transition, timezone.localtime(ligne.timestamp).date()) for ligne in historique(appel)] == [
+            ("publier", appel.date_ouverture), ("clore", limite), ("cloturer", date(2016, 4, 5)),
+        ]
+        assert appel.periode_debut_min == date(2016, 1, 1) and appel.taux_fse_max == Decimal("60.00")
+        assert "Recrutement" in appel.cahier_des_charges and "Déroulement attendu" in appel.cahier_des_charges
+        assert appel.pieces_requises.count() == 4 and appel.criteres.aggregate(t=Sum("poids"))["t"] == 100
+        assert appel.cofinancement_attendu > 0
+        for reponse in appel.reponses.select_related("operation__type"):
+            assert reponse.operation.type.code == type_operation
+            assert reponse.deposee_le <= appel.date_limite, reponse.operation.code
+    portage = AppelAProjets.objects.get(titre="Portage de référents de parcours 2016")
+    assert portage.reponses.count() == 10
+    assert "889" in portage.cahier_des_charges and "Tesuji" in portage.cahier_des_charges
+    autres = Reponse.objects.filter(appel__titre__in=list(APPELS_2016)[1:]).order_by("appel__titre")
+    assert [str(r.operation.porteur) for r in autres] == ["ARIQ BTP", "IRFA"]
+    # Hors appel : les prestations achetées, l'animation du PLIE, l'enveloppe souple.
+    hors_appel = Operation.objects.filter(reponse_appel__isnull=True)
+    assert set(hors_appel.values_list("type__code", flat=True)) == {"PRESTATION", "ANIMATION_PLIE", "ENVELOPPE_SOUPLE"}
+
+
+@pytest.mark.django_db
+def test_des_reponses_dans_chaque_etat_du_circuit(demo):
+    assert set(Reponse.objects.values_list("operation__etat", flat=True)) == set(Etat.values)
+    etats_2016 = set(Reponse.objects.filter(appel__annee=2016).values_list("operation__etat", flat=True))
+    assert etats_2016 == {Etat.EN_REALISATION, Etat.BILAN_DEPOSE, Etat.BILAN_A_CORRIGER, Etat.BILAN_CONTROLE, Etat.SOLDEE}
+    ouvert = AppelAProjets.objects.get(etat=EtatAppel.PUBLIE)
+    assert ouvert.depot_ouvert and ouvert.annee == 2017
+
+
+@pytest.mark.django_db
+def test_pieces_verifications_et_complements_par_les_services(demo):
+    for reponse in Reponse.objects.exclude(operation__etat=Etat.BROUILLON).select_related("appel", "operation"):
+        manquantes = [v.libelle for v in checklist_recevabilite(reponse) if not v.conforme]
+        attendu = ["Pièce : Budget prévisionnel signé"] if reponse.operation.etat == Etat.INCOMPLETE else []
+        assert manquantes == attendu, reponse.operation.code
+        if reponse.operation.etat != Etat.DEPOSEE:
+            assert reponse.verifications.count() == 3, reponse.operation.code
+    for piece in PieceDeposee.objects.all()[:5]:
+        with piece.fichier.open("rb") as fichier:
+            assert verifier_fichier(fichier) == "application/pdf"
+    irrecevable = Reponse.objects.get(operation__etat=Etat.IRRECEVABLE)
+    assert irrecevable.verifications.filter(conforme=False).count() == 1
+
+    fournie = DemandeComplements.objects.get(reponse__appel__annee=2016)
+    assert fournie.reponse.operation.porteur.nom == "CESAM" and fournie.reponse_porteur
+    assert fournie.demandee_le < fournie.repondue_le and fournie.date_limite == date(2015, 11, 20)
+    assert fournie.reponse.pieces.filter(deposee_le__gt=fournie.demandee_le).count() == 1  # la pièce demandée
+    attendue = DemandeComplements.objects.get(reponse__operation__etat=Etat.INCOMPLETE)
+    assert not attendue.reponse_porteur and attendue.repondue_le is None and attendue.date_limite.year == 2017
+    motivation = historique(attendue.reponse.operation).get(transition="demander_complements").description
+    assert motivation.endswith(f"(avant le {attendue.date_limite:%d/%m/%Y})")
+
+
+@pytest.mark.django_db
+def test_chaque_reponse_instruite_a_son_analyse(demo):
+    reponses = Reponse.objects.filter(operation__etat__in=APRES_L_INSTRUCTION).select_related("operation", "appel")
+    assert reponses.count() == 17  # 12 en 2016, 5 en 2017
+    for reponse in reponses:
+        analyses = list(reponse.analyses.all())
+        assert analyses, reponse.operation.code
+        journal = {ligne.transition: ligne.timestamp for ligne in historique(reponse.operation)}
+        for analyse in analyses:
+            assert analyse.notes.count() == reponse.appel.criteres.count()
+            assert analyse.montant_fse_propose <= montant_fse_demande(reponse.operation)
+            assert analyse.commentaire and analyse.note_ponderee is not None
+            assert journal["instruire"] < analyse.modifiee_le < journal["clore_instruction"], reponse.operation.code
+    assert not Reponse.objects.get(operation__etat=Etat.EN_INSTRUCTION).analyses.exists()
+
+
+@pytest.mark.django_db
+def test_un_comite_2016_tenu_et_son_pv_valide(demo):
+    comite = Comite.objects.get(date__year=2016)
+    assert comite.etat == EtatComite.PV_VALIDE
+    assert timezone.localtime(comite.date).date() == date(2016, 3, 22)
+    membres = set(comite.membres.values_list("username", flat=True))
+    assert "comite" in membres and len(membres) == 4
+    assert not any(u.has_usable_password() for u in comite.membres.exclude(username="comite"))
+    points = comite.points.select_related("reponse__operation", "reponse__appel", "decidee_par")
+    assert points.count() == 12 and {p.reponse.appel.annee for p in points} == {2016}
+    for point in points:
+        assert point.decision == Decision.PROGRAMMEE and point.decidee_par.username in membres
+        assert timezone.localtime(point.decidee_le).date() == date(2016, 3, 22)
+        assert point.montant_vote == montant_fse_demande(point.reponse.operation)
+        programmer = historique(point.reponse.operation).get(transition="programmer")
+        assert programmer.by == point.decidee_par and programmer.timestamp > point.decidee_le
+    pv = historique(comite).get(transition="valider_pv")
+    assert pv.by.username in membres and timezone.localtime(pv.timestamp).date() == date(2016, 3, 22)
+
+
+@pytest.mark.django_db
+def test_chaque_decision_vient_d_un_comite(demo):
+    decidees = Reponse.objects.filter(operation__etat__in=APRES_L_INSTRUCTION).exclude(operation__etat=Etat.INSTRUITE)
+    assert decidees.count() == 16  # par trois comités tenus
+    for reponse in decidees:
+        point = reponse.points.exclude(decision="").get()
+        assert point.comite.etat == EtatComite.PV_VALIDE
+        if point.decision != Decision.PROGRAMMEE:
+            assert point.motivation and point.montant_vote is None
+    ajournee = Reponse.objects.get(operation__etat=Etat.AJOURNEE).points.get()
+    rejetee = Reponse.objects.get(operation__etat=Etat.REJETEE).points.get()
+    assert ajournee.comite == rejetee.comite and ajournee.comite.date < Comite.objects.get(etat=EtatComite.CONVOQUE).date
+
+
+@pytest.mark.django_db
+def test_l_enveloppe_de_chaque_appel_est_respectee(demo):
+    for appel in AppelAProjets.objects.all():
+        assert enveloppe_consommee(appel) <= appel.enveloppe_fse, appel.titre
+    assert not PointOrdreDuJour.objects.filter(depassement_confirme=True).exists()
+    portage = AppelAProjets.objects.get(titre="Portage de référents de parcours 2016")
+    assert enveloppe_consommee(portage) == Decimal("390373.25")
+
+
+@pytest.mark.django_db
+def test_le_comite_convoque_attend_une_decision_que_comite_peut_prendre(demo):
+    comite = Comite.objects.get(etat=EtatComite.CONVOQUE)
+    point = comite.points.select_related("reponse__operation").get()
+    assert point.decision == "" and point.reponse.operation.etat == Etat.INSTRUITE
+    membre = Utilisateur.objects.get(username="comite")
+    assert comite.membres.filter(pk=membre.pk).exists()
+    decision_enregistrer(point=point, decision=Decision.PROGRAMMEE, montant_vote=montant_fse_demande(point.reponse.operation),
+                         motivation="", confirmer_depassement=False, user=membre)
+    assert PointOrdreDuJour.objects.get(pk=point.pk).decidee_par == membre
+
+
+@pytest.mark.django_db
+def test_porteur_peut_deposer_son_brouillon(demo):
+    """Le scénario du README : l'appel 2017 encore ouvert accepte le dépôt du brouillon de l'IRFA."""
+    brouillon = Operation.objects.get(code="OP-2017-011")
+    assert brouillon.reponse_appel.appel.depot_ouvert
+    operation_transition(operation=brouillon, nom="deposer", user=Utilisateur.objects.get(username="porteur"))
+    assert Operation.objects.get(pk=brouillon.pk).etat == Etat.DEPOSEE
