@@ -6,9 +6,12 @@ class AppelsProjetsConfig(AppConfig):
     verbose_name = "Appels à projets"
 
     def ready(self):
-        from operations.models import CONDITIONS_DE_CLOTURE_D_INSTRUCTION, CONDITIONS_DE_DEPOT, ajouter_condition
+        from operations import models as operations
 
         from . import documents, regles, signaux  # noqa: F401  (modèles Word déclarés, récepteurs des transitions)
 
-        ajouter_condition(CONDITIONS_DE_DEPOT, regles.avant_la_date_limite)
-        ajouter_condition(CONDITIONS_DE_CLOTURE_D_INSTRUCTION, regles.analysee)
+        operations.ajouter_condition(operations.CONDITIONS_DE_DEPOT, regles.avant_la_date_limite)
+        operations.ajouter_condition(operations.CONDITIONS_DE_CLOTURE_D_INSTRUCTION, regles.analysee)
+        for liste, decidee in zip([operations.CONDITIONS_DE_PROGRAMMATION, operations.CONDITIONS_D_AJOURNEMENT,
+                                   operations.CONDITIONS_DE_REJET], regles.DECIDEE_EN_COMITE.values(), strict=True):
+            operations.ajouter_condition(liste, decidee)

@@ -3,6 +3,8 @@ from django.utils import timezone
 
 from operations.regles import Condition
 
+from .options import Decision, EtatComite
+
 
 def _reponse(operation):
     return getattr(operation, "reponse_appel", None)
@@ -26,3 +28,21 @@ analysee = Condition(
     lambda op: _reponse(op) is None or _reponse(op).analyses.exists(),
     "Aucune analyse n'a été saisie : l'instruction ne peut pas être close.",
 )
+
+
+def decidee_en_comite(decision: str) -> Condition:
+    """Une opération qui répond à un appel ne change d'état que par le procès-verbal validé du comité qui l'a décidé."""
+    from .models import PointOrdreDuJour  # regles est chargé avant les modèles
+
+    def decidee(operation) -> bool:
+        reponse = _reponse(operation)
+        return reponse is None or PointOrdreDuJour.objects.filter(
+            reponse=reponse, decision=decision, comite__etat=EtatComite.PV_VALIDE).exists()
+
+    return Condition(decidee, lambda op: (
+        f"Cette opération répond à l'appel « {_reponse(op).appel} » : elle ne peut être "
+        f"« {Decision(decision).label.lower()} » que par la validation du procès-verbal du comité qui en a décidé."))
+
+
+# Une instance par décision : `ajouter_condition` reste idempotent quand ready() est rejoué.
+DECIDEE_EN_COMITE = {decision: decidee_en_comite(decision) for decision in Decision}

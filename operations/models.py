@@ -12,7 +12,7 @@ from annuaire.models import Financeur, Structure
 from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 
 from .options import ETATS_ABANDONNABLES, ETATS_VUS_PAR_LE_COMITE, CategorieDepense, Etat
-from .regles import Acteurs, Condition
+from .regles import Acteurs, Condition, libelle
 
 ZERO = Decimal("0.00")
 
@@ -82,18 +82,33 @@ periode_valide = Condition(
 )
 a_des_objectifs = Condition(lambda op: op.objectifs.exists(), "Aucun objectif n'est renseigné.")
 DEMANDE_COMPLETE = [periode_valide, a_des_depenses, a_du_fse, equilibre, a_des_objectifs]
-# Conditions que les apps de plus haut niveau ajoutent sans que l'opération les connaisse
-# (la date limite d'un appel à projets, une analyse avant de clore l'instruction...).
-CONDITIONS_DE_DEPOT = [*DEMANDE_COMPLETE]
+
+
+class ConditionsOuvertes(list):
+    """Conditions d'une transition que les apps de plus haut niveau complètent sans que l'opération les connaisse
+    (la date limite d'un appel, une analyse avant de clore l'instruction, la décision d'un comité...).
+
+    Toujours « vraie » : django-fsm remplace une liste de conditions vide par une copie (`conditions or []`),
+    et ce qu'une app ajouterait ensuite serait perdu.
+    """
+
+    def __bool__(self):
+        return True
+
+
+CONDITIONS_DE_DEPOT = ConditionsOuvertes(DEMANDE_COMPLETE)
 # Le plan peut être ajusté pendant l'instruction : il doit encore s'équilibrer pour aller en comité.
-# (Jamais vide : django-fsm remplacerait une liste vide par une copie, et l'ajout d'une app serait perdu.)
-CONDITIONS_DE_CLOTURE_D_INSTRUCTION = [equilibre]
+CONDITIONS_DE_CLOTURE_D_INSTRUCTION = ConditionsOuvertes([equilibre])
+CONDITIONS_DE_PROGRAMMATION = ConditionsOuvertes()
+CONDITIONS_D_AJOURNEMENT = ConditionsOuvertes()
+CONDITIONS_DE_REJET = ConditionsOuvertes()
 
 
-def ajouter_condition(liste: list, condition: Condition) -> None:
+def ajouter_condition(liste: ConditionsOuvertes, condition: Condition) -> None:
     """Appelé depuis AppConfig.ready() d'une app haute ; idempotent (ready peut être rejoué en test)."""
     if condition not in liste:
         liste.append(condition)
+
 
 ANIMATION = Acteurs(Role.ANIMATION)
 PORTEUR = Acteurs(Role.PORTEUR)
@@ -101,9 +116,6 @@ COMITE = Acteurs(Role.COMITE)
 GESTIONNAIRE = Acteurs(Role.GESTIONNAIRE)
 ANIMATION_OU_PORTEUR = Acteurs(Role.ANIMATION, Role.PORTEUR)
 
-
-def _libelle(texte, motivation=False):
-    return {"libelle": texte, "motivation_requise": motivation}
 
 
 class Operation(ConcurrentTransitionMixin, models.Model):
@@ -162,86 +174,89 @@ class Operation(ConcurrentTransitionMixin, models.Model):
 
     # --- Machine à états (DESIGN.md) ---
     @transition(etat, Etat.BROUILLON, Etat.DEPOSEE, permission=PORTEUR, conditions=CONDITIONS_DE_DEPOT,
-                custom=_libelle("Déposer la demande"))
+                custom=libelle("Déposer la demande"))
     def deposer(self):
         pass
 
     @transition(etat, Etat.DEPOSEE, Etat.INCOMPLETE, permission=ANIMATION,
-                custom=_libelle("Demander des compléments", motivation=True))
+                custom=libelle("Demander des compléments", motivation=True))
     def demander_complements(self):
         pass
 
     @transition(etat, Etat.INCOMPLETE, Etat.DEPOSEE, permission=PORTEUR, conditions=DEMANDE_COMPLETE,
-                custom=_libelle("Redéposer avec les compléments"))
+                custom=libelle("Redéposer avec les compléments"))
     def completer(self):
         pass
 
-    @transition(etat, Etat.DEPOSEE, Etat.RECEVABLE, permission=ANIMATION, custom=_libelle("Déclarer recevable"))
+    @transition(etat, Etat.DEPOSEE, Etat.RECEVABLE, permission=ANIMATION, custom=libelle("Déclarer recevable"))
     def declarer_recevable(self):
         pass
 
     @transition(etat, Etat.DEPOSEE, Etat.IRRECEVABLE, permission=ANIMATION,
-                custom=_libelle("Déclarer irrecevable", motivation=True))
+                custom=libelle("Déclarer irrecevable", motivation=True))
     def declarer_irrecevable(self):
         pass
 
     @transition(etat, [Etat.RECEVABLE, Etat.AJOURNEE], Etat.EN_INSTRUCTION, permission=ANIMATION,
-                custom=_libelle("Engager l'instruction"))
+                custom=libelle("Engager l'instruction"))
     def instruire(self):
         pass
 
     @transition(etat, Etat.EN_INSTRUCTION, Etat.INSTRUITE, permission=ANIMATION,
-                conditions=CONDITIONS_DE_CLOTURE_D_INSTRUCTION, custom=_libelle("Clore l'instruction"))
+                conditions=CONDITIONS_DE_CLOTURE_D_INSTRUCTION, custom=libelle("Clore l'instruction"))
     def clore_instruction(self):
         pass
 
-    @transition(etat, Etat.INSTRUITE, Etat.PROGRAMMEE, permission=COMITE, custom=_libelle("Programmer"))
+    @transition(etat, Etat.INSTRUITE, Etat.PROGRAMMEE, permission=COMITE, conditions=CONDITIONS_DE_PROGRAMMATION,
+                custom=libelle("Programmer"))
     def programmer(self):
         pass
 
-    @transition(etat, Etat.INSTRUITE, Etat.AJOURNEE, permission=COMITE, custom=_libelle("Ajourner", motivation=True))
+    @transition(etat, Etat.INSTRUITE, Etat.AJOURNEE, permission=COMITE, conditions=CONDITIONS_D_AJOURNEMENT,
+                custom=libelle("Ajourner", motivation=True))
     def ajourner(self):
         pass
 
-    @transition(etat, Etat.INSTRUITE, Etat.REJETEE, permission=COMITE, custom=_libelle("Rejeter", motivation=True))
+    @transition(etat, Etat.INSTRUITE, Etat.REJETEE, permission=COMITE, conditions=CONDITIONS_DE_REJET,
+                custom=libelle("Rejeter", motivation=True))
     def rejeter(self):
         pass
 
     @transition(etat, Etat.PROGRAMMEE, Etat.CONVENTIONNEE, permission=ANIMATION,
-                custom=_libelle("Enregistrer la convention notifiée"))
+                custom=libelle("Enregistrer la convention notifiée"))
     def conventionner(self):
         pass
 
     @transition(etat, Etat.CONVENTIONNEE, Etat.EN_REALISATION, permission=ANIMATION_OU_PORTEUR,
-                custom=_libelle("Démarrer la réalisation"))
+                custom=libelle("Démarrer la réalisation"))
     def demarrer(self):
         pass
 
-    @transition(etat, Etat.EN_REALISATION, Etat.BILAN_DEPOSE, permission=PORTEUR, custom=_libelle("Déposer le bilan"))
+    @transition(etat, Etat.EN_REALISATION, Etat.BILAN_DEPOSE, permission=PORTEUR, custom=libelle("Déposer le bilan"))
     def deposer_bilan(self):
         pass
 
     @transition(etat, Etat.BILAN_DEPOSE, Etat.BILAN_A_CORRIGER, permission=GESTIONNAIRE,
-                custom=_libelle("Renvoyer le bilan pour correction", motivation=True))
+                custom=libelle("Renvoyer le bilan pour correction", motivation=True))
     def renvoyer_bilan(self):
         pass
 
     @transition(etat, Etat.BILAN_A_CORRIGER, Etat.BILAN_DEPOSE, permission=PORTEUR,
-                custom=_libelle("Redéposer le bilan corrigé"))
+                custom=libelle("Redéposer le bilan corrigé"))
     def redeposer_bilan(self):
         pass
 
     @transition(etat, Etat.BILAN_DEPOSE, Etat.BILAN_CONTROLE, permission=GESTIONNAIRE,
-                custom=_libelle("Valider le contrôle du bilan"))
+                custom=libelle("Valider le contrôle du bilan"))
     def valider_controle(self):
         pass
 
-    @transition(etat, Etat.BILAN_CONTROLE, Etat.SOLDEE, permission=GESTIONNAIRE, custom=_libelle("Solder"))
+    @transition(etat, Etat.BILAN_CONTROLE, Etat.SOLDEE, permission=GESTIONNAIRE, custom=libelle("Solder"))
     def solder(self):
         pass
 
     @transition(etat, ETATS_ABANDONNABLES, Etat.ABANDONNEE, permission=ANIMATION_OU_PORTEUR,
-                custom=_libelle("Abandonner l'opération", motivation=True))
+                custom=libelle("Abandonner l'opération", motivation=True))
     def abandonner(self):
         pass
 

@@ -158,3 +158,21 @@ def test_valider_le_pv_fait_avancer_les_operations(seance, comite, porteur, djan
     assert Notification.objects.filter(destinataire=porteur, operation_id=p1.reponse.operation_id).exists()
     comite_tenu.refresh_from_db()
     assert comite_tenu.etat == EtatComite.PV_VALIDE
+
+
+def test_une_reponse_a_un_appel_n_est_decidee_que_par_le_pv_de_son_comite(seance, comite):
+    """Un membre du comité ne peut pas programmer depuis la fiche une opération qui répond à un appel."""
+    comite_tenu, (p1, *_) = seance
+    operation = p1.reponse.operation
+    services.decision_enregistrer(point=p1, decision=Decision.PROGRAMMEE, montant_vote=Decimal("5000"),
+                                  motivation="", confirmer_depassement=False, user=comite)
+    for nom, motivation in [("programmer", ""), ("ajourner", "Hors séance"), ("rejeter", "Hors séance")]:
+        with pytest.raises(ActionRefusee, match="que par la validation du procès-verbal du comité"):
+            operation_transition(operation=operation, nom=nom, user=comite, motivation=motivation)
+    assert Operation.objects.get(pk=operation.pk).etat == Etat.INSTRUITE
+    # Hors appel à projets (programmation directe), le comité décide depuis la fiche.
+    hors_appel = ReponseFactory(appel=p1.reponse.appel, operation__etat=Etat.INSTRUITE).operation
+    hors_appel.reponse_appel.delete()
+    hors_appel = Operation.objects.get(pk=hors_appel.pk)
+    operation_transition(operation=hors_appel, nom="programmer", user=comite)
+    assert Operation.objects.get(pk=hors_appel.pk).etat == Etat.PROGRAMMEE
