@@ -7,7 +7,7 @@ La description de chaque variable est celle que lisent les administrateurs (voir
 """
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from annuaire.formats import euros
@@ -95,6 +95,11 @@ def _le(moment) -> str:
     return f"{timezone.localtime(moment):%d/%m/%Y à %H:%M}" if moment else ""
 
 
+def _jour(moment) -> str:
+    """Date d'édition d'un document : celle de l'événement qui le fait naître (dépôt, séance), pas celle du calcul."""
+    return f"{timezone.localtime(moment or timezone.now()):%d/%m/%Y}"
+
+
 def _appel(appel: AppelAProjets) -> dict:
     return {"titre": appel.titre, "annee": appel.annee, "date_limite": _le(appel.date_limite)}
 
@@ -153,7 +158,7 @@ def _analyses(reponse: Reponse) -> list[dict]:
 
 
 def _comite(comite: Comite) -> dict:
-    return {"type": comite.get_type_display(), "date": _le(comite.date), "jour": f"{timezone.localtime(comite.date):%d/%m/%Y}",
+    return {"type": comite.get_type_display(), "date": _le(comite.date), "jour": _jour(comite.date),
             "lieu": comite.lieu, "membres": [str(m) for m in comite.membres.order_by("last_name", "first_name")]}
 
 
@@ -185,6 +190,7 @@ def contexte_accuse_reception(reponse: Reponse) -> dict:
         "operation": _operation(operation),
         "porteur": _porteur(operation.porteur),
         "deposee_le": _le(reponse.deposee_le),
+        "date_edition": _jour(reponse.deposee_le),
         "pieces": [{"libelle": p.piece_requise.libelle if p.piece_requise else "Pièce complémentaire",
                     "fichier": p.nom_original} for p in reponse.pieces.select_related("piece_requise")],
         "montant_fse_demande": selectors.montant_fse_demande(operation),
@@ -210,6 +216,7 @@ def contexte_rapport_instruction(reponse: Reponse) -> dict:
             for v in reponse.verifications.select_related("par")
         ],
         "analyses": _analyses(reponse),
+        "date_edition": _jour(reponse.analyses.aggregate(m=Max("modifiee_le"))["m"]),
         "note_moyenne": selectors.note_moyenne(reponse),
         "montant_propose": selectors.montant_propose(reponse),
     }
@@ -235,6 +242,7 @@ def contexte_dossier_comite(comite: Comite) -> dict:
                            "reste": appel.enveloppe_fse - consomme})
     return {
         "comite": _comite(comite),
+        "date_edition": _jour(min(comite.date, timezone.now())),  # envoyé avant la séance
         "points": lignes,
         "totaux": {"fse_demande": sum((ligne["fse_demande"] for ligne in lignes), ZERO),
                    "fse_propose": sum((ligne["fse_propose"] or ZERO for ligne in lignes), ZERO)},
@@ -263,6 +271,7 @@ def contexte_pv_comite(comite: Comite) -> dict:
                            "depasse": apres > appel.enveloppe_fse})
     return {
         "comite": _comite(comite),
+        "date_edition": _jour(comite.date),
         "decisions": decisions,
         "enveloppes": enveloppes,
         "depassements": [{"code": p.reponse.operation.code, "appel": p.reponse.appel.titre,
@@ -286,7 +295,8 @@ def contexte_lettre_notification(point: PointOrdreDuJour) -> dict:
                          "commune": structure.commune},
         "operation": {"code": operation.code, "intitule": operation.intitule},
         "appel": {"titre": point.reponse.appel.titre},
-        "comite": {"type": point.comite.get_type_display(), "jour": f"{timezone.localtime(point.comite.date):%d/%m/%Y}"},
+        "comite": {"type": point.comite.get_type_display(), "jour": _jour(point.comite.date)},
+        "date_edition": _jour(point.comite.date),
         "decision": {"code": point.decision, "libelle": point.get_decision_display(), "montant_vote": point.montant_vote,
                      "motivation": point.motivation},
         "fse_demande": selectors.montant_fse_demande(operation),

@@ -151,6 +151,7 @@ def test_accuse_de_reception_et_son_courriel_une_seule_fois(reponse, porteurs, m
     assert "Association Prévention & Solidarité <APS>" in contenu
     assert "12 rue de l'Égalité" in contenu
     assert "le 31/12/2016 à 14:05 (heure de Paris)" in contenu
+    assert "Édité le 31/12/2016" in contenu  # la date du dépôt, même réédité des années plus tard
     assert lignes(table_avec(docx, "Opération"))[-2:] == [["Coût total", TOTAL], ["Montant FSE demandé", FSE]]
     assert lignes(table_avec(docx, "Pièce")) == [
         ["Pièce", "Fichier"],
@@ -362,6 +363,7 @@ def test_proces_verbal(tenu, membres):
 
     contenu = texte(docx)
     assert "Comité de programmation du 12/05/2016 à 09:30" in contenu
+    assert "Édité le 12/05/2016" in contenu
     assert "Anne Bernard" in contenu and "Paul Lefèvre" in contenu
     programmee, ajournee, rejetee = tenu.points.select_related("reponse__operation")
     decisions = lignes(table_avec(docx, "N°"))
@@ -390,7 +392,7 @@ def test_lettres_de_notification(tenu, membres):
     for attendu in ("Association Prévention & Solidarité <APS>", "À l'attention de Mme Hélène Durand, représentant légal",
                     "12 rue de l'Égalité\nBP 42", "Objet : décision du comité de programmation du 12/05/2016",
                     f"Opération : {programmee.reponse.operation.code} — « {programmee.reponse.operation.intitule} »",
-                    "Appel à projets : « Remobilisation & compétences <2016> »", f"vous sollicitiez {FSE}",
+                    "Appel à projets : « Remobilisation & compétences <2016> »", f"vous sollicitiez {FSE}", "Le 12/05/2016",
                     f"programmer votre opération pour un montant FSE de {eur('9 000,00')}.",
                     "la convention attributive de l'aide FSE vous sera adressée", "Pour le PLIE"):
         assert attendu in lettre
