@@ -11,16 +11,13 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 from operations.models import Operation, TypeOperation
 from operations.options import Etat
-from operations.regles import Acteurs, Condition
+from operations.regles import Acteurs, Condition, libelle
 
 from .options import NOTE_MAX, Avis, Decision, EtatAppel, EtatComite, TypeComite
 
 ANIMATION = Acteurs(Role.ANIMATION)
 COMITE = Acteurs(Role.COMITE)
 
-
-def _libelle(texte, motivation=False):
-    return {"libelle": texte, "motivation_requise": motivation}
 
 
 class AppelQuerySet(models.QuerySet):
@@ -91,15 +88,15 @@ class AppelAProjets(ConcurrentTransitionMixin, models.Model):
         return self.etat == EtatAppel.PUBLIE and self.date_ouverture <= timezone.localdate() and maintenant <= self.date_limite
 
     @transition(etat, EtatAppel.BROUILLON, EtatAppel.PUBLIE, permission=ANIMATION,
-                conditions=[grille_complete, dates_coherentes, a_des_types], custom=_libelle("Publier l'appel"))
+                conditions=[grille_complete, dates_coherentes, a_des_types], custom=libelle("Publier l'appel"))
     def publier(self):
         pass
 
-    @transition(etat, EtatAppel.PUBLIE, EtatAppel.CLOS, permission=ANIMATION, custom=_libelle("Clore les dépôts"))
+    @transition(etat, EtatAppel.PUBLIE, EtatAppel.CLOS, permission=ANIMATION, custom=libelle("Clore les dépôts"))
     def clore(self):
         pass
 
-    @transition(etat, EtatAppel.CLOS, EtatAppel.CLOTURE, permission=ANIMATION, custom=_libelle("Clôturer l'appel"))
+    @transition(etat, EtatAppel.CLOS, EtatAppel.CLOTURE, permission=ANIMATION, custom=libelle("Clôturer l'appel"))
     def cloturer(self):
         pass
 
@@ -292,11 +289,11 @@ class Comite(ConcurrentTransitionMixin, models.Model):
 
     @transition(etat, EtatComite.PLANIFIE, EtatComite.CONVOQUE, permission=ANIMATION,
                 conditions=[Condition(lambda c: c.points.exists(), "L'ordre du jour est vide.")],
-                custom=_libelle("Convoquer le comité"))
+                custom=libelle("Convoquer le comité"))
     def convoquer(self):
         pass
 
-    @transition(etat, EtatComite.CONVOQUE, EtatComite.TENU, permission=ANIMATION, custom=_libelle("Déclarer le comité tenu"))
+    @transition(etat, EtatComite.CONVOQUE, EtatComite.TENU, permission=ANIMATION, custom=libelle("Déclarer le comité tenu"))
     def tenir(self):
         pass
 
@@ -305,7 +302,9 @@ class Comite(ConcurrentTransitionMixin, models.Model):
                     lambda c: not c.points.filter(decision="").exists(),
                     lambda c: f"{c.points.filter(decision='').count()} opération(s) de l'ordre du jour sans décision.",
                 )],
-                custom=_libelle("Valider le procès-verbal"))
+                custom=libelle("Valider le procès-verbal", avertissement=(
+                    "Chaque opération prendra l'état décidé, le procès-verbal sera produit et chaque porteur recevra "
+                    "sa lettre de notification par courriel. Les décisions ne pourront plus être modifiées.")))
     def valider_pv(self):
         pass
 

@@ -38,3 +38,9 @@ class Condition:
 
     def message(self, operation) -> str:
         return self._message(operation) if callable(self._message) else self._message
+
+
+def libelle(texte: str, *, motivation: bool = False, avertissement: str = "") -> dict:
+    """Les méta-données `custom` d'une transition : le libellé du bouton, la motivation exigée, et l'avertissement
+    à lire avant de confirmer une action lourde de conséquences (le bouton ouvre alors une confirmation)."""
+    return {"libelle": texte, "motivation_requise": motivation, "avertissement": avertissement}

@@ -23,6 +23,7 @@ class TransitionOfferte:
     nom: str
     libelle: str
     motivation_requise: bool
+    avertissement: str = ""
     raisons: list[str] = field(default_factory=list)
 
     @property
@@ -46,7 +47,8 @@ def transitions_offertes(objet, *, user) -> list[TransitionOfferte]:
         if not t.has_perm(objet, user):
             continue
         raisons = [c.message(objet) for c in t.conditions if not c(objet)]
-        offertes.append(TransitionOfferte(t.name, t.custom["libelle"], t.custom["motivation_requise"], raisons))
+        offertes.append(TransitionOfferte(t.name, t.custom["libelle"], t.custom["motivation_requise"],
+                                          t.custom["avertissement"], raisons))
     # D'abord ce qui fait avancer le dossier, puis ce qui le renvoie ou le refuse, l'abandon en dernier.
     return sorted(offertes, key=lambda o: (o.motivation_requise, o.nom == "abandonner"))
 

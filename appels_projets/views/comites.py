@@ -18,6 +18,7 @@ from operations.forms import TransitionForm
 from operations.models import DocumentGenere
 from operations.options import Etat
 from operations.views.edition import resume_erreurs
+from operations.views.transitions import avec_adresses
 from operations.workflow import ActionRefusee, historique, transitions_offertes
 
 from .. import services
@@ -132,7 +133,7 @@ def _page(request, comite: Comite, *, tableau: TableauDecisions | None = None):
         "prepare": prepare,
         "inscriptibles": inscriptibles,
         "voit_analyses": peut_voir_analyses(user),
-        "transitions": transitions_offertes(comite, user=user),
+        "transitions": avec_adresses(transitions_offertes(comite, user=user), "appels_projets:transition_comite", comite.pk),
         "historique": historique(comite),
         "documents": documents,
         "decisions_visibles": any(p.decision for p in points),

@@ -4,7 +4,6 @@ from types import SimpleNamespace
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 
 from annuaire.roles import a_role
 from operations.views.edition import resume_erreurs
@@ -36,13 +35,6 @@ def telecharger(fichier, nom: str, type_mime: str | None = None) -> FileResponse
     except FileNotFoundError:  # la ligne existe mais le fichier a disparu du stockage
         raise Http404("Ce fichier n'est plus disponible.") from None
     return FileResponse(contenu, as_attachment=True, filename=nom, content_type=type_mime)
-
-
-def avec_adresses(transitions, nom_url: str, *args, nom_dans_l_adresse: bool = True):
-    """Chaque bouton de transition reçoit l'adresse où il poste (le gabarit ne sait pas construire l'URL)."""
-    for t in transitions:
-        t.adresse = reverse(nom_url, args=[*args, t.nom] if nom_dans_l_adresse else list(args))
-    return transitions
 
 
 def resume_erreurs_de(formulaire, formsets=()) -> list[dict]:

@@ -8,6 +8,7 @@ from annuaire.roles import Role
 from operations.options import Etat
 from operations.selectors import transitions_offertes
 from operations.services import operation_transition
+from operations.views.transitions import avec_adresses
 from operations.workflow import ActionRefusee
 
 from .. import selectors
@@ -15,7 +16,7 @@ from ..documents import rapport_instruction_generer
 from ..forms import AnalyseForm, DemandeComplementsForm, VerificationForm
 from ..models import Reponse
 from ..services import analyse_enregistrer, verification_enregistrer
-from .communs import avec_adresses, exiger_role, reponse_visible, resume_erreurs_de
+from .communs import exiger_role, reponse_visible, resume_erreurs_de
 
 # Les transitions de l'opération que ces écrans proposent (les autres restent sur la fiche de l'opération).
 TRANSITIONS_DE_RECEVABILITE = ("declarer_recevable", "declarer_irrecevable")

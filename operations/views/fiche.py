@@ -9,6 +9,7 @@ from ..models import Operation
 from ..options import CategorieDepense
 from ..selectors import historique, refus_de_modification, transitions_offertes
 from ..services import ActionRefusee, operation_transition
+from .transitions import avec_adresses
 
 
 def operation_visible(request, code) -> Operation:
@@ -42,7 +43,8 @@ def fiche(request, code):
             "ecart": total_ressources - total_depenses,
             "objectifs": operation.objectifs.select_related("indicateur"),
             "historique": historique(operation),
-            "transitions": transitions_offertes(operation=operation, user=request.user),
+            "transitions": avec_adresses(transitions_offertes(operation=operation, user=request.user),
+                                         "operations:transition", operation.code),
             "modifiable": refus_de_modification(operation=operation, user=request.user) is None,
         },
     )
