@@ -7,6 +7,7 @@ class AppelsProjetsConfig(AppConfig):
 
     def ready(self):
         from operations import models as operations
+        from operations.views.fiche import LIENS_DE_LA_FICHE
 
         from . import documents, regles, signaux  # noqa: F401  (modèles Word déclarés, récepteurs des transitions)
 
@@ -15,3 +16,5 @@ class AppelsProjetsConfig(AppConfig):
         for liste, decidee in zip([operations.CONDITIONS_DE_PROGRAMMATION, operations.CONDITIONS_D_AJOURNEMENT,
                                    operations.CONDITIONS_DE_REJET], regles.DECIDEE_EN_COMITE.values(), strict=True):
             operations.ajouter_condition(liste, decidee)
+        if regles.liens_de_la_fiche not in LIENS_DE_LA_FICHE:
+            LIENS_DE_LA_FICHE.append(regles.liens_de_la_fiche)

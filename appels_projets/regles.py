@@ -46,3 +46,13 @@ def decidee_en_comite(decision: str) -> Condition:
 
 # Une instance par décision : `ajouter_condition` reste idempotent quand ready() est rejoué.
 DECIDEE_EN_COMITE = {decision: decidee_en_comite(decision) for decision in Decision}
+
+
+def liens_de_la_fiche(operation, user) -> list[tuple[str, str]]:
+    """Sur la fiche de l'opération : sa réponse à l'appel (pièces, accusé, lettre de décision)."""
+    from django.urls import reverse
+
+    from .models import Reponse
+
+    reponse = Reponse.objects.visible_to(user).filter(operation=operation).select_related("appel").first()
+    return [(f"Réponse à l'appel « {reponse.appel} »", reverse("appels_projets:reponse", args=[reponse.pk]))] if reponse else []

@@ -12,6 +12,11 @@ from ..services import ActionRefusee, operation_transition
 from .transitions import avec_adresses
 
 
+# Ce que les apps de plus haut niveau ajoutent à la fiche (lien vers la réponse à l'appel, la convention...) :
+# des fonctions (operation, user) -> [(libellé, adresse)], enregistrées dans leur AppConfig.ready().
+LIENS_DE_LA_FICHE = []
+
+
 def operation_visible(request, code) -> Operation:
     """Une opération hors du périmètre de l'utilisateur répond 404 : on ne révèle pas son existence."""
     return get_object_or_404(Operation.objects.visible_to(request.user).select_related("type", "porteur"), code=code)
@@ -43,6 +48,7 @@ def fiche(request, code):
             "ecart": total_ressources - total_depenses,
             "objectifs": operation.objectifs.select_related("indicateur"),
             "historique": historique(operation),
+            "liens": [lien for fournir in LIENS_DE_LA_FICHE for lien in fournir(operation, request.user)],
             "transitions": avec_adresses(transitions_offertes(operation=operation, user=request.user),
                                          "operations:transition", operation.code),
             "modifiable": refus_de_modification(operation=operation, user=request.user) is None,

@@ -566,3 +566,11 @@ def test_l_export_et_la_page_ne_montrent_que_le_perimetre(client, porteur_autre,
     page = texte(client.get(appel.get_absolute_url()))
     assert de_b.operation.code in page and de_a.operation.code not in page
     assert "Vos réponses par état" in page and 'id="pipeline-montants"' not in page
+
+
+def test_la_fiche_de_l_operation_mene_a_sa_reponse_a_l_appel(client, porteur, porteur_autre, structure):
+    reponse = ReponseFactory(operation__porteur=structure, operation__etat=Etat.DEPOSEE)
+    client.force_login(porteur)
+    page = client.get(reponse.operation.get_absolute_url()).content.decode()
+    assert f'href="{reverse("appels_projets:reponse", args=[reponse.pk])}"' in page
+    assert f"Réponse à l&#x27;appel « {reponse.appel} »" in page
