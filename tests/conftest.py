@@ -20,6 +20,8 @@ from config.celery import app as celery_app
 
 from .factories import OperationFactory, StructureFactory, utilisateur
 
+pytest_plugins = ["tests.celery_reel"]  # la fixture `worker` : un vrai worker Celery sur Redis
+
 RACINE = Path(__file__).resolve().parent.parent
 ARTEFACTS = RACINE / "artefacts"
 CHROMIUM = "/usr/bin/chromium"

@@ -1,7 +1,6 @@
 """Les documents Word du circuit d'un appel, ouverts et lus : chiffres à la française, tableaux, mentions FSE ;
 et les tâches qui les produisent : une seule fois, courriel compris, même rejouées.
 """
-import io
 import shutil
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -14,7 +13,6 @@ from django.conf import settings as reglages
 from django.core.mail import EmailMessage
 from django.utils import timezone
 from docx import Document
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from annuaire.roles import Role
 from appels_projets import documents as docs
@@ -23,11 +21,13 @@ from appels_projets.models import Comite
 from appels_projets.options import Decision, EtatAppel, EtatComite
 from appels_projets.services import comite_valider_pv
 from config.celery import app as celery_app
-from operations.documents import DOSSIER_MODELES, MENTION_FSE, MODELES, documents_de, variables_inconnues
+from operations.documents import DOSSIER_MODELES, MODELES, documents_de, variables_inconnues
 from operations.models import DocumentGenere
 from operations.options import Etat
 from operations.services import operation_transition
+from tests.celery_reel import DELAI
 from tests.factories import StructureFactory, utilisateur
+from tests.lecture_docx import eur, lignes, ouvrir, table_avec, texte, verifier_publicite
 
 from .factories import AnalyseFactory, AppelFactory, ComiteFactory, PointFactory, ReponseFactory
 
@@ -36,43 +36,6 @@ TOTAL = "18\u202f044,30\u00a0€"  # le plan de financement de référence (test
 FSE = "9\u202f022,15\u00a0€"
 DEPOT = datetime(2016, 12, 31, 13, 5, tzinfo=UTC)  # 14:05 à Paris
 TYPE_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def eur(texte: str) -> str:
-    """`eur("9 000,00")` -> `9 000,00 €` avec les espaces insécables du format fr-FR."""
-    return texte.replace(" ", "\u202f") + "\u00a0€"
-
-
-# --- Lire un docx généré ---
-
-def ouvrir(document: DocumentGenere) -> Document:
-    with document.fichier.open("rb") as fichier:
-        return Document(io.BytesIO(fichier.read()))
-
-
-def texte(docx: Document) -> str:
-    """Tout le texte du corps, un paragraphe (ou un saut de ligne) par ligne, cellules de tableaux comprises."""
-    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-    morceaux = {f"{w}t": lambda e: e.text or "", f"{w}br": lambda e: "\n", f"{w}tab": lambda e: "\t"}
-    return "\n".join(
-        "".join(morceaux[e.tag](e) for e in p.iter(*morceaux)) for p in docx.element.body.iter(f"{w}p")
-    )
-
-
-def lignes(table) -> list[list[str]]:
-    return [[cellule.text for cellule in ligne.cells] for ligne in table.rows]
-
-
-def table_avec(docx: Document, entete: str):
-    return next(t for t in docx.tables if t.rows[0].cells[0].text == entete)
-
-
-def verifier_publicite(docx: Document):
-    """L'emblème de l'UE (image) et la mention FSE sont dans l'en-tête."""
-    entete = docx.sections[0].header
-    assert MENTION_FSE in "\n".join(p.text for p in entete.paragraphs)
-    assert any(rel.reltype == RT.IMAGE for rel in entete.part.rels.values())
-    assert "<w:drawing" in entete._element.xml
 
 
 # --- Données ---
@@ -460,37 +423,6 @@ def test_la_cloture_est_planifiee_toutes_les_cinq_minutes():
 
 
 # --- Sur un vrai worker Celery (Redis, PostgreSQL), comme en production ---
-
-DELAI = 60  # secondes
-
-
-def _fermer_les_connexions(**_):
-    # Le worker tourne dans un fil : il ferme ses connexions après chaque tâche (sinon la base de test ne se supprime pas).
-    from django.db import connections
-
-    connections.close_all()
-
-
-@pytest.fixture
-def worker():
-    import os
-
-    from celery.contrib.testing.worker import start_worker
-    from celery.signals import task_postrun
-
-    conf = celery_app.conf
-    avant = conf.task_always_eager
-    conf.task_always_eager = False
-    assert conf.broker_url == os.environ["CELERY_BROKER_URL"]
-    celery_app.control.purge()  # une file laissée par une session interrompue ne doit pas s'exécuter ici
-    task_postrun.connect(_fermer_les_connexions, weak=False)
-    try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as w:
-            yield w
-    finally:
-        task_postrun.disconnect(_fermer_les_connexions)
-        conf.task_always_eager = avant
-
 
 @pytest.mark.redis
 @pytest.mark.postgresql
