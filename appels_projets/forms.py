@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from annuaire.fichiers import verifier_fichier
 from annuaire.formats import euros
-from operations.forms import DateInput, MontantField
+from operations.forms import DateInput, MontantField, periode_verifiee
 from operations.models import TypeOperation
 
 from .models import AppelAProjets, CritereAnalyse, PieceJointeAppel, PieceRequise
@@ -200,11 +200,7 @@ class ReponseForm(forms.Form):
             self.fields[nom].widget.attrs["aria-describedby"] = "aide-periode"
 
     def clean(self):
-        donnees = super().clean()
-        debut, fin = donnees.get("date_debut"), donnees.get("date_fin")
-        if debut and fin and fin < debut:
-            self.add_error("date_fin", "La fin de réalisation ne peut pas précéder son début.")
-        return donnees
+        return periode_verifiee(self, super().clean())
 
 
 class PieceDeposeeForm(forms.Form):

@@ -48,6 +48,14 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
+def periode_verifiee(formulaire, donnees: dict) -> dict:
+    """Le `clean()` des formulaires qui saisissent une période de réalisation (`date_debut`, `date_fin`)."""
+    debut, fin = donnees.get("date_debut"), donnees.get("date_fin")
+    if debut and fin and fin < debut:
+        formulaire.add_error("date_fin", "La fin de réalisation ne peut pas précéder son début.")
+    return donnees
+
+
 class OperationForm(forms.ModelForm):
     class Meta:
         model = Operation
@@ -67,11 +75,7 @@ class OperationForm(forms.ModelForm):
                 champ.widget.attrs["aria-describedby"] = f"aide-{nom}"
 
     def clean(self):
-        donnees = super().clean()
-        debut, fin = donnees.get("date_debut"), donnees.get("date_fin")
-        if debut and fin and fin < debut:
-            self.add_error("date_fin", "La fin de réalisation ne peut pas précéder son début.")
-        return donnees
+        return periode_verifiee(self, super().clean())
 
 
 class LigneDepenseForm(forms.ModelForm):

@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -102,6 +103,7 @@ CONDITIONS_DE_CLOTURE_D_INSTRUCTION = ConditionsOuvertes([equilibre])
 CONDITIONS_DE_PROGRAMMATION = ConditionsOuvertes()
 CONDITIONS_D_AJOURNEMENT = ConditionsOuvertes()
 CONDITIONS_DE_REJET = ConditionsOuvertes()
+CONDITIONS_DE_CONVENTIONNEMENT = ConditionsOuvertes()
 
 
 def ajouter_condition(liste: ConditionsOuvertes, condition: Condition) -> None:
@@ -222,7 +224,7 @@ class Operation(ConcurrentTransitionMixin, models.Model):
     def rejeter(self):
         pass
 
-    @transition(etat, Etat.PROGRAMMEE, Etat.CONVENTIONNEE, permission=ANIMATION,
+    @transition(etat, Etat.PROGRAMMEE, Etat.CONVENTIONNEE, permission=ANIMATION, conditions=CONDITIONS_DE_CONVENTIONNEMENT,
                 custom=libelle("Enregistrer la convention notifiée"))
     def conventionner(self):
         pass
@@ -363,3 +365,38 @@ class DocumentGenere(models.Model):
 
     def __str__(self):
         return self.nom
+
+
+class Traitement(models.Model):
+    """Un travail long lancé depuis une page (les conventions d'un comité, des feuilles d'émargement...), exécuté par
+    Celery ; la page du traitement montre son avancement puis son résultat. Son identifiant n'est pas devinable."""
+
+    class Etat(models.TextChoices):
+        EN_ATTENTE = "en_attente", "En attente"
+        EN_COURS = "en_cours", "En cours"
+        TERMINE = "termine", "Terminé"
+        ECHOUE = "echoue", "Échoué"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    libelle = models.CharField("libellé", max_length=250)
+    demande_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="traitements")
+    etat = models.CharField("état", max_length=20, choices=Etat.choices, default=Etat.EN_ATTENTE)
+    total = models.PositiveIntegerField("éléments à traiter", default=0)
+    faits = models.PositiveIntegerField("éléments traités", default=0)
+    message = models.TextField("message", blank=True)
+    resultat = models.CharField("adresse du résultat", max_length=300, blank=True)
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+    termine_le = models.DateTimeField("terminé le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-cree_le"]
+
+    def __str__(self):
+        return self.libelle
+
+    def get_absolute_url(self):
+        return reverse("operations:traitement", args=[self.pk])
+
+    @property
+    def pourcentage(self) -> int:
+        return round(100 * self.faits / self.total) if self.total else (100 if self.etat == self.Etat.TERMINE else 0)

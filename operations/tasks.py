@@ -2,7 +2,7 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db.models import Q
 from django_fsm_log.models import StateLog
 
@@ -32,15 +32,40 @@ DESTINATAIRES = {
 }
 
 
-def destinataires(operation: Operation, etat: str):
-    cibles = DESTINATAIRES.get(etat, [])
+def destinataires(operation: Operation, cibles) -> list[Utilisateur]:
+    """Les comptes actifs visés : "porteur" = les comptes porteurs de la structure, sinon un rôle."""
     filtre = Q(pk__in=[])
     if "porteur" in cibles:
         filtre |= Q(structure_id=operation.porteur_id, groups__name=Role.PORTEUR)
     roles = [r for r in cibles if r != "porteur"]
     if roles:
         filtre |= Q(groups__name__in=roles)
-    return Utilisateur.objects.filter(filtre, is_active=True).distinct()
+    return list(Utilisateur.objects.filter(filtre, is_active=True).distinct())
+
+
+def aviser(tache, *, journal: StateLog, operation: Operation, cibles, objet: str, message: str, pieces_jointes=()) -> int:
+    """Un avis dans l'application et un courriel par personne visée ; rejoué, il ne prévient personne deux fois.
+
+    `pieces_jointes` : des DocumentGenere joints au courriel. Un envoi en échec est retenté par la tâche `tache`.
+    """
+    envoyes = 0
+    for utilisateur in destinataires(operation, cibles):
+        notification, creee = Notification.objects.get_or_create(
+            destinataire=utilisateur, journal=journal, defaults={"operation": operation, "objet": objet, "message": message}
+        )
+        if creee and utilisateur.email:
+            courriel = EmailMessage(objet, message, settings.DEFAULT_FROM_EMAIL, [utilisateur.email])
+            for document in pieces_jointes:
+                with document.fichier.open("rb") as fichier:
+                    courriel.attach(document.nom, fichier.read())
+            try:
+                courriel.send()
+            except OSError as exc:
+                notification.delete()
+                raise tache.retry(exc=exc)
+            envoyes += 1
+    logger.info("avis du journal %s : %d courriel(s)", journal.pk, envoyes)
+    return envoyes
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=30)
@@ -54,17 +79,5 @@ def notifier_transition(self, journal_id: int):
         f"L'opération {operation.code} « {operation.intitule} » ({operation.porteur}) "
         f"est passée de l'état « {Etat(etat_avant).label} » à « {Etat(etat_apres).label} »."
     )
-    envoyes = 0
-    for utilisateur in destinataires(operation, etat_apres):
-        notification, creee = Notification.objects.get_or_create(
-            destinataire=utilisateur, journal=journal, defaults={"operation": operation, "objet": objet, "message": message}
-        )
-        if creee and utilisateur.email:
-            try:
-                send_mail(objet, message, settings.DEFAULT_FROM_EMAIL, [utilisateur.email])
-            except OSError as exc:
-                notification.delete()
-                raise self.retry(exc=exc)
-            envoyes += 1
-    logger.info("notification du journal %s : %d courriel(s)", journal_id, envoyes)
-    return envoyes
+    return aviser(self, journal=journal, operation=operation, cibles=DESTINATAIRES.get(etat_apres, []),
+                  objet=objet, message=message)

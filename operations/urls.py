@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accueil, edition, fiche, liste
+from .views import accueil, edition, fiche, liste, traitements
 
 app_name = "operations"
 
@@ -10,5 +10,7 @@ urlpatterns = [
     path("operations/<str:code>/", fiche.fiche, name="fiche"),
     path("operations/<str:code>/modifier/", edition.modifier, name="modifier"),
     path("operations/<str:code>/transition/<str:nom>/", fiche.transition, name="transition"),
+    path("traitements/<uuid:pk>/", traitements.traitement, name="traitement"),
+    path("traitements/<uuid:pk>/etat/", traitements.etat, name="etat_traitement"),
 ]
 accueil_urlpatterns = [path("", accueil.accueil, name="accueil")]
