@@ -8,11 +8,9 @@ tenu ; le membre valide le procès-verbal ; le porteur voit l'avis et sa lettre 
 Seuls les comptes et les structures viennent des fabriques : tout le reste passe par les pages.
 `CAPTURES=/un/dossier` enregistre une capture de chaque étape (pour relire les pages).
 """
-import os
 import re
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -24,10 +22,10 @@ from appels_projets.options import Avis, Decision, EtatAppel, EtatComite
 from operations.documents import documents_de
 from operations.models import Notification
 from operations.options import Etat
-from tests.factories import MOT_DE_PASSE, StructureFactory, utilisateur
+from tests.e2e.parcours import capturer, se_connecter, se_deconnecter
+from tests.factories import StructureFactory, utilisateur
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
-CAPTURES = os.environ.get("CAPTURES")
 
 TITRE = "Remobilisation vers l'emploi durable"
 INTITULE = "Parcours de remobilisation par les compétences"
@@ -44,25 +42,6 @@ PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<< /Root 1 0 R >>\n%
 def euros(texte):
     """Un montant tel que l'affiche le filtre `euros` : espace fine insécable des milliers, insécable avant €."""
     return texte.replace(" ", "\u202f") + "\u00a0€"
-
-
-def capturer(page, nom):
-    if CAPTURES:
-        Path(CAPTURES).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(CAPTURES) / f"{nom}.png"), full_page=True)
-
-
-def se_connecter(page, live_server, identifiant):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Identifiant").fill(identifiant)
-    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
-
-
-def se_deconnecter(page):
-    page.get_by_role("button", name="Se déconnecter").click()
-    expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
 
 
 def message(page, texte):

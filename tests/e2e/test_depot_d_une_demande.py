@@ -7,22 +7,10 @@ from playwright.sync_api import expect
 from annuaire.roles import Role
 from operations.models import Operation
 from operations.options import Etat
-from tests.factories import MOT_DE_PASSE, OperationFactory, StructureFactory, utilisateur
+from tests.e2e.parcours import se_connecter, se_deconnecter
+from tests.factories import OperationFactory, StructureFactory, utilisateur
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
-
-
-def se_connecter(page, live_server, identifiant):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Identifiant").fill(identifiant)
-    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
-
-
-def se_deconnecter(page):
-    page.get_by_role("button", name="Se déconnecter").click()
-    expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
 
 
 def test_le_porteur_depose_son_brouillon_et_l_animation_le_voit_attendre(page, live_server):

@@ -3,10 +3,8 @@ voit l'enveloppe se recalculer pendant la saisie, confirme le dépassement, enre
 
 `CAPTURES=/un/dossier` enregistre une capture de chaque étape (pour relire les pages).
 """
-import os
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -16,24 +14,10 @@ from appels_projets.models import PointOrdreDuJour
 from appels_projets.options import Decision, EtatAppel, EtatComite
 from operations.options import Etat
 from tests.appels_projets.factories import AnalyseFactory, AppelFactory, ComiteFactory, ReponseFactory
-from tests.factories import MOT_DE_PASSE, StructureFactory, utilisateur
+from tests.e2e.parcours import capturer, se_connecter
+from tests.factories import StructureFactory, utilisateur
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
-CAPTURES = os.environ.get("CAPTURES")
-
-
-def capturer(page, nom):
-    if CAPTURES:
-        Path(CAPTURES).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(CAPTURES) / f"{nom}.png"), full_page=True)
-
-
-def se_connecter(page, live_server, identifiant):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Identifiant").fill(identifiant)
-    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
 
 
 def test_preparer_convoquer_puis_decider_en_seance(page, live_server, settings, tmp_path):
