@@ -139,7 +139,19 @@ CELERY_TIMEZONE = TIME_ZONE
 # `celery -A config beat` : les dépôts d'un appel ferment d'eux-mêmes au plus tard 5 minutes après sa date limite.
 CELERY_BEAT_SCHEDULE = {
     "clore-appels-echus": {"task": "appels_projets.tasks.clore_appels_echus", "schedule": 5 * 60},
+    "relancer-signatures": {"task": "conventions.tasks.relancer_signatures", "schedule": 24 * 60 * 60},
 }
+
+# L'organisme qui signe les conventions (le PLIE et sa structure juridique), tel qu'il apparaît sur les documents.
+PLIE_ORGANISME = {
+    "nom": env("PLIE_NOM", default="GIP Maison de l'emploi et de la formation du bassin dijonnais — PLIE"),
+    "adresse": env("PLIE_ADRESSE", default=""),
+    "commune": env("PLIE_COMMUNE", default="Dijon"),
+    "representant": env("PLIE_REPRESENTANT", default="le Président du GIP"),
+    "qualite": env("PLIE_QUALITE", default=""),
+}
+# Une convention ou un avenant qui attend une signature depuis ce nombre de jours est relancé (tâche quotidienne).
+CONVENTIONS_DELAI_RELANCE_JOURS = env.int("CONVENTIONS_DELAI_RELANCE_JOURS", default=15)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "tableau"}

@@ -7,6 +7,7 @@ urlpatterns = [
     *accueil_urlpatterns,
     path("", include("operations.urls")),
     path("", include("appels_projets.urls")),
+    path("", include("conventions.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,6 +18,8 @@ from operations.options import Etat
 from operations.selectors import transitions_offertes
 from operations.services import ActionRefusee, operation_creer, operation_transition
 from operations.tasks import notifier_transition
+from conventions.options import EtatSignature
+from tests.conventions.factories import ConventionFactory
 from tests.factories import OperationFactory, StructureFactory, financeur, type_operation, utilisateur
 
 A, P, C, G = Role.ANIMATION, Role.PORTEUR, Role.COMITE, Role.GESTIONNAIRE
@@ -105,6 +107,8 @@ def test_chaque_role_peut_ou_ne_peut_pas_tirer_chaque_transition(t, source, role
     user = utilisateur(role, structure=structure if role in (Role.PORTEUR, Role.REFERENT) else None)
 
     if role in t.roles:
+        if t.nom == "conventionner":  # l'opération devient conventionnée à la notification de sa convention
+            ConventionFactory(operation=operation, etat=EtatSignature.NOTIFIEE)
         resultat = operation_transition(operation=operation, nom=t.nom, user=user, motivation=MOTIVATION)
         assert resultat.etat == t.cible
         assert etat_en_base(operation) == t.cible
@@ -205,6 +209,8 @@ def test_un_cycle_complet_laisse_un_historique_dans_l_ordre(structure, utilisate
         ("redeposer_bilan", P), ("valider_controle", G), ("solder", G),
     ]
     for nom, role in etapes:
+        if nom == "conventionner":
+            ConventionFactory(operation=operation, etat=EtatSignature.NOTIFIEE)
         operation_transition(operation=operation, nom=nom, user=utilisateurs[role], motivation=f"étape {nom}")
     operation.refresh_from_db()
     assert operation.etat == Etat.SOLDEE

@@ -1,0 +1,106 @@
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+from django_fsm_log.models import StateLog
+
+from annuaire.roles import Role
+from appels_projets.models import PointOrdreDuJour
+from appels_projets.options import Decision, EtatComite
+from operations.documents import documents_de
+from operations.models import Operation
+from operations.options import CategorieDepense
+
+from . import versions
+from .models import Avenant, Convention, DocumentASigner, VersionOperation
+from .options import EtatSignature
+
+
+def decision_de_programmation(operation: Operation) -> PointOrdreDuJour | None:
+    """La décision du comité qui a programmé l'opération (aucune pour une programmation hors appel à projets)."""
+    return (PointOrdreDuJour.objects.filter(reponse__operation=operation, decision=Decision.PROGRAMMEE,
+                                            comite__etat=EtatComite.PV_VALIDE)
+            .select_related("comite").order_by("-comite__date").first())
+
+
+def montant_fse_vote(operation: Operation) -> Decimal:
+    """Le plafond de l'aide : le montant voté par le comité, sinon le FSE du plan de financement."""
+    decision = decision_de_programmation(operation)
+    return decision.montant_vote if decision else operation.montant_fse
+
+
+def version_courante(operation: Operation) -> VersionOperation | None:
+    return operation.versions.order_by("-numero").first()
+
+
+def document_courant(objet: DocumentASigner):
+    """Le dernier document Word produit pour la convention ou l'avenant (les précédents restent consultables)."""
+    nature = "convention" if isinstance(objet, Convention) else "avenant"
+    return documents_de(objet, nature).first()
+
+
+def ecarts_de(avenant: Avenant) -> list[versions.Ecart]:
+    return versions.ecarts(avenant.avant, avenant.apres)
+
+
+def en_attente_depuis(modele, etat: str):
+    """Les documents à l'état `etat`, annotés du moment où ils y sont entrés (`depuis`)."""
+    entree = (StateLog.objects.filter(content_type=ContentType.objects.get_for_model(modele), object_id=OuterRef("pk"),
+                                      state=etat).order_by("-timestamp").values("timestamp")[:1])
+    return modele.objects.filter(etat=etat).annotate(depuis=Subquery(entree))
+
+
+def a_relancer(modele, etat: str, *, maintenant=None):
+    """Ce qui attend une signature depuis plus que le délai de relance, et n'a pas été relancé depuis ce délai."""
+    limite = (maintenant or timezone.now()) - timedelta(days=settings.CONVENTIONS_DELAI_RELANCE_JOURS)
+    return [d for d in en_attente_depuis(modele, etat).select_related("generee_par")
+            if d.depuis and d.depuis <= limite and (d.relancee_le is None or d.relancee_le <= limite)]
+
+
+# Qui relancer, selon ce qui est attendu : la signature du porteur, ou celle du PLIE.
+ETATS_A_RELANCER = {EtatSignature.ENVOYEE: ["porteur"], EtatSignature.SIGNEE_PORTEUR: [Role.ANIMATION]}
+
+
+def documents_produits(objet):
+    """Les documents produits pour la convention ou l'avenant, du plus récent au plus ancien (docx et pdf)."""
+    return list(documents_de(objet))
+
+
+def documents_de_la_convention(convention: Convention) -> list:
+    return [*documents_de(convention), *(d for a in convention.avenants.all() for d in documents_de(a))]
+
+
+def lecture_de_version(donnees: dict) -> dict:
+    """Une version prête à afficher : dates, lignes avec leurs libellés, totaux, FSE et taux."""
+    total = versions.total_depenses(donnees)
+    return {
+        "date_debut": date.fromisoformat(donnees["date_debut"]), "date_fin": date.fromisoformat(donnees["date_fin"]),
+        "depenses": [{"categorie": CategorieDepense(d["categorie"]).label, "libelle": d["libelle"],
+                      "montant": Decimal(d["montant"])} for d in donnees["depenses"]],
+        "ressources": [{"financeur": r["financeur_nom"], "montant": Decimal(r["montant"]),
+                        "part": Decimal(r["montant"]) / total if total else None} for r in donnees["ressources"]],
+        "objectifs": [{"indicateur": o["indicateur_libelle"], "valeur_cible": Decimal(o["valeur_cible"]), "unite": o["unite"]}
+                      for o in donnees["objectifs"]],
+        "total_depenses": total, "total_ressources": versions.total_ressources(donnees),
+        "montant_fse": versions.montant_fse(donnees), "taux_fse": versions.taux_fse(donnees),
+    }
+
+
+def a_conventionner(comite) -> list[Operation]:
+    """Les opérations programmées par ce comité dont la convention reste à générer (ou à régénérer avant envoi)."""
+    return list(Operation.objects.filter(
+        reponse_appel__points__comite=comite, reponse_appel__points__decision=Decision.PROGRAMMEE, etat="programmee",
+    ).filter(Q(convention__isnull=True) | Q(convention__etat=EtatSignature.GENEREE)).order_by("code"))
+
+
+def comites_a_conventionner():
+    """Les comités au PV validé qui ont encore des conventions à générer (pour le formulaire de la liste)."""
+    from appels_projets.models import Comite
+
+    return Comite.objects.filter(
+        etat=EtatComite.PV_VALIDE, points__decision=Decision.PROGRAMMEE, points__reponse__operation__etat="programmee",
+        points__reponse__operation__convention__isnull=True,
+    ).distinct().order_by("-date")
