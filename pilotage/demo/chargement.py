@@ -37,12 +37,15 @@ from appels_projets.services import (
     complements_demander, complements_fournir, decision_enregistrer, piece_deposer, point_ajouter, reponse_creer,
     verification_enregistrer,
 )
+from conventions.models import Avenant, Convention
+from conventions.options import EtatSignature
 from operations.models import (
     DocumentGenere, Indicateur, LigneDepense, LigneRessource, Notification, Objectif, Operation, TypeOperation,
 )
 from operations.options import Etat
 from operations.services import operation_creer, operation_transition
 
+from . import conventions
 from .appels import (
     APPELS, COMITES, DELAI_COMPLEMENTS, ECART_ENTRE_DECISIONS, ECARTS, MEMBRE_QUI_DECIDE, MEMBRES, PIECES_MANQUANTES,
     PIECES_REQUISES, REPONSES_AUX_COMPLEMENTS, VERIFICATIONS, analyse_de, piece_pdf,
@@ -154,6 +157,7 @@ class _Vie:
     decision_le: datetime | None = None  # fin de la séance qui l'a décidée (réponse à un appel)
     demande: DemandeComplements | None = None
     piece_en_complement: int | None = None
+    convention: Convention | None = None
 
     @property
     def attend_le_comite(self) -> bool:
@@ -207,7 +211,10 @@ def _avancer(vie: _Vie, *, par_role):
     animation = par_role[Role.ANIMATION]
     while vie.faites < len(vie.noms) and not vie.attend_le_comite:
         nom, jour = vie.noms[vie.faites], vie.jours[vie.faites]
-        if vie.reponse is None or not _etape_de_la_reponse(vie, nom, animation=animation):
+        if nom == "conventionner":  # par le cycle de signature : la notification conventionne l'opération
+            vie.convention = conventions.conventionner(vie.operation, animation=animation, porteur=vie.createur, jour=jour)
+            vie.operation = Operation.objects.get(pk=vie.operation.pk)  # conventionnée en base par la notification
+        elif vie.reponse is None or not _etape_de_la_reponse(vie, nom, animation=animation):
             utilisateur = vie.createur if nom in PAR_LE_PORTEUR else par_role[PAR_ROLE[nom]]
             operation_transition(operation=vie.operation, nom=nom, user=utilisateur, motivation=_motivation(vie, nom, jour))
         vie.faites += 1
@@ -436,10 +443,21 @@ def _charger():
     fins_de_seance = _tenir_comites(vies, comptes=comptes, animation=animation)
     for vie in vies:
         _avancer(vie, par_role=par_role)
+    # Les programmées attendent la signature de leur porteur ; deux avenants, l'un notifié, l'autre envoyé.
+    for vie in vies:
+        if vie.op.etat == Etat.PROGRAMMEE:
+            vie.convention = conventions.conventionner(vie.operation, animation=animation, porteur=vie.createur,
+                                                       jour=vie.jours[-1], jusqu_a="envoyer")
+    avenants = [(a, conventions.amender(a, animation=animation)) for a in conventions.AVENANTS]
 
     rang = 0
     for vie in vies:
         rang = _antidater(vie, rang)
+        if vie.convention is not None:
+            notifiee = vie.jours[vie.noms.index("conventionner")] if "conventionner" in vie.noms else None
+            conventions.dater(vie.convention, notifiee, genere_le=vie.jours[-1] + timedelta(days=7))
+    for a, avenant in avenants:
+        conventions.dater(avenant, a.le + timedelta(days=30) if a.jusqu_a == "notifier" else None, genere_le=a.le)
     _fermer_appels(appels, animation=animation)
     # Enregistrés après les tâches (avis, accusés, PV et lettres, mises en file à chaque étape) : ils passent après elles.
     creees = [vie.operation.pk for vie in vies]
@@ -451,7 +469,7 @@ def _charger():
 def _sans_bruit():
     """Ni courriels vers les adresses fictives des comptes, ni des centaines de lignes de journal avant le résumé."""
     niveaux = {"celery": logging.WARNING, "operations.tasks": logging.WARNING, "appels_projets.tasks": logging.WARNING,
-               "kombu": logging.ERROR}
+               "conventions.tasks": logging.WARNING, "kombu": logging.ERROR}
     avant = {nom: logging.getLogger(nom).level for nom in niveaux}
     for nom, niveau in niveaux.items():
         logging.getLogger(nom).setLevel(niveau)
@@ -514,9 +532,15 @@ def resume(*, deja_chargee: bool = False, duree: float | None = None) -> dict:
          "points": c.points.count(), "decisions": c.points.exclude(decision="").count()}
         for c in Comite.objects.order_by("date")
     ]
+    conventions = [
+        {"numero": d.numero, "operation": d.operation.code, "etat": d.get_etat_display()}
+        for d in [*Convention.objects.select_related("operation").exclude(etat=EtatSignature.NOTIFIEE).order_by("numero"),
+                  *Avenant.objects.select_related("convention__operation").order_by("numero")]
+    ]
+    notifiees = Convention.objects.filter(etat=EtatSignature.NOTIFIEE).count()
     return {"url": URL, "mot_de_passe": MOT_DE_PASSE, "deja_chargee": deja_chargee, "duree": duree,
             "comptes": comptes, "autres_porteurs": autres, "operations": operations, "appels": appels,
-            "comites": comites}
+            "comites": comites, "conventions": conventions, "conventions_notifiees": notifiees}
 
 
 def _seance(c: dict) -> str:
@@ -540,6 +564,9 @@ def lignes_de_resume(donnees: dict | None = None, *, markdown: bool = False) -> 
         lignes += [f"| {a['titre']} | {a['etat']} | {a['reponses']} |" for a in d["appels"]]
         lignes += ["", "| comité | état | séance |", "|---|---|---|"]
         lignes += [f"| {c['date']} | {c['etat']} | {_seance(c)} |" for c in d["comites"]]
+        lignes += ["", f"{d['conventions_notifiees']} conventions notifiées, et en cours de signature :", "",
+                   "| convention ou avenant | opération | état |", "|---|---|---|"]
+        lignes += [f"| {c['numero']} | {c['operation']} | {c['etat']} |" for c in d["conventions"]]
         return lignes
     if d["deja_chargee"]:
         entete = "La démonstration est déjà chargée."
@@ -559,4 +586,6 @@ def lignes_de_resume(donnees: dict | None = None, *, markdown: bool = False) -> 
     lignes += [f"  {a['etat']:<24} {a['reponses']:>8}  {a['titre']}" for a in d["appels"]]
     lignes += ["", f"Comités ({len(d['comites'])}) :"]
     lignes += [f"  {c['date']}  {c['etat']:<21} {_seance(c)}" for c in d["comites"]]
+    lignes += ["", f"Conventions : {d['conventions_notifiees']} notifiées ; en cours de signature :"]
+    lignes += [f"  {c['numero']:<17} {c['operation']:<12} {c['etat']}" for c in d["conventions"]]
     return lignes

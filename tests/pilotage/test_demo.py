@@ -336,3 +336,29 @@ def test_porteur_peut_deposer_son_brouillon(demo):
     assert brouillon.reponse_appel.appel.depot_ouvert
     operation_transition(operation=brouillon, nom="deposer", user=Utilisateur.objects.get(username="porteur"))
     assert Operation.objects.get(pk=brouillon.pk).etat == Etat.DEPOSEE
+
+
+@pytest.mark.django_db
+def test_conventions_par_le_cycle_de_signature(demo):
+    """Chaque opération conventionnée l'a été par une convention notifiée, datée de 2016-2017 ; deux avenants."""
+    from conventions.models import Avenant, Convention
+    from conventions.options import EtatSignature
+    from conventions.selectors import document_courant
+    from tests.lecture_docx import ouvrir
+
+    apres_programmation = Operation.objects.exclude(etat__in=[
+        Etat.BROUILLON, Etat.DEPOSEE, Etat.INCOMPLETE, Etat.RECEVABLE, Etat.IRRECEVABLE, Etat.EN_INSTRUCTION,
+        Etat.INSTRUITE, Etat.PROGRAMMEE, Etat.AJOURNEE, Etat.REJETEE]).exclude(etat=Etat.ABANDONNEE)
+    for operation in apres_programmation:
+        convention = Convention.objects.get(operation=operation)
+        assert convention.etat == EtatSignature.NOTIFIEE and convention.exemplaire_signe, operation.code
+        assert 2015 <= convention.generee_le.year <= 2017, operation.code
+    en_attente = Convention.objects.get(operation__etat=Etat.PROGRAMMEE)
+    assert en_attente.etat == EtatSignature.ENVOYEE
+    assert sorted(Avenant.objects.values_list("etat", flat=True)) == [EtatSignature.ENVOYEE, EtatSignature.NOTIFIEE]
+    prolongee = Operation.objects.get(intitule="Formation-action des référents 2016-2017")
+    assert prolongee.date_fin == date(2017, 9, 30) and prolongee.versions.count() == 2
+    # Le document est daté de sa génération (2016), pas du jour du chargement.
+    premiere = Convention.objects.get(numero="PLIE-2016-001")
+    pied = "\n".join(p.text for p in ouvrir(document_courant(premiere)).sections[0].footer.paragraphs)
+    assert f"édité le {premiere.generee_le:%d/%m/%Y}" in pied and premiere.generee_le.year == 2016

@@ -1,0 +1,125 @@
+"""Les conventions de la démonstration : chaque opération conventionnée l'a été par le cycle réel (convention
+générée, envoyée, signée par le porteur puis par le PLIE, notifiée), avec des exemplaires signés de démonstration ;
+une opération programmée attend la signature de son porteur ; deux avenants (l'un signé, l'autre en cours).
+"""
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django_fsm_log.models import StateLog
+
+from annuaire.models import Utilisateur
+from annuaire.roles import Role
+from conventions.documents import avenant_document, convention_document
+from conventions.models import Avenant, Convention
+from conventions.selectors import version_courante
+from conventions.services import avenant_creer, convention_generer, exemplaire_deposer, signature_transition
+from operations.documents import documents_de
+from operations.models import DocumentGenere, Operation
+
+from .appels import piece_pdf
+
+PARIS = ZoneInfo("Europe/Paris")
+# Jours avant la notification où chaque étape a eu lieu (la notification est le jour de « conventionner »).
+ETAPES = {"generer": 30, "envoyer": 28, "signer_porteur": 14, "signer": 5, "notifier": 0}
+
+
+@dataclass
+class AvenantDemo:
+    operation: str  # intitulé de l'opération
+    motif: str
+    changer: Callable[[dict], dict]  # les données de l'opération -> celles que propose l'avenant
+    jusqu_a: str  # dernière étape tirée : "envoyer" ... "notifier"
+    le: date  # jour de la génération
+
+
+def _exemplaire(document, signataires: str, jour: date) -> ContentFile:
+    contenu = piece_pdf(f"{document.titre} - exemplaire signé", [
+        f"{document.operation.code} - {document.operation.intitule}", f"Signé par {signataires} le {jour:%d/%m/%Y}.",
+        "Exemplaire de démonstration : il tient la place du document scanné.",
+    ])
+    return ContentFile(contenu, name=f"{document.numero}-signe.pdf")
+
+
+def _signer(document, jusqu_a: str, *, animation, porteur, jour: date):
+    """Tire le cycle de signature jusqu'à l'étape `jusqu_a` (les dépôts d'exemplaires tirent les signatures)."""
+    for etape in list(ETAPES)[1:list(ETAPES).index(jusqu_a) + 1]:
+        if etape == "envoyer":
+            signature_transition(document=document, nom="envoyer", user=animation)
+        elif etape == "signer_porteur":
+            exemplaire_deposer(document=document, fichier=_exemplaire(document, "le porteur", jour), user=porteur)
+        elif etape == "signer":
+            exemplaire_deposer(document=document, fichier=_exemplaire(document, "les deux parties", jour), user=animation)
+        else:
+            signature_transition(document=document, nom="notifier", user=animation)
+        document.refresh_from_db()
+
+
+def conventionner(operation: Operation, *, animation, porteur, jour: date, jusqu_a: str = "notifier") -> Convention:
+    """La convention de l'opération programmée, signée jusqu'à `jusqu_a` ; notifiée, l'opération est conventionnée."""
+    convention = convention_generer(operation=operation, user=animation)
+    _signer(convention, jusqu_a, animation=animation, porteur=porteur, jour=jour)
+    return convention
+
+
+def amender(a: AvenantDemo, *, animation) -> Avenant:
+    operation = Operation.objects.get(intitule=a.operation)
+    porteur = Utilisateur.objects.filter(structure=operation.porteur, groups__name=Role.PORTEUR).first()
+    apres = a.changer(version_courante(operation).donnees)
+    avenant = avenant_creer(convention=operation.convention, user=animation, motif=a.motif, apres=apres)
+    _signer(avenant, a.jusqu_a, animation=animation, porteur=porteur, jour=a.le)
+    return avenant
+
+
+def _prolonger_formation_action(donnees: dict) -> dict:
+    return {**donnees, "date_fin": "2017-09-30"}
+
+
+def _renforcer_clauses(donnees: dict) -> dict:
+    """Le volume d'heures d'insertion des marchés de 2017 dépasse les prévisions : objectifs relevés, frais de
+    déplacement redéployés vers l'encadrement, coût inchangé."""
+    depenses = [dict(d) for d in donnees["depenses"]]
+    for d in depenses:
+        if d["libelle"].startswith("Encadrement"):
+            d["montant"] = str(Decimal(d["montant"]) + 2000)
+        if d["libelle"].startswith("Déplacements"):
+            d["montant"] = str(Decimal(d["montant"]) - 2000)
+    objectifs = [{**o, "valeur_cible": "80000"} if o["indicateur_libelle"].startswith("Heures") else o
+                 for o in donnees["objectifs"]]
+    return {**donnees, "depenses": depenses, "objectifs": objectifs}
+
+
+AVENANTS = [
+    AvenantDemo("Formation-action des référents 2016-2017",
+                "Prolongation de la période de réalisation jusqu'au 30/09/2017 : les restitutions en groupe de travail "
+                "sont reportées après l'été, sans changement du plan de financement.",
+                _prolonger_formation_action, "notifier", date(2017, 3, 6)),
+    AvenantDemo("Accompagnement des clauses d'insertion ARIQ BTP 2016-2017",
+                "Relèvement de l'objectif d'heures d'insertion à 80 000 heures (marchés du tramway et de l'écoquartier) "
+                "et redéploiement de 2 000 € des déplacements vers l'encadrement.",
+                _renforcer_clauses, "envoyer", date(2017, 5, 15)),
+]
+
+
+def _moment(jour: date, heure: int = 10) -> datetime:
+    return datetime.combine(jour, time(heure, 0), tzinfo=PARIS)
+
+
+def dater(document, notifiee_le: date | None, *, genere_le: date | None = None):
+    """Antidate le cycle (historique, génération) puis régénère le document daté de sa génération."""
+    fin = notifiee_le or genere_le + timedelta(days=ETAPES["generer"])
+    moments = {etape: _moment(fin - timedelta(days=jours)) for etape, jours in ETAPES.items()}
+    type_document = ContentType.objects.get_for_model(document)
+    for ligne in StateLog.objects.filter(content_type=type_document, object_id=document.pk):
+        StateLog.objects.filter(pk=ligne.pk).update(timestamp=moments[ligne.transition])
+    type(document).objects.filter(pk=document.pk).update(generee_le=moments["generer"])
+    document.refresh_from_db()
+    for ancien in documents_de(document):
+        ancien.fichier.delete(save=False)
+        ancien.delete()
+    nouveau = (convention_document if isinstance(document, Convention) else avenant_document)(document)
+    DocumentGenere.objects.filter(pk=nouveau.pk).update(cree_le=moments["generer"])
