@@ -564,7 +564,7 @@ def lignes_de_resume(donnees: dict | None = None, *, markdown: bool = False) -> 
         lignes += [f"| {a['titre']} | {a['etat']} | {a['reponses']} |" for a in d["appels"]]
         lignes += ["", "| comité | état | séance |", "|---|---|---|"]
         lignes += [f"| {c['date']} | {c['etat']} | {_seance(c)} |" for c in d["comites"]]
-        lignes += ["", f"{d['conventions_notifiees']} conventions notifiées, et en cours de signature :", "",
+        lignes += ["", f"{d['conventions_notifiees']} conventions notifiées ; conventions en cours de signature et avenants :", "",
                    "| convention ou avenant | opération | état |", "|---|---|---|"]
         lignes += [f"| {c['numero']} | {c['operation']} | {c['etat']} |" for c in d["conventions"]]
         return lignes
@@ -586,6 +586,6 @@ def lignes_de_resume(donnees: dict | None = None, *, markdown: bool = False) -> 
     lignes += [f"  {a['etat']:<24} {a['reponses']:>8}  {a['titre']}" for a in d["appels"]]
     lignes += ["", f"Comités ({len(d['comites'])}) :"]
     lignes += [f"  {c['date']}  {c['etat']:<21} {_seance(c)}" for c in d["comites"]]
-    lignes += ["", f"Conventions : {d['conventions_notifiees']} notifiées ; en cours de signature :"]
+    lignes += ["", f"Conventions : {d['conventions_notifiees']} notifiées ; en cours de signature, et avenants :"]
     lignes += [f"  {c['numero']:<17} {c['operation']:<12} {c['etat']}" for c in d["conventions"]]
     return lignes
