@@ -31,7 +31,6 @@ from tests.lecture_docx import eur, lignes, ouvrir, table_avec, texte, verifier_
 
 from .factories import AnalyseFactory, AppelFactory, ComiteFactory, PointFactory, ReponseFactory
 
-NATURES = ["accuse_reception", "rapport_instruction", "dossier_comite", "pv_comite", "lettre_notification"]
 TOTAL = "18\u202f044,30\u00a0€"  # le plan de financement de référence (tests/factories.py)
 FSE = "9\u202f022,15\u00a0€"
 DEPOT = datetime(2016, 12, 31, 13, 5, tzinfo=UTC)  # 14:05 à Paris
@@ -74,7 +73,7 @@ def reponse(appel, structure):
 
 # --- Les modèles et leur documentation ---
 
-@pytest.mark.parametrize("nature", NATURES)
+@pytest.mark.parametrize("nature", sorted(MODELES))  # tous les modèles déclarés, toutes apps confondues
 def test_chaque_modele_n_attend_que_des_variables_declarees(nature):
     assert variables_inconnues(nature) == set()
 
@@ -90,7 +89,7 @@ def test_une_variable_inconnue_du_code_est_detectee(tmp_path):
 
 def test_le_readme_des_modeles_documente_chaque_variable():
     readme = (DOSSIER_MODELES / "README.md").read_text()
-    for nature in NATURES:
+    for nature in MODELES:
         modele = MODELES[nature]
         assert f"`{modele.fichier}`" in readme
         manquantes = [v for v in modele.variables if f"`{v}`" not in readme]
