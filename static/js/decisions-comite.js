@@ -34,4 +34,5 @@
   }
   tableau.addEventListener("input", recalculer);
   tableau.addEventListener("change", recalculer);
+  recalculer();  // une saisie faite avant le chargement du script (ou gardée par le navigateur) compte aussi
 })();
