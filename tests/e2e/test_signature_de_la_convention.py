@@ -108,3 +108,27 @@ def test_generer_signer_notifier_puis_amender(page, live_server, tmp_path, setti
     convention = Convention.objects.get(operation=operation)
     assert convention.etat == EtatSignature.NOTIFIEE and convention.taux_avance == Decimal("0.40")
     assert [v.numero for v in operation.versions.all()] == [1, 2]
+
+
+def test_les_conventions_d_un_comite_en_un_traitement_suivi(page, live_server, tmp_path, settings):
+    from appels_projets.options import Decision, EtatComite
+    from tests.appels_projets.factories import ComiteFactory, PointFactory, ReponseFactory
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    utilisateur(Role.ANIMATION, username="animation")
+    comite = ComiteFactory(etat=EtatComite.PV_VALIDE)
+    for _ in range(3):
+        PointFactory(comite=comite, reponse=ReponseFactory(operation__etat=Etat.PROGRAMMEE), decision=Decision.PROGRAMMEE,
+                     montant_vote=Decimal("9000"))
+
+    se_connecter(page, live_server, "animation")
+    page.get_by_role("link", name="Conventions", exact=True).click()
+    page.get_by_label("Générer les conventions des opérations programmées par un comité").select_option(label=str(comite))
+    page.get_by_role("button", name="Générer les conventions").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Conventions du comité")
+    expect(page.get_by_label("Avancement")).to_have_attribute("value", "100")
+    expect(page.get_by_role("status")).to_contain_text("Terminé : 3 sur 3")
+    capturer(page, "convention-07-traitement")
+    page.get_by_role("link", name="Voir le résultat").click()
+    expect(page.locator("table.tableau tbody tr")).to_have_count(3)
+    assert Convention.objects.count() == 3
