@@ -142,6 +142,11 @@ CELERY_BEAT_SCHEDULE = {
     "relancer-signatures": {"task": "conventions.tasks.relancer_signatures", "schedule": 24 * 60 * 60},
 }
 
+# PDF des documents Word : LibreOffice sans interface (chemin à préciser s'il n'est pas dans le PATH), délai maximal.
+LIBREOFFICE = env("LIBREOFFICE", default="")
+PDF_DELAI_MAX = env.int("PDF_DELAI_MAX", default=120)
+PDF_AUTOMATIQUE = env.bool("PDF_AUTOMATIQUE", default=True)  # un PDF suit chaque convention et avenant générés
+
 # L'organisme qui signe les conventions (le PLIE et sa structure juridique), tel qu'il apparaît sur les documents.
 PLIE_ORGANISME = {
     "nom": env("PLIE_NOM", default="GIP Maison de l'emploi et de la formation du bassin dijonnais — PLIE"),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from operations.documents import declarer_modele, document_generer
 from operations.models import DocumentGenere
 from operations.options import CategorieDepense
+from operations.tasks import pdf_apres_commit
 
 from . import selectors, versions
 from .models import Avenant, Convention
@@ -143,10 +144,15 @@ def contexte_avenant(avenant: Avenant) -> dict:
 
 
 def convention_document(convention: Convention, user=None) -> DocumentGenere:
-    return document_generer(objet=convention, nature="convention", contexte=contexte_convention(convention),
-                            nom=f"convention-{convention.numero}.docx", user=user)
+    """Le document Word (et, après commit, son PDF là où LibreOffice est installé)."""
+    document = document_generer(objet=convention, nature="convention", contexte=contexte_convention(convention),
+                                nom=f"convention-{convention.numero}.docx", user=user)
+    pdf_apres_commit(document)
+    return document
 
 
 def avenant_document(avenant: Avenant, user=None) -> DocumentGenere:
-    return document_generer(objet=avenant, nature="avenant", contexte=contexte_avenant(avenant),
-                            nom=f"avenant-{avenant.numero}.docx", user=user)
+    document = document_generer(objet=avenant, nature="avenant", contexte=contexte_avenant(avenant),
+                                nom=f"avenant-{avenant.numero}.docx", user=user)
+    pdf_apres_commit(document)
+    return document

@@ -64,9 +64,11 @@ def a_relancer(modele, etat: str, *, maintenant=None):
 ETATS_A_RELANCER = {EtatSignature.ENVOYEE: ["porteur"], EtatSignature.SIGNEE_PORTEUR: [Role.ANIMATION]}
 
 
-def documents_produits(objet):
-    """Les documents produits pour la convention ou l'avenant, du plus récent au plus ancien (docx et pdf)."""
-    return list(documents_de(objet))
+def documents_produits(objet) -> list[dict]:
+    """Une ligne par version produite (la plus récente d'abord) : le Word et, s'il existe, son PDF."""
+    produits = list(documents_de(objet))
+    pdf = {d.version_donnees: d for d in produits if d.nature.endswith("_pdf")}
+    return [{"word": d, "pdf": pdf.get(d.version_donnees)} for d in produits if not d.nature.endswith("_pdf")]
 
 
 def documents_de_la_convention(convention: Convention) -> list:

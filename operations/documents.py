@@ -110,16 +110,14 @@ def variables_inconnues(nature: str, chemin: Path | None = None) -> set[str]:
     return attendues - set(modele.variables)
 
 
-def document_generer(*, objet, nature: str, contexte: dict, nom: str, user=None) -> DocumentGenere:
-    """Rend et stocke le document, sauf s'il existe déjà pour ces mêmes données (idempotent)."""
-    type_objet = ContentType.objects.get_for_model(objet)
-    version = empreinte_donnees({"nature": nature, **contexte})
-    existant = DocumentGenere.objects.filter(
+def _existant(type_objet, objet, nature, version):
+    return DocumentGenere.objects.filter(
         content_type=type_objet, object_id=objet.pk, nature=nature, version_donnees=version
     ).first()
-    if existant:
-        return existant
-    contenu = rendre(nature, {**contexte})
+
+
+def _stocker(*, type_objet, objet, nature: str, version: str, nom: str, contenu: bytes, user) -> DocumentGenere:
+    """Enregistre le fichier et sa ligne ; si une tâche rejouée l'a créé entre-temps, rend le sien."""
     document = DocumentGenere(
         content_type=type_objet, object_id=objet.pk, nature=nature, nom=nom, cree_par=user,
         empreinte=hashlib.sha256(contenu).hexdigest(), version_donnees=version,
@@ -128,12 +126,39 @@ def document_generer(*, objet, nature: str, contexte: dict, nom: str, user=None)
     try:
         with transaction.atomic():
             document.save()
-    except IntegrityError:  # une tâche rejouée en parallèle l'a créé entre-temps
+    except IntegrityError:
         document.fichier.delete(save=False)
-        return DocumentGenere.objects.get(
-            content_type=type_objet, object_id=objet.pk, nature=nature, version_donnees=version
-        )
+        return _existant(type_objet, objet, nature, version)
     return document
+
+
+def document_generer(*, objet, nature: str, contexte: dict, nom: str, user=None) -> DocumentGenere:
+    """Rend et stocke le document, sauf s'il existe déjà pour ces mêmes données (idempotent)."""
+    type_objet = ContentType.objects.get_for_model(objet)
+    version = empreinte_donnees({"nature": nature, **contexte})
+    existant = _existant(type_objet, objet, nature, version)
+    if existant:
+        return existant
+    return _stocker(type_objet=type_objet, objet=objet, nature=nature, version=version, nom=nom,
+                    contenu=rendre(nature, {**contexte}), user=user)
+
+
+def document_pdf(document: DocumentGenere, user=None) -> DocumentGenere:
+    """Le jumeau PDF d'un document Word, produit une fois par version des données (LibreOffice).
+
+    Lève `operations.pdf.ConversionImpossible` (message en français) si LibreOffice manque ou échoue.
+    """
+    from .pdf import convertir_en_pdf
+
+    nature = f"{document.nature}_pdf"
+    existant = _existant(document.content_type, document.objet, nature, document.version_donnees)
+    if existant:
+        return existant
+    with document.fichier.open("rb") as fichier:
+        contenu = convertir_en_pdf(fichier.read(), nom=document.nom)
+    return _stocker(type_objet=document.content_type, objet=document.objet, nature=nature,
+                    version=document.version_donnees, nom=str(Path(document.nom).with_suffix(".pdf")), contenu=contenu,
+                    user=user)
 
 
 def documents_de(objet, nature: str | None = None):

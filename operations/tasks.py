@@ -81,3 +81,24 @@ def notifier_transition(self, journal_id: int):
     )
     return aviser(self, journal=journal, operation=operation, cibles=DESTINATAIRES.get(etat_apres, []),
                   objet=objet, message=message)
+
+
+@shared_task(bind=True, max_retries=2, default_retry_delay=60)
+def produire_pdf(self, document_id: int):
+    """Le jumeau PDF d'un document Word ; sans LibreOffice, rien (le Word reste disponible), ce qui est journalisé."""
+    from .documents import document_pdf
+    from .models import DocumentGenere
+    from .pdf import ConversionImpossible
+
+    document = DocumentGenere.objects.get(pk=document_id)
+    try:
+        return document_pdf(document).pk
+    except ConversionImpossible as erreur:
+        logger.warning("PDF du document %s non produit : %s", document_id, erreur)
+        return None
+
+
+def pdf_apres_commit(document) -> None:
+    """Met en file la production du PDF d'un document Word, si la production automatique est active."""
+    if settings.PDF_AUTOMATIQUE:
+        produire_pdf.delay_on_commit(document.pk)

@@ -72,7 +72,16 @@ def _raison_sans_navigateur() -> str | None:
     return None
 
 
-VERIFICATIONS = {"postgresql": _raison_sans_postgresql, "redis": _raison_sans_redis, "navigateur": _raison_sans_navigateur}
+def _raison_sans_libreoffice() -> str | None:
+    from operations.pdf import libreoffice
+
+    if libreoffice() is None:
+        return "exige LibreOffice : soffice est absent (apt-get install libreoffice-writer-nogui)"
+    return None
+
+
+VERIFICATIONS = {"postgresql": _raison_sans_postgresql, "redis": _raison_sans_redis, "navigateur": _raison_sans_navigateur,
+                 "libreoffice": _raison_sans_libreoffice}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -163,6 +172,12 @@ def _hachage_rapide():
 def _fichiers_dans_un_dossier_temporaire(settings, tmp_path):
     """Documents générés et pièces déposées pendant les tests : jamais dans le dossier de travail."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _pdf_seulement_ou_on_le_teste(request, settings):
+    """Une conversion LibreOffice prend des secondes : seuls les tests marqués `libreoffice` produisent des PDF."""
+    settings.PDF_AUTOMATIQUE = request.node.get_closest_marker("libreoffice") is not None
 
 
 @pytest.fixture(autouse=True)

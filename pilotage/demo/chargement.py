@@ -474,7 +474,8 @@ def _sans_bruit():
     for nom, niveau in niveaux.items():
         logging.getLogger(nom).setLevel(niveau)
     try:
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        # Pas de PDF pendant le chargement : des dizaines de conversions LibreOffice le rendraient lent.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend", PDF_AUTOMATIQUE=False):
             yield
     finally:
         for nom, niveau in avant.items():

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 from docx import Document
@@ -202,3 +203,17 @@ def test_la_commande_ecrit_la_convention_en_la_generant_si_besoin(programmee, tm
 
     with pytest.raises(CommandError, match="Aucune opération n'a le code « OP-INCONNUE »"):
         call_command("convention", "OP-INCONNUE", "--sortie", str(sortie))
+
+
+@pytest.mark.libreoffice
+def test_la_convention_a_aussi_son_pdf_la_ou_libreoffice_est_installe(programmee, animation, client,
+                                                                       django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        convention = services.convention_generer(operation=programmee, user=animation)
+    pdf = documents_de(convention, "convention_pdf").get()
+    assert pdf.nom == "convention-PLIE-2016-001.pdf" and pdf.version_donnees == document_courant(convention).version_donnees
+    client.force_login(animation)
+    page = client.get(convention.get_absolute_url()).content.decode()
+    assert "convention-PLIE-2016-001.pdf" in page
+    reponse = client.get(reverse("conventions:document", args=[programmee.code, pdf.pk]))
+    assert reponse["Content-Disposition"].startswith("attachment") and b"".join(reponse.streaming_content).startswith(b"%PDF")
