@@ -8,9 +8,10 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from annuaire.roles import Role, a_role, roles_de
-from appels_projets.views.communs import resume_erreurs_de, telecharger
+from appels_projets.views.communs import resume_erreurs_de
 from operations.forms import TransitionForm
 from operations.models import Operation
+from operations.views.fichiers import telecharger
 from operations.views.transitions import avec_adresses
 from operations.workflow import ActionRefusee, historique, transitions_offertes
 

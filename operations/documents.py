@@ -6,6 +6,7 @@ un test vérifie que le modèle n'en attend pas d'autres. Le rendu échappe le t
 import hashlib
 import io
 import json
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,9 +19,10 @@ from django.db import IntegrityError, transaction
 from docxtpl import DocxTemplate, InlineImage
 from docx.shared import Mm
 
+from annuaire.fichiers import TAILLE_MAX
 from annuaire.formats import euros, montant, nombre, pourcentage
 
-from .models import DocumentGenere
+from .models import DocumentGenere, ModeleDocument
 
 DOSSIER_MODELES = Path(settings.BASE_DIR) / "templates" / "docx"
 EMBLEME_UE = Path(settings.BASE_DIR) / "static" / "img" / "embleme-ue.png"
@@ -78,12 +80,24 @@ def empreinte_donnees(contexte: dict) -> str:
     return hashlib.sha256(texte.encode()).hexdigest()
 
 
+def version_active(nature: str) -> ModeleDocument | None:
+    """La dernière version déposée par un administrateur, ou None : c'est alors le fichier livré qui sert."""
+    return ModeleDocument.objects.filter(nature=nature).order_by("-version").first()
+
+
+def _gabarit(nature: str) -> DocxTemplate:
+    active = version_active(nature)
+    if active is None:
+        return DocxTemplate(MODELES[nature].chemin)
+    with active.fichier.open("rb") as fichier:
+        return DocxTemplate(io.BytesIO(fichier.read()))
+
+
 def rendre(nature: str, contexte: dict) -> bytes:
     """Rend le modèle Word `nature` avec `contexte` (plus les variables communes) ; renvoie les octets du docx."""
     from jinja2 import Environment
 
-    modele = MODELES[nature]
-    gabarit = DocxTemplate(modele.chemin)
+    gabarit = _gabarit(nature)
     environnement = Environment(autoescape=True)
     environnement.filters.update(filtres_fr())
     complet = {
@@ -103,11 +117,41 @@ def variables_inconnues(nature: str, chemin: Path | None = None) -> set[str]:
     """Les variables qu'un modèle Word attend et que le code ne lui donne pas (à refuser avant qu'il casse)."""
     from jinja2 import Environment
 
-    modele = MODELES[nature]
     environnement = Environment()
     environnement.filters.update(filtres_fr())
-    attendues = DocxTemplate(chemin or modele.chemin).get_undeclared_template_variables(jinja_env=environnement)
-    return attendues - set(modele.variables)
+    gabarit = DocxTemplate(chemin or MODELES[nature].chemin)  # le modèle livré ; un modèle déposé est vérifié au dépôt
+    return gabarit.get_undeclared_template_variables(jinja_env=environnement) - set(MODELES[nature].variables)
+
+
+def verifier_modele(nature: str, contenu: bytes, nom: str) -> None:
+    """Refuse, avec la raison en français, un modèle qui casserait les générations : pas un .docx, balises mal
+    fermées, ou variables que l'application ne fournit pas (listées)."""
+    from jinja2 import Environment, TemplateSyntaxError
+
+    if len(contenu) > TAILLE_MAX:
+        raise ModeleRefuse(f"Le fichier « {nom} » dépasse {TAILLE_MAX // (1024 * 1024)} Mo.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
+            est_docx = "word/document.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        est_docx = False
+    if not est_docx:
+        raise ModeleRefuse(f"Le fichier « {nom} » n'est pas un document Word .docx (son contenu a été vérifié, "
+                           "pas seulement son nom).")
+    environnement = Environment()
+    environnement.filters.update(filtres_fr())
+    try:
+        attendues = DocxTemplate(io.BytesIO(contenu)).get_undeclared_template_variables(jinja_env=environnement)
+    except TemplateSyntaxError as erreur:
+        raise ModeleRefuse(f"Une balise du modèle est mal écrite ({erreur.message}) : vérifiez les {{{{ }}}} et {{% %}}.") from None
+    inconnues = sorted(attendues - set(MODELES[nature].variables))
+    if inconnues:
+        raise ModeleRefuse("Le modèle attend des variables que l'application ne fournit pas : "
+                           + ", ".join(inconnues) + ". Les variables disponibles sont listées sur cette page.")
+
+
+class ModeleRefuse(Exception):
+    """Un modèle Word déposé qui casserait les générations ; le message dit pourquoi."""
 
 
 def _existant(type_objet, objet, nature, version):
@@ -135,7 +179,8 @@ def _stocker(*, type_objet, objet, nature: str, version: str, nom: str, contenu:
 def document_generer(*, objet, nature: str, contexte: dict, nom: str, user=None) -> DocumentGenere:
     """Rend et stocke le document, sauf s'il existe déjà pour ces mêmes données (idempotent)."""
     type_objet = ContentType.objects.get_for_model(objet)
-    version = empreinte_donnees({"nature": nature, **contexte})
+    active = version_active(nature)  # un nouveau modèle déposé donne une nouvelle version du document
+    version = empreinte_donnees({"nature": nature, **({"modele": active.version} if active else {}), **contexte})
     existant = _existant(type_objet, objet, nature, version)
     if existant:
         return existant

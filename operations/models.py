@@ -400,3 +400,24 @@ class Traitement(models.Model):
     @property
     def pourcentage(self) -> int:
         return round(100 * self.faits / self.total) if self.total else (100 if self.etat == self.Etat.TERMINE else 0)
+
+
+class ModeleDocument(models.Model):
+    """Une version d'un modèle Word déposée par un administrateur ; la plus récente sert aux générations suivantes
+    (sans version déposée : le fichier livré dans templates/docx/). Toutes restent téléchargeables."""
+
+    nature = models.CharField("modèle", max_length=50)
+    version = models.PositiveIntegerField("version")
+    fichier = models.FileField("fichier", upload_to="modeles/%Y/")
+    empreinte = models.CharField("empreinte SHA-256", max_length=64)
+    commentaire = models.TextField("ce qui change")
+    televerse_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    televerse_le = models.DateTimeField("déposé le", auto_now_add=True)
+
+    class Meta:
+        ordering = ["nature", "-version"]
+        verbose_name = "version de modèle Word"
+        constraints = [models.UniqueConstraint(fields=["nature", "version"], name="modele_version_unique")]
+
+    def __str__(self):
+        return f"{self.nature}, version {self.version}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accueil, edition, fiche, liste, traitements
+from .views import accueil, edition, fiche, liste, modeles, traitements
 
 app_name = "operations"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("operations/<str:code>/", fiche.fiche, name="fiche"),
     path("operations/<str:code>/modifier/", edition.modifier, name="modifier"),
     path("operations/<str:code>/transition/<str:nom>/", fiche.transition, name="transition"),
+    path("modeles/", modeles.liste, name="modeles"),
+    path("modeles/<str:nature>/", modeles.modele, name="modele"),
+    path("modeles/<str:nature>/versions/<int:numero>/", modeles.version, name="version_modele"),
     path("traitements/<uuid:pk>/", traitements.traitement, name="traitement"),
     path("traitements/<uuid:pk>/etat/", traitements.etat, name="etat_traitement"),
 ]

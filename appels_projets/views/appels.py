@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from annuaire.roles import Role, a_role
+from operations.views.fichiers import telecharger
 from operations.views.transitions import avec_adresses
 from operations.workflow import ActionRefusee, historique, transitions_offertes
 
@@ -17,7 +18,7 @@ from ..models import AppelAProjets
 from ..options import EtatAppel
 from ..services import appel_enregistrer, appel_transition
 from ..tables import COLONNES_D_ANALYSE, COLONNES_DE_LA_PAGE, ExportReponses, ReponseTable, colonnes_de
-from .communs import appel_visible, exiger_role, resume_erreurs_de, telecharger
+from .communs import appel_visible, exiger_role, resume_erreurs_de
 
 COLONNES_EXPORTEES_PAR_DEFAUT = ["code", "porteur", "intitule", "etat", "deposee_le", "cout_total", "fse_demande",
                                  "fse_propose", "note", "decision", "montant_vote"]

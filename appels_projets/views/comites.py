@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -18,6 +18,7 @@ from operations.forms import TransitionForm
 from operations.models import DocumentGenere
 from operations.options import Etat
 from operations.views.edition import resume_erreurs
+from operations.views.fichiers import telecharger
 from operations.views.transitions import avec_adresses
 from operations.workflow import ActionRefusee, historique, transitions_offertes
 
@@ -62,12 +63,8 @@ def reponses_inscriptibles(user):
     )
 
 
-def _telecharger(document: DocumentGenere) -> FileResponse:
-    try:
-        fichier = document.fichier.open("rb")
-    except FileNotFoundError:
-        raise Http404("Le fichier de ce document est introuvable.") from None
-    return FileResponse(fichier, as_attachment=True, filename=document.nom)
+def _telecharger(document: DocumentGenere):
+    return telecharger(document.fichier, document.nom)
 
 
 # --- Liste et planification ---

@@ -2,7 +2,6 @@
 from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 
 from annuaire.roles import a_role
@@ -26,15 +25,6 @@ def reponse_visible(request, pk) -> Reponse:
 def exiger_role(request, *roles: str, message: str):
     if not a_role(request.user, *roles):
         raise PermissionDenied(message)
-
-
-def telecharger(fichier, nom: str, type_mime: str | None = None) -> FileResponse:
-    """Un fichier stocké hors de la racine web, servi en pièce jointe par une vue qui a vérifié les droits."""
-    try:
-        contenu = fichier.open("rb")
-    except FileNotFoundError:  # la ligne existe mais le fichier a disparu du stockage
-        raise Http404("Ce fichier n'est plus disponible.") from None
-    return FileResponse(contenu, as_attachment=True, filename=nom, content_type=type_mime)
 
 
 def resume_erreurs_de(formulaire, formsets=()) -> list[dict]:

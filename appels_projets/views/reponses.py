@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from annuaire.roles import Role, a_role
 from operations.options import ETATS_MODIFIABLES, Etat
 from operations.selectors import historique, refus_de_modification, transitions_offertes
+from operations.views.fichiers import telecharger
 from operations.views.transitions import avec_adresses
 from operations.workflow import ActionRefusee
 
@@ -15,7 +16,7 @@ from .. import selectors
 from ..forms import ComplementsFournisForm, DemandeComplementsForm, PieceDeposeeForm, ReponseForm
 from ..models import Reponse
 from ..services import complements_demander, complements_fournir, piece_deposer, piece_retirer, reponse_creer
-from .communs import appel_visible, exiger_role, reponse_visible, resume_erreurs_de, telecharger
+from .communs import appel_visible, exiger_role, reponse_visible, resume_erreurs_de
 from .instruction import TRANSITIONS_D_INSTRUCTION, analyse, page_recevabilite, recevabilite  # noqa: F401  (urls.py)
 
 

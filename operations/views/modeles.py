@@ -1,0 +1,71 @@
+"""Les modèles Word : leurs variables documentées, leurs versions, le dépôt d'une nouvelle version (administrateur)."""
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from annuaire.roles import Role, a_role
+
+from ..documents import MODELES, VARIABLES_COMMUNES, version_active
+from ..models import ModeleDocument
+from ..services import ActionRefusee, modele_televerser
+from .fichiers import telecharger
+
+
+class DepotModeleForm(forms.Form):
+    fichier = forms.FileField(label="Nouvelle version (.docx)")
+    commentaire = forms.CharField(label="Ce qui change", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _administrateur(request):
+    if not a_role(request.user, Role.ADMINISTRATEUR):
+        raise PermissionDenied("Les modèles de documents sont gérés par les administrateurs.")
+
+
+def _modele(nature):
+    if nature not in MODELES:
+        raise Http404("Aucun modèle de ce nom.")
+    return MODELES[nature]
+
+
+def liste(request):
+    _administrateur(request)
+    lignes = [{"nature": nature, "modele": modele, "active": version_active(nature)}
+              for nature, modele in sorted(MODELES.items(), key=lambda m: m[1].titre)]
+    return render(request, "operations/modeles.html", {"lignes": lignes})
+
+
+def modele(request, nature):
+    _administrateur(request)
+    modele = _modele(nature)
+    formulaire = DepotModeleForm(request.POST or None, request.FILES or None)
+    erreurs = []
+    if request.method == "POST":
+        if formulaire.is_valid():
+            try:
+                version = modele_televerser(nature=nature, fichier=formulaire.cleaned_data["fichier"],
+                                            commentaire=formulaire.cleaned_data["commentaire"], user=request.user)
+            except ActionRefusee as refus:
+                erreurs = [{"libelle": "Nouvelle version", "message": str(refus), "ancre": "id_fichier"}]
+            else:
+                messages.success(request, f"La version {version.version} du modèle « {modele.titre} » servira aux prochaines générations.")
+                return redirect("operations:modele", nature=nature)
+        else:
+            erreurs = [{"libelle": formulaire.fields[c].label, "message": m, "ancre": f"id_{c}"}
+                       for c, liste_erreurs in formulaire.errors.items() for m in liste_erreurs]
+    variables = [(v, d, v in VARIABLES_COMMUNES) for v, d in modele.variables.items()]
+    return render(request, "operations/modele.html", {
+        "nature": nature, "modele": modele, "variables": variables, "formulaire": formulaire, "erreurs": erreurs,
+        "versions": ModeleDocument.objects.filter(nature=nature).select_related("televerse_par"),
+    })
+
+
+def version(request, nature, numero):
+    """Télécharge une version déposée, ou (numéro 0) le modèle livré avec l'application."""
+    _administrateur(request)
+    modele = _modele(nature)
+    if numero == 0:
+        return telecharger(modele.chemin, modele.fichier)
+    depot = get_object_or_404(ModeleDocument, nature=nature, version=numero)
+    return telecharger(depot.fichier, f"{nature}-v{numero}.docx")
