@@ -1,0 +1,114 @@
+"""Lire un fichier d'extraction tel que les équipes l'ont (CSV ou XLSX) : en-têtes reconnus sans casse ni accents,
+séparateur détecté, BOM toléré ; et les valeurs (dates, booléens, décimaux) au format de l'échange
+(../shared/specs/import-participants.md)."""
+import csv
+import io
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from annuaire.normalisation import cle_de_recherche
+
+
+class FichierIllisible(Exception):
+    """Le fichier entier est refusé (format, encodage, colonnes obligatoires manquantes) ; le message dit pourquoi."""
+
+
+def cle_entete(texte) -> str:
+    """`Date_Naissance`, ` date naissance ` et `DATE-NAISSANCE` désignent la même colonne."""
+    return cle_de_recherche(str(texte or ""))
+
+
+def lire_tableau(contenu: bytes, nom: str) -> tuple[list[str], list[tuple[int, dict]]]:
+    """Les en-têtes tels qu'écrits et les lignes (numéro de ligne du fichier, {en-tête normalisé: texte})."""
+    if contenu[:4] == b"PK\x03\x04":
+        lignes = _lignes_xlsx(contenu, nom)
+    else:
+        lignes = _lignes_csv(contenu, nom)
+    if not lignes:
+        raise FichierIllisible(f"Le fichier « {nom} » est vide : il faut au moins la ligne des en-têtes.")
+    entetes = [str(e or "").strip() for e in lignes[0]]
+    cles = [cle_entete(e) for e in entetes]
+    donnees = []
+    for numero, valeurs in enumerate(lignes[1:], start=2):
+        if not any(str(v or "").strip() for v in valeurs):
+            continue  # une ligne vide (souvent en fin de fichier) n'est pas une erreur
+        donnees.append((numero, {cle: valeurs[i] if i < len(valeurs) else "" for i, cle in enumerate(cles) if cle}))
+    return entetes, donnees
+
+
+def _lignes_csv(contenu: bytes, nom: str) -> list[list[str]]:
+    try:
+        texte = contenu.decode("utf-8-sig")
+    except UnicodeDecodeError as erreur:
+        raise FichierIllisible(
+            f"Le fichier « {nom} » n'est pas en UTF-8 (octet illisible en position {erreur.start}) : "
+            "enregistrez-le en « CSV UTF-8 » depuis votre tableur.") from None
+    premiere = texte.split("\n", 1)[0]
+    separateur = ";" if premiere.count(";") >= premiere.count(",") and ";" in premiere else ","
+    return list(csv.reader(io.StringIO(texte), delimiter=separateur))
+
+
+def _lignes_xlsx(contenu: bytes, nom: str) -> list[list]:
+    import openpyxl
+
+    try:
+        classeur = openpyxl.load_workbook(io.BytesIO(contenu), read_only=True, data_only=True)
+    except Exception:  # openpyxl lève des erreurs très variées sur un fichier abîmé : une seule réponse
+        raise FichierIllisible(f"Le fichier « {nom} » n'est ni un CSV ni un classeur XLSX lisible.") from None
+    feuille = classeur.worksheets[0]
+    return [["" if v is None else v for v in ligne] for ligne in feuille.iter_rows(values_only=True)]
+
+
+# --- Valeurs ---
+
+class ValeurInvalide(ValueError):
+    """La valeur d'une cellule ; le message dit ce qui était attendu."""
+
+
+def texte(valeur) -> str:
+    if isinstance(valeur, float) and valeur.is_integer():
+        valeur = int(valeur)
+    return str(valeur if valeur is not None else "").strip()
+
+
+def lire_date(valeur) -> date | None:
+    if isinstance(valeur, datetime):
+        return valeur.date()
+    if isinstance(valeur, date):
+        return valeur
+    brut = texte(valeur)
+    if not brut:
+        return None
+    for motif, format_ in ((r"\d{2}/\d{2}/\d{4}", "%d/%m/%Y"), (r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d")):
+        if re.fullmatch(motif, brut):
+            try:
+                return datetime.strptime(brut, format_).date()
+            except ValueError:
+                raise ValeurInvalide(f"« {brut} » n'est pas une date qui existe.") from None
+    raise ValeurInvalide(f"« {brut} » n'est pas une date (attendu JJ/MM/AAAA ou AAAA-MM-JJ).")
+
+
+BOOLEENS = {"o": True, "oui": True, "1": True, "n": False, "non": False, "0": False}
+
+
+def lire_booleen(valeur) -> bool | None:
+    brut = texte(valeur).lower()
+    if not brut:
+        return None
+    if brut not in BOOLEENS:
+        raise ValeurInvalide(f"« {texte(valeur)} » n'est pas reconnu (attendu O ou N, oui ou non, 1 ou 0, ou vide).")
+    return BOOLEENS[brut]
+
+
+def lire_decimal(valeur) -> Decimal | None:
+    brut = texte(valeur).replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", ".")
+    if not brut:
+        return None
+    try:
+        nombre = Decimal(brut)
+    except InvalidOperation:
+        raise ValeurInvalide(f"« {texte(valeur)} » n'est pas un nombre.") from None
+    if not nombre.is_finite() or nombre < 0 or nombre >= 10**6:
+        raise ValeurInvalide(f"« {texte(valeur)} » n'est pas un nombre d'heures plausible.")
+    return nombre.quantize(Decimal("0.01"))

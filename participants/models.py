@@ -1,0 +1,167 @@
+"""Les participants du PLIE, leur parcours (entrée, sortie et motif) et ses étapes ; les imports qui les alimentent.
+
+Données personnelles : un participant n'est vu que par les équipes du PLIE et par la structure qui emploie son
+référent (`Participant.objects.visible_to`).
+"""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from annuaire.models import Commune, Prescripteur, Qpv, Structure
+from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
+from operations.models import Operation
+
+from .options import CategorieSortie, ContratClause, NiveauFormation, Secteur, SituationEntree, Sexe
+
+
+class MotifSortie(models.Model):
+    """Motif de sortie du PLIE (données de référence) : positif (et sa catégorie) ou non, neutre ou non."""
+
+    code = models.CharField("code", max_length=40, unique=True)
+    libelle = models.CharField("libellé", max_length=200)
+    categorie = models.CharField("catégorie de sortie positive", max_length=30, choices=CategorieSortie.choices,
+                                 blank=True)
+    neutre = models.BooleanField("neutre", default=False,
+                                 help_text="Indépendante du suivi : exclue du taux de sorties positives ajusté.")
+    ordre = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["ordre"]
+        verbose_name = "motif de sortie"
+        verbose_name_plural = "motifs de sortie"
+
+    def __str__(self):
+        return self.libelle
+
+    @property
+    def positive(self) -> bool:
+        return bool(self.categorie)
+
+
+class TypeEtape(models.Model):
+    """Type d'étape de parcours (données de référence) ; `vers_emploi` : une mise à l'emploi."""
+
+    code = models.CharField("code", max_length=40, unique=True)
+    libelle = models.CharField("libellé", max_length=200)
+    vers_emploi = models.BooleanField("mise à l'emploi", default=False)
+    ordre = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["ordre"]
+        verbose_name = "type d'étape"
+        verbose_name_plural = "types d'étape"
+
+    def __str__(self):
+        return self.libelle
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Les équipes du PLIE voient tous les participants ; une structure, ceux que suivent ses référents."""
+        roles = roles_de(user)
+        if roles & {Role.ANIMATION, Role.GESTIONNAIRE, Role.ADMINISTRATEUR}:
+            return self
+        if roles & ROLES_DE_STRUCTURE and user.structure_id:
+            return self.filter(structure_referent_id=user.structure_id)
+        return self.none()
+
+
+class Participant(models.Model):
+    """Une personne accompagnée par le PLIE, une seule fois, identifiée par son identifiant dans l'outil de suivi."""
+
+    identifiant = models.CharField("identifiant", max_length=50, unique=True)
+    nom = models.CharField("nom", max_length=150)
+    prenom = models.CharField("prénom", max_length=150)
+    sexe = models.CharField("sexe", max_length=1, choices=Sexe.choices)
+    date_naissance = models.DateField("date de naissance")
+    commune = models.ForeignKey(Commune, verbose_name="commune", on_delete=models.PROTECT)
+    qpv = models.ForeignKey(Qpv, verbose_name="QPV", null=True, blank=True, on_delete=models.PROTECT)
+    prescripteur = models.ForeignKey(Prescripteur, verbose_name="prescripteur", on_delete=models.PROTECT)
+    referent = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="référent", null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="participants_suivis")
+    referent_texte = models.CharField("référent (tel qu'importé)", max_length=150, blank=True)
+    structure_referent = models.ForeignKey(Structure, verbose_name="structure du référent", null=True, blank=True,
+                                           on_delete=models.PROTECT, related_name="participants")
+    structure_referent_texte = models.CharField("structure du référent (telle qu'importée)", max_length=200, blank=True)
+    date_entree = models.DateField("date d'entrée")
+    date_sortie = models.DateField("date de sortie", null=True, blank=True)
+    motif_sortie = models.ForeignKey(MotifSortie, verbose_name="motif de sortie", null=True, blank=True,
+                                     on_delete=models.PROTECT)
+    situation_entree = models.CharField("situation à l'entrée", max_length=10, choices=SituationEntree.choices,
+                                        blank=True)
+    niveau_formation = models.CharField("niveau de formation", max_length=10, choices=NiveauFormation.choices,
+                                        blank=True)
+    # Réponses au questionnaire d'entrée FSE ; None = non renseigné.
+    beneficiaire_rsa = models.BooleanField("bénéficiaire du RSA", null=True, blank=True)
+    rqth = models.BooleanField("reconnaissance de travailleur handicapé", null=True, blank=True)
+    menage_sans_emploi = models.BooleanField("ménage sans emploi", null=True, blank=True)
+    enfants_a_charge = models.BooleanField("enfants à charge", null=True, blank=True)
+    parent_isole = models.BooleanField("parent isolé", null=True, blank=True)
+    sans_domicile = models.BooleanField("sans domicile", null=True, blank=True)
+    cree_le = models.DateTimeField(auto_now_add=True)
+    modifie_le = models.DateTimeField(auto_now=True)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["nom", "prenom"]
+        constraints = [
+            models.CheckConstraint(condition=Q(date_sortie__isnull=True) | Q(date_sortie__gte=models.F("date_entree")),
+                                   name="sortie_apres_entree"),
+            models.CheckConstraint(condition=Q(date_sortie__isnull=True) | Q(motif_sortie__isnull=False),
+                                   name="sortie_avec_motif"),
+        ]
+        indexes = [models.Index(fields=["date_entree"]), models.Index(fields=["date_sortie"])]
+
+    def __str__(self):
+        return f"{self.prenom} {self.nom} ({self.identifiant})"
+
+
+class Etape(models.Model):
+    """Une étape du parcours : contrat, mission, clause d'insertion, formation, action de la programmation..."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="etapes")
+    type = models.ForeignKey(TypeEtape, verbose_name="type", on_delete=models.PROTECT)
+    date_debut = models.DateField("début")
+    date_fin = models.DateField("fin", null=True, blank=True)
+    operation = models.ForeignKey(Operation, verbose_name="opération", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="etapes")
+    heures = models.DecimalField("heures", max_digits=8, decimal_places=2, null=True, blank=True)
+    employeur = models.CharField("employeur", max_length=200, blank=True)
+    secteur = models.CharField("secteur", max_length=10, choices=Secteur.choices, blank=True)
+    contrat_clause = models.CharField("contrat (clause d'insertion)", max_length=10, choices=ContratClause.choices,
+                                      blank=True)
+
+    class Meta:
+        ordering = ["participant", "date_debut"]
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "type", "date_debut"], name="etape_unique"),
+            models.CheckConstraint(condition=Q(date_fin__isnull=True) | Q(date_fin__gte=models.F("date_debut")),
+                                   name="etape_fin_apres_debut"),
+        ]
+        indexes = [models.Index(fields=["date_debut"])]
+
+    def __str__(self):
+        return f"{self.type} du {self.date_debut:%d/%m/%Y}"
+
+
+class ImportParticipants(models.Model):
+    """La trace d'un import : qui, quand, quels fichiers (nom, empreinte), combien créés, modifiés, inchangés."""
+
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    le = models.DateTimeField(auto_now_add=True)
+    fichier_participants = models.CharField("fichier des participants", max_length=255)
+    empreinte_participants = models.CharField(max_length=64)
+    fichier_etapes = models.CharField("fichier des étapes", max_length=255, blank=True)
+    empreinte_etapes = models.CharField(max_length=64, blank=True)
+    participants_crees = models.PositiveIntegerField(default=0)
+    participants_modifies = models.PositiveIntegerField(default=0)
+    participants_inchanges = models.PositiveIntegerField(default=0)
+    etapes_creees = models.PositiveIntegerField(default=0)
+    etapes_modifiees = models.PositiveIntegerField(default=0)
+    etapes_inchangees = models.PositiveIntegerField(default=0)
+    avertissements = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-le"]
+        verbose_name = "import de participants"

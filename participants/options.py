@@ -1,0 +1,40 @@
+from django.db import models
+
+
+class Sexe(models.TextChoices):
+    HOMME = "H", "Homme"
+    FEMME = "F", "Femme"
+
+
+class SituationEntree(models.TextChoices):
+    DE = "DE", "Demandeur d'emploi"
+    DELD = "DELD", "Demandeur d'emploi de longue durée"
+    INACTIF = "INACTIF", "Inactif"
+    EMPLOI = "EMPLOI", "En emploi"
+
+
+class NiveauFormation(models.TextChoices):
+    ISCED_0_2 = "ISCED_0_2", "Jusqu'au premier cycle du secondaire (CITE 0 à 2)"
+    ISCED_3_4 = "ISCED_3_4", "Deuxième cycle du secondaire ou post-secondaire (CITE 3 et 4)"
+    ISCED_5_8 = "ISCED_5_8", "Enseignement supérieur (CITE 5 à 8)"
+
+
+class CategorieSortie(models.TextChoices):
+    """Les catégories de sorties positives du rapport d'activité ; vide pour une autre sortie."""
+
+    EMPLOI = "emploi", "Emploi hors emplois aidés"
+    EMPLOI_AIDE = "emploi_aide", "Emploi aidé"
+    FORMATION_QUALIFIANTE = "formation_qualifiante", "Formation qualifiante"
+
+
+class Secteur(models.TextChoices):
+    BTP = "BTP", "Bâtiment et travaux publics"
+    SERVICES = "SERVICES", "Services"
+
+
+class ContratClause(models.TextChoices):
+    CDD = "CDD", "CDD"
+    CDDI = "CDDI", "CDDI"
+    CDI = "CDI", "CDI"
+    C_PRO = "C_PRO", "Contrat de professionnalisation"
+    CTTI = "CTTI", "Contrat de travail temporaire d'insertion"

@@ -1,0 +1,109 @@
+"""L'import des extractions selon ../shared/specs/import-participants.md : l'exemple importe, les variantes réelles
+(séparateur, BOM, dates françaises, XLSX, en-têtes accentués) aussi ; une erreur refuse tout, avec sa ligne et sa
+colonne ; un second import met à jour sans doublon."""
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+
+from participants.importation import ImportRefuse, analyser, importer
+from participants.models import Etape, ImportParticipants, Participant
+
+EXEMPLE = Path(__file__).resolve().parents[3] / "shared" / "specs" / "exemple"
+ENTETE = ("identifiant;nom;prenom;sexe;date_naissance;commune;qpv;prescripteur;referent;structure_referent;"
+          "date_entree;date_sortie;motif_sortie;situation_entree;niveau_formation;beneficiaire_rsa")
+LIGNE = "P1;Durand;Éloïse;F;12/03/1980;CHENÔVE;CHENÔVE - Le Mail;POLE_EMPLOI;;;01/02/2016;;;DELD;ISCED_3_4;O"
+
+
+def csv(*lignes, entete=ENTETE, bom=True) -> tuple[str, bytes]:
+    texte = "\r\n".join([entete, *lignes]) + "\r\n"
+    return "participants.csv", (b"\xef\xbb\xbf" if bom else b"") + texte.encode("utf-8")
+
+
+def test_l_exemple_de_la_spec_importe(db):
+    fichiers = [(f.name, f.read_bytes()) for f in (EXEMPLE / "participants.csv", EXEMPLE / "etapes.csv")]
+    trace = importer(analyser(*fichiers))
+    assert trace.participants_crees == Participant.objects.count() == 638
+    assert trace.etapes_creees == Etape.objects.count() == 631
+    # Réimporter la même extraction : rien de créé, rien de modifié.
+    second = importer(analyser(*fichiers))
+    assert (second.participants_crees, second.participants_modifies, second.participants_inchanges) == (0, 0, 638)
+    assert (second.etapes_creees, second.etapes_modifiees, second.etapes_inchangees) == (0, 0, 631)
+    assert ImportParticipants.objects.count() == 2
+
+
+def test_variantes_reelles_point_virgule_bom_dates_francaises_entetes_accentues(db):
+    entete = ENTETE.replace("prenom", "Prénom").replace("date_naissance", " Date Naissance ").upper()
+    importer(analyser(csv(LIGNE, entete=entete)))
+    p = Participant.objects.get(identifiant="P1")
+    assert (p.prenom, p.commune.nom, p.qpv.nom, p.date_naissance.isoformat()) == (
+        "Éloïse", "Chenôve", "CHENÔVE - Le Mail", "1980-03-12")
+    assert p.beneficiaire_rsa is True and p.rqth is None and p.situation_entree == "DELD"
+
+
+def test_un_classeur_xlsx_importe(db):
+    classeur = openpyxl.Workbook()
+    feuille = classeur.active
+    for ligne in [ENTETE.split(";"), LIGNE.split(";")]:
+        feuille.append(ligne)
+    sortie = io.BytesIO()
+    classeur.save(sortie)
+    trace = importer(analyser(("extraction.xlsx", sortie.getvalue())))
+    assert trace.participants_crees == 1 and Participant.objects.get().nom == "Durand"
+
+
+def test_une_mise_a_jour_ne_change_que_ce_qui_a_change(db):
+    importer(analyser(csv(LIGNE, LIGNE.replace("P1;Durand", "P2;Martin"))))
+    sortie = LIGNE.replace(";01/02/2016;;;", ";01/02/2016;30/06/2017;CDI;")
+    trace = importer(analyser(csv(sortie, LIGNE.replace("P1;Durand", "P2;Martin"))))
+    assert (trace.participants_crees, trace.participants_modifies, trace.participants_inchanges) == (0, 1, 1)
+    assert Participant.objects.get(identifiant="P1").motif_sortie.code == "CDI"
+
+
+@pytest.mark.parametrize(("ligne", "attendu"), [
+    (LIGNE.replace("CHENÔVE;CHENÔVE - Le Mail", "Beaune;"), "ligne 3, colonne commune : « Beaune » n'est pas une commune du territoire"),
+    (LIGNE.replace("12/03/1980", "31/02/1980"), "ligne 3, colonne date_naissance : « 31/02/1980 » n'est pas une date qui existe."),
+    (LIGNE.replace(";F;", ";X;"), "ligne 3, colonne sexe : « X » n'est pas un sexe"),
+    (LIGNE.replace(";01/02/2016;;;", ";01/02/2016;30/06/2017;;"), "ligne 3, colonne motif_sortie : valeur obligatoire manquante."),
+    (LIGNE.replace(";01/02/2016;;;", ";01/02/2016;;CDI;"), "ligne 3, colonne date_sortie : un motif de sortie est donné sans date de sortie."),
+    (LIGNE.replace("POLE_EMPLOI", "ANPE"), "ligne 3, colonne prescripteur : « ANPE » n'est pas un prescripteur connu."),
+    (LIGNE.replace(";O", ";peut-être"), "ligne 3, colonne beneficiaire_rsa : « peut-être » n'est pas reconnu"),
+])
+def test_une_erreur_refuse_tout_avec_sa_ligne_et_sa_colonne(db, ligne, attendu):
+    with pytest.raises(ImportRefuse) as refus:  # la ligne 2 est correcte : elle n'est pas écrite non plus
+        importer(analyser(csv(LIGNE.replace("P1;", "P0;"), ligne)))
+    assert any(str(e).startswith(f"participants.csv, {attendu}") for e in refus.value.erreurs), refus.value.erreurs
+    assert not Participant.objects.exists() and not ImportParticipants.objects.exists()
+
+
+def test_colonne_obligatoire_absente_doublon_et_encodage(db):
+    with pytest.raises(ImportRefuse, match="colonne\\(s\\) obligatoire\\(s\\) absente\\(s\\) : date_entree"):
+        analyser(csv(LIGNE, entete=ENTETE.replace("date_entree", "entree_le")))
+    with pytest.raises(ImportRefuse, match="ligne 3, colonne identifiant : « P1 » apparaît déjà plus haut"):
+        analyser(csv(LIGNE, LIGNE))
+    with pytest.raises(ImportRefuse, match="n'est pas en UTF-8"):
+        analyser(("participants.csv", "\n".join([ENTETE, LIGNE]).encode("latin-1")))
+
+
+def test_une_etape_d_un_participant_inconnu_refuse_l_import(db):
+    etapes = ("etapes.csv", "identifiant_participant,type_etape,date_debut,heures\nP9,INTERIM,2017-01-02,35,5\n".encode())
+    with pytest.raises(ImportRefuse) as refus:
+        analyser(csv(LIGNE), etapes)
+    assert [str(e) for e in refus.value.erreurs] == [
+        "etapes.csv, ligne 2, colonne identifiant_participant : « P9 » n'est ni dans le fichier des participants "
+        "ni déjà importé."]
+
+
+def test_la_commande_importe_ou_refuse_avec_code_de_sortie(db, tmp_path, capsys):
+    bon, mauvais = tmp_path / "bon.csv", tmp_path / "mauvais.csv"
+    bon.write_bytes(csv(LIGNE)[1])
+    mauvais.write_bytes(csv(LIGNE.replace("CHENÔVE;CHENÔVE - Le Mail", "Beaune;"))[1])
+    call_command("import_participants", str(bon))
+    assert "Participants : 1 créé(s)" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as sortie:
+        call_command("import_participants", str(mauvais))
+    assert sortie.value.code == 1
+    assert "ligne 2, colonne commune" in capsys.readouterr().err
+    assert Participant.objects.count() == 1
