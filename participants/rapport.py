@@ -1,0 +1,142 @@
+"""Les chiffres du rapport d'activité pour une période (../shared/specs/rapport-activite.md), calculés en base.
+
+Chaque tableau est une agrégation SQL (GROUP BY) : le temps dépend du nombre de participants, pas de Python qui
+les parcourrait un à un. Les clés du JSON sont un contrat : d'autres outils les lisent.
+"""
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models.functions import ExtractMonth, ExtractYear
+
+from .models import Etape, Participant
+
+TRANCHES = [("15-24", 15, 24), ("25-44", 25, 44), ("45-54", 45, 54), ("55-64", 55, 64), ("65+", 65, 200)]
+JOURS_PAR_MOIS = Decimal("30.4375")
+
+
+def _arrondi(valeur, chiffres: int) -> float:
+    return float(Decimal(str(valeur)).quantize(Decimal(1).scaleb(-chiffres), rounding=ROUND_HALF_UP))
+
+
+def _tranche_age():
+    """La tranche d'âge en années révolues à la date d'entrée, calculée par la base."""
+    annees = ExtractYear("date_entree") - ExtractYear("date_naissance")
+    avant_anniversaire = Case(
+        When(Q(date_entree__month__lt=ExtractMonth("date_naissance"))
+             | Q(date_entree__month=ExtractMonth("date_naissance"), date_entree__day__lt=F("date_naissance__day")),
+             then=Value(1)),
+        default=Value(0), output_field=IntegerField())
+    age = annees - avant_anniversaire
+    return Case(*[When(Q(age_calcule__gte=mini, age_calcule__lte=maxi), then=Value(cle)) for cle, mini, maxi in TRANCHES],
+                default=Value("")), age
+
+
+def _compter(queryset, champ) -> dict:
+    return {cle: n for cle, n in queryset.values_list(champ).annotate(n=Count("pk")).order_by(champ) if cle and n}
+
+
+def rapport_activite(debut: date, fin: date) -> dict:
+    tranche, age = _tranche_age()
+    participants = Participant.objects.annotate(age_calcule=age).annotate(tranche=tranche)
+    accompagnes = participants.filter(Q(date_sortie__isnull=True) | Q(date_sortie__gte=debut), date_entree__lte=fin)
+    entrees = participants.filter(date_entree__range=(debut, fin))
+    sorties = Participant.objects.filter(date_sortie__range=(debut, fin))
+    etapes = Etape.objects.filter(date_debut__range=(debut, fin))
+
+    par_tranche_et_sexe = {}
+    for cle, sexe, n in accompagnes.values_list("tranche", "sexe").annotate(n=Count("pk")).order_by("tranche", "sexe"):
+        if cle:
+            par_tranche_et_sexe.setdefault(cle, {"H": 0, "F": 0})[sexe] = n
+    qpv = _compter(accompagnes.filter(qpv__isnull=False), "qpv__nom")
+
+    chiffres_sorties = sorties.aggregate(
+        total=Count("pk"), positives=Count("pk", filter=~Q(motif_sortie__categorie="")),
+        neutres=Count("pk", filter=Q(motif_sortie__neutre=True)),
+    )
+    total, positives, neutres = chiffres_sorties["total"], chiffres_sorties["positives"], chiffres_sorties["neutres"]
+    # Les durées des seules sorties de la période : peu de lignes, un calcul exact en jours plutôt qu'une moyenne
+    # d'intervalles dont chaque base a sa représentation.
+    jours = [(s - e).days for e, s in sorties.values_list("date_entree", "date_sortie").iterator(chunk_size=5000)]
+    par_sexe_sorties = {s: {"total": 0, "positives": 0} for s in ("H", "F")}
+    for sexe, n, p in sorties.values_list("sexe").annotate(
+            n=Count("pk"), p=Count("pk", filter=~Q(motif_sortie__categorie=""))).order_by("sexe"):
+        par_sexe_sorties[sexe] = {"total": n, "positives": p}
+
+    return {
+        "periode": {"debut": debut.isoformat(), "fin": fin.isoformat()},
+        "accompagnes": {
+            "total": accompagnes.count(),
+            "par_sexe": {"H": 0, "F": 0, **_compter(accompagnes, "sexe")},
+            "par_tranche_age": par_tranche_et_sexe,
+            "par_commune": _compter(accompagnes, "commune__nom"),
+            "qpv": {"total": sum(qpv.values()), "par_quartier": qpv},
+            "en_parcours_fin_periode": participants.filter(
+                Q(date_sortie__isnull=True) | Q(date_sortie__gt=fin), date_entree__lte=fin).count(),
+        },
+        "entrees": {
+            "total": entrees.count(),
+            "par_sexe": {"H": 0, "F": 0, **_compter(entrees, "sexe")},
+            "par_tranche_age": _compter(entrees, "tranche"),
+            "par_prescripteur": _compter(entrees, "prescripteur__code"),
+        },
+        "etapes": {
+            "total": etapes.count(),
+            "vers_emploi": etapes.filter(type__vers_emploi=True).count(),
+            "par_type": _compter(etapes, "type__code"),
+        },
+        "sorties": {
+            "total": total,
+            "positives": positives,
+            "par_sexe": par_sexe_sorties,
+            "par_motif": _compter(sorties, "motif_sortie__code"),
+            "positives_par_categorie": {"emploi": 0, "emploi_aide": 0, "formation_qualifiante": 0,
+                                        **_compter(sorties.exclude(motif_sortie__categorie=""), "motif_sortie__categorie")},
+            "taux_sorties_positives": _arrondi(positives / total, 4) if total else 0.0,
+            "taux_sorties_positives_hors_neutres": _arrondi(positives / (total - neutres), 4) if total > neutres else 0.0,
+            "duree_moyenne_parcours_mois": _arrondi(Decimal(sum(jours)) / len(jours) / JOURS_PAR_MOIS, 1) if jours else 0.0,
+        },
+    }
+
+
+# --- Le même rapport en classeur : une feuille par partie, un tableau par rubrique ---
+
+LIBELLES = {"accompagnes": "Accompagnés", "entrees": "Entrées", "etapes": "Étapes", "sorties": "Sorties"}
+
+
+def _lignes(rubrique: str, valeur, prefixe=()):
+    """Aplatit une rubrique en lignes (libellé…, valeur) : `par_tranche_age / 25-44 / F = 97`."""
+    if isinstance(valeur, dict):
+        for cle, sous in valeur.items():
+            yield from _lignes(rubrique, sous, (*prefixe, str(cle)))
+    else:
+        yield (rubrique.replace("_", " "), " / ".join(prefixe), valeur)
+
+
+def en_xlsx(rapport: dict) -> bytes:
+    import io
+
+    import openpyxl
+    from openpyxl.styles import Font
+
+    classeur = openpyxl.Workbook()
+    periode = classeur.active
+    periode.title = "Période"
+    periode.append(["Rapport d'activité du PLIE"])
+    periode.append(["Du", date.fromisoformat(rapport["periode"]["debut"]).strftime("%d/%m/%Y")])
+    periode.append(["Au", date.fromisoformat(rapport["periode"]["fin"]).strftime("%d/%m/%Y")])
+    periode["A1"].font = Font(bold=True)
+    for partie, libelle in LIBELLES.items():
+        feuille = classeur.create_sheet(libelle)
+        feuille.append(["Rubrique", "Détail", "Valeur"])
+        for cellule in feuille[1]:
+            cellule.font = Font(bold=True)
+        for rubrique, valeur in rapport[partie].items():
+            for ligne in _lignes(rubrique, valeur):
+                feuille.append(list(ligne))
+                if isinstance(ligne[2], float) and rubrique.startswith("taux"):
+                    feuille.cell(feuille.max_row, 3).number_format = "0.00%"
+        feuille.column_dimensions["A"].width, feuille.column_dimensions["B"].width = 32, 40
+    sortie = io.BytesIO()
+    classeur.save(sortie)
+    return sortie.getvalue()

@@ -1,0 +1,41 @@
+"""Le rapport d'activité de specs/rapport-activite.md : l'exemple de la spec importé, 2017 donne ses chiffres."""
+import json
+from datetime import date
+from pathlib import Path
+
+from annuaire.normalisation import cle_de_recherche
+from participants.importation import analyser, importer
+from participants.rapport import rapport_activite
+
+EXEMPLE = Path(__file__).resolve().parents[3] / "shared" / "specs" / "exemple"
+
+
+def _sans_casse_ni_accents(table: dict) -> dict:
+    return {cle_de_recherche(k): v for k, v in table.items()}
+
+
+def test_l_exemple_donne_les_chiffres_attendus_pour_2017(db):
+    importer(analyser(*[(f.name, f.read_bytes()) for f in (EXEMPLE / "participants.csv", EXEMPLE / "etapes.csv")]))
+    attendu = json.loads((EXEMPLE / "rapport-2017.json").read_text())
+    obtenu = json.loads(json.dumps(rapport_activite(date(2017, 1, 1), date(2017, 12, 31))))
+
+    for cle in ("par_commune",):
+        assert _sans_casse_ni_accents(obtenu["accompagnes"][cle]) == _sans_casse_ni_accents(attendu["accompagnes"][cle])
+        del obtenu["accompagnes"][cle], attendu["accompagnes"][cle]
+    for partie, attendues in attendu.items():
+        assert obtenu[partie] == attendues, partie
+
+
+def test_la_commande_ecrit_le_json_et_le_classeur(db, tmp_path, capsys):
+    import openpyxl
+    from django.core.management import call_command
+
+    importer(analyser(*[(f.name, f.read_bytes()) for f in (EXEMPLE / "participants.csv", EXEMPLE / "etapes.csv")]))
+    call_command("rapport_activite", "--debut", "2017-01-01", "--fin", "2017-12-31")
+    assert json.loads(capsys.readouterr().out)["sorties"]["taux_sorties_positives"] == 0.5163
+    classeur_chemin = tmp_path / "rapport.xlsx"
+    call_command("rapport_activite", "--debut", "2017-01-01", "--fin", "2017-12-31", "--format", "xlsx",
+                 "--sortie", str(classeur_chemin))
+    sorties = openpyxl.load_workbook(classeur_chemin)["Sorties"]
+    lignes = {(r, d): v for r, d, v in sorties.iter_rows(min_row=2, values_only=True)}
+    assert lignes[("total", None)] == 153 and lignes[("par sexe", "F / positives")] == 42
