@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class ParticipantsConfig(AppConfig):
     name = "participants"
     verbose_name = "Participants"
+
+    def ready(self):
+        from operations.views.fiche import ENCARTS_DE_LA_FICHE
+
+        from .realisation import encart_de_la_fiche
+
+        if encart_de_la_fiche not in ENCARTS_DE_LA_FICHE:
+            ENCARTS_DE_LA_FICHE.append(encart_de_la_fiche)

@@ -15,6 +15,9 @@ from .transitions import avec_adresses
 # Ce que les apps de plus haut niveau ajoutent à la fiche (lien vers la réponse à l'appel, la convention...) :
 # des fonctions (operation, user) -> [(libellé, adresse)], enregistrées dans leur AppConfig.ready().
 LIENS_DE_LA_FICHE = []
+# Des encarts entiers (la réalisation au regard des objectifs...) : fonctions (operation, user) -> dict ou None, le dict
+# portant `gabarit` (le gabarit à inclure) et ce qu'il affiche.
+ENCARTS_DE_LA_FICHE = []
 
 
 def operation_visible(request, code) -> Operation:
@@ -49,6 +52,7 @@ def fiche(request, code):
             "objectifs": operation.objectifs.select_related("indicateur"),
             "historique": historique(operation),
             "liens": [lien for fournir in LIENS_DE_LA_FICHE for lien in fournir(operation, request.user)],
+            "encarts": [e for fournir in ENCARTS_DE_LA_FICHE if (e := fournir(operation, request.user))],
             "transitions": avec_adresses(transitions_offertes(operation=operation, user=request.user),
                                          "operations:transition", operation.code),
             "modifiable": refus_de_modification(operation=operation, user=request.user) is None,

@@ -1,0 +1,120 @@
+"""La réalisation d'une opération au regard de ses objectifs, calculée à la demande depuis les données des participants.
+
+Qui compte pour une opération : pour un portage de référents, les participants que suivent les référents de la
+structure porteuse ; pour une action, ceux qui ont une étape rattachée à l'opération. La période est celle de
+l'opération, arrêtée à aujourd'hui si elle est en cours : la projection prolonge le rythme constaté jusqu'à la fin,
+et une alerte se lève quand elle reste sous 90 % de la cible.
+"""
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from operations.models import Operation
+from operations.options import Etat
+
+from .models import Etape, Participant
+
+SEUIL_ALERTE = Decimal("0.90")
+ETATS_REALISES = [Etat.CONVENTIONNEE, Etat.EN_REALISATION, Etat.BILAN_DEPOSE, Etat.BILAN_A_CORRIGER,
+                  Etat.BILAN_CONTROLE, Etat.SOLDEE]
+PORTAGE = "PORTAGE_REFERENTS"
+
+
+@dataclass(frozen=True)
+class Realisation:
+    indicateur: str
+    unite: str
+    cible: Decimal
+    realise: Decimal | None  # None : l'indicateur ne se déduit pas des données des participants
+    projection: Decimal | None
+
+    @property
+    def part(self) -> Decimal | None:
+        return (self.realise / self.cible).quantize(Decimal("0.001")) if self.realise is not None and self.cible else None
+
+    @property
+    def alerte(self) -> bool:
+        return self.projection is not None and self.cible > 0 and self.projection < self.cible * SEUIL_ALERTE
+
+
+def _population(operation: Operation):
+    if operation.type.code == PORTAGE:
+        return Participant.objects.filter(structure_referent_id=operation.porteur_id)
+    return Participant.objects.filter(etapes__operation=operation).distinct()
+
+
+def _etapes(operation: Operation, debut: date, fin: date):
+    etapes = Etape.objects.filter(date_debut__range=(debut, fin))
+    if operation.type.code == PORTAGE:
+        return etapes.filter(participant__structure_referent_id=operation.porteur_id)
+    return etapes.filter(operation=operation)
+
+
+def _valeurs(operation: Operation, debut: date, fin: date) -> dict:
+    population = _population(operation)
+    accompagnes = population.filter(Q(date_sortie__isnull=True) | Q(date_sortie__gte=debut), date_entree__lte=fin)
+    sorties = population.filter(date_sortie__range=(debut, fin)).aggregate(
+        total=Count("pk"), positives=Count("pk", filter=~Q(motif_sortie__categorie="")))
+    etapes = _etapes(operation, debut, fin)
+    heures = etapes.aggregate(
+        insertion=Sum("heures", filter=Q(type__code="CLAUSE_INSERTION")),
+        formation=Sum("heures", filter=Q(type__code__in=["FORMATION_QUALIFIANTE", "FORMATION_PRE_QUALIFIANTE",
+                                                          "ACTION_PLIE"])))
+    file_active = accompagnes.count()
+    return {
+        "FILE_ACTIVE": file_active,
+        "ACCOMPAGNES": file_active,
+        "ENTREES": population.filter(date_entree__range=(debut, fin)).count(),
+        "SORTIES_POSITIVES": sorties["positives"],
+        "TAUX_SORTIES_POSITIVES": (Decimal(100 * sorties["positives"]) / sorties["total"]).quantize(Decimal("0.1"))
+        if sorties["total"] else Decimal(0),
+        "MISES_A_L_EMPLOI": etapes.filter(type__vers_emploi=True).count(),
+        "ETAPES": etapes.count(),
+        "HEURES_INSERTION": heures["insertion"] or Decimal(0),
+        "HEURES_FORMATION": heures["formation"] or Decimal(0),
+    }
+
+
+# Les indicateurs qui cumulent dans le temps se projettent au rythme constaté ; un taux ou une file active non.
+CUMULATIFS = {"ENTREES", "SORTIES_POSITIVES", "MISES_A_L_EMPLOI", "ETAPES", "HEURES_INSERTION", "HEURES_FORMATION"}
+
+
+def realisation(operation: Operation, *, au: date | None = None) -> list[Realisation]:
+    """Chaque objectif de l'opération, sa valeur réalisée, sa part de la cible, sa projection en fin de période."""
+    au = au or timezone.localdate()
+    debut, fin_prevue = operation.date_debut, operation.date_fin
+    fin = min(fin_prevue, au)
+    objectifs = list(operation.objectifs.select_related("indicateur"))
+    if not objectifs or au < debut:
+        return [Realisation(o.indicateur.libelle, o.indicateur.unite, o.valeur_cible, None, None) for o in objectifs]
+    valeurs = _valeurs(operation, debut, fin)
+    ecoules, total = (fin - debut).days + 1, (fin_prevue - debut).days + 1
+    resultat = []
+    for objectif in objectifs:
+        code = objectif.indicateur.code
+        realise = Decimal(valeurs[code]) if code in valeurs else None
+        if realise is None:
+            projection = None
+        elif code in CUMULATIFS and ecoules < total:
+            projection = (realise * total / ecoules).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+        elif code in ("FILE_ACTIVE", "ACCOMPAGNES") and ecoules < total:
+            # Ceux déjà là au début, plus les entrées au rythme constaté.
+            entrees = Decimal(valeurs["ENTREES"])
+            projection = (realise - entrees + entrees * total / ecoules).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+        else:
+            projection = realise
+        resultat.append(Realisation(objectif.indicateur.libelle, objectif.indicateur.unite, objectif.valeur_cible,
+                                    realise, projection))
+    return resultat
+
+
+def encart_de_la_fiche(operation: Operation, user) -> dict | None:
+    """L'encart « Réalisation » de la fiche d'une opération en cours ou achevée (des nombres, aucune donnée nominative)."""
+    if operation.etat not in ETATS_REALISES or not operation.date_debut:
+        return None
+    au = min(timezone.localdate(), operation.date_fin)
+    return {"gabarit": "participants/_realisation.html", "au": au, "portage": operation.type.code == PORTAGE,
+            "lignes": realisation(operation, au=au)}
