@@ -6,11 +6,11 @@ un test vérifie que le modèle n'en attend pas d'autres. Le rendu échappe le t
 import hashlib
 import io
 import json
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -19,7 +19,6 @@ from django.db import IntegrityError, transaction
 from docxtpl import DocxTemplate, InlineImage
 from docx.shared import Mm
 
-from annuaire.fichiers import TAILLE_MAX
 from annuaire.formats import euros, montant, nombre, pourcentage
 
 from .models import DocumentGenere, ModeleDocument
@@ -85,19 +84,20 @@ def version_active(nature: str) -> ModeleDocument | None:
     return ModeleDocument.objects.filter(nature=nature).order_by("-version").first()
 
 
-def _gabarit(nature: str) -> DocxTemplate:
+def chemin_actif(nature: str) -> Path | io.BytesIO:
+    """Le modèle qui sert aux générations : la dernière version déposée, sinon le fichier livré."""
     active = version_active(nature)
     if active is None:
-        return DocxTemplate(MODELES[nature].chemin)
+        return MODELES[nature].chemin
     with active.fichier.open("rb") as fichier:
-        return DocxTemplate(io.BytesIO(fichier.read()))
+        return io.BytesIO(fichier.read())
 
 
 def rendre(nature: str, contexte: dict) -> bytes:
     """Rend le modèle Word `nature` avec `contexte` (plus les variables communes) ; renvoie les octets du docx."""
     from jinja2 import Environment
 
-    gabarit = _gabarit(nature)
+    gabarit = DocxTemplate(chemin_actif(nature))
     environnement = Environment(autoescape=True)
     environnement.filters.update(filtres_fr())
     complet = {
@@ -113,45 +113,19 @@ def rendre(nature: str, contexte: dict) -> bytes:
     return sortie.getvalue()
 
 
-def variables_inconnues(nature: str, chemin: Path | None = None) -> set[str]:
-    """Les variables qu'un modèle Word attend et que le code ne lui donne pas (à refuser avant qu'il casse)."""
+def variables_inconnues(nature: str, chemin: Path | IO[bytes] | None = None) -> set[str]:
+    """Les variables qu'un modèle Word attend et que le code ne lui donne pas (à refuser avant qu'il casse).
+
+    Sans `chemin` : le modèle livré ; un fichier déposé par un administrateur est vérifié au dépôt.
+    Lève `jinja2.TemplateSyntaxError` si une balise est mal écrite.
+    """
     from jinja2 import Environment
 
+    modele = MODELES[nature]
     environnement = Environment()
     environnement.filters.update(filtres_fr())
-    gabarit = DocxTemplate(chemin or MODELES[nature].chemin)  # le modèle livré ; un modèle déposé est vérifié au dépôt
-    return gabarit.get_undeclared_template_variables(jinja_env=environnement) - set(MODELES[nature].variables)
-
-
-def verifier_modele(nature: str, contenu: bytes, nom: str) -> None:
-    """Refuse, avec la raison en français, un modèle qui casserait les générations : pas un .docx, balises mal
-    fermées, ou variables que l'application ne fournit pas (listées)."""
-    from jinja2 import Environment, TemplateSyntaxError
-
-    if len(contenu) > TAILLE_MAX:
-        raise ModeleRefuse(f"Le fichier « {nom} » dépasse {TAILLE_MAX // (1024 * 1024)} Mo.")
-    try:
-        with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
-            est_docx = "word/document.xml" in archive.namelist()
-    except zipfile.BadZipFile:
-        est_docx = False
-    if not est_docx:
-        raise ModeleRefuse(f"Le fichier « {nom} » n'est pas un document Word .docx (son contenu a été vérifié, "
-                           "pas seulement son nom).")
-    environnement = Environment()
-    environnement.filters.update(filtres_fr())
-    try:
-        attendues = DocxTemplate(io.BytesIO(contenu)).get_undeclared_template_variables(jinja_env=environnement)
-    except TemplateSyntaxError as erreur:
-        raise ModeleRefuse(f"Une balise du modèle est mal écrite ({erreur.message}) : vérifiez les {{{{ }}}} et {{% %}}.") from None
-    inconnues = sorted(attendues - set(MODELES[nature].variables))
-    if inconnues:
-        raise ModeleRefuse("Le modèle attend des variables que l'application ne fournit pas : "
-                           + ", ".join(inconnues) + ". Les variables disponibles sont listées sur cette page.")
-
-
-class ModeleRefuse(Exception):
-    """Un modèle Word déposé qui casserait les générations ; le message dit pourquoi."""
+    attendues = DocxTemplate(chemin or modele.chemin).get_undeclared_template_variables(jinja_env=environnement)
+    return attendues - set(modele.variables)
 
 
 def _existant(type_objet, objet, nature, version):

@@ -1,19 +1,16 @@
-import hashlib
 import re
 from datetime import date
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from annuaire.roles import Role, a_role
 
-from .documents import MODELES, ModeleRefuse, verifier_modele
-from .models import ModeleDocument, Operation
+from .models import Operation
 from .selectors import refus_de_modification
 from .tasks import notifier_transition
 from .workflow import ActionRefusee, tirer_transition
 
-__all__ = ["ActionRefusee", "operation_transition", "operation_creer", "operation_enregistrer", "modele_televerser"]
+__all__ = ["ActionRefusee", "operation_transition", "operation_creer", "operation_enregistrer"]
 
 
 def operation_transition(*, operation: Operation, nom: str, user, motivation: str = "") -> Operation:
@@ -65,25 +62,3 @@ def operation_enregistrer(*, operation: Operation, user, formulaire, formsets) -
             formset.save()
     return operation
 
-
-def modele_televerser(*, nature: str, fichier, commentaire: str, user) -> ModeleDocument:
-    """Une nouvelle version d'un modèle Word, vérifiée avant d'être enregistrée ; refusée, rien n'est gardé."""
-    if not a_role(user, Role.ADMINISTRATEUR):
-        raise ActionRefusee("Seul un administrateur remplace les modèles de documents.")
-    if nature not in MODELES:
-        raise ActionRefusee(f"Aucun modèle « {nature} ».")
-    if not (commentaire or "").strip():
-        raise ActionRefusee("Dites ce qui change dans cette version (commentaire obligatoire).")
-    contenu = fichier.read()
-    try:
-        verifier_modele(nature, contenu, getattr(fichier, "name", "modèle.docx"))
-    except ModeleRefuse as refus:
-        raise ActionRefusee(str(refus)) from None
-    with transaction.atomic():  # deux dépôts simultanés : la contrainte d'unicité refuse le second
-        derniere = ModeleDocument.objects.select_for_update().filter(nature=nature).order_by("-version").first()
-        version = ModeleDocument(nature=nature, version=(derniere.version if derniere else 0) + 1,
-                                 empreinte=hashlib.sha256(contenu).hexdigest(), commentaire=commentaire.strip(),
-                                 televerse_par=user)
-        version.fichier.save(f"{nature}-v{version.version}.docx", ContentFile(contenu), save=False)
-        version.save()
-    return version

@@ -9,13 +9,21 @@ from annuaire.roles import Role, a_role
 
 from ..documents import MODELES, VARIABLES_COMMUNES, version_active
 from ..models import ModeleDocument
-from ..services import ActionRefusee, modele_televerser
+from ..modeles_documents import ActionRefusee, modele_televerser
+from .edition import resume_erreurs
 from .fichiers import telecharger
 
 
 class DepotModeleForm(forms.Form):
-    fichier = forms.FileField(label="Nouvelle version (.docx)")
-    commentaire = forms.CharField(label="Ce qui change", widget=forms.Textarea(attrs={"rows": 2}))
+    fichier = forms.FileField(
+        label="Nouvelle version (.docx)",
+        help_text="Le modèle modifié dans Word, enregistré au format .docx (10 Mo au plus).",
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx", "aria-describedby": "aide-fichier"}),
+    )
+    commentaire = forms.CharField(
+        label="Ce qui change", help_text="Gardé dans l'historique des versions : pourquoi ce nouveau modèle.",
+        widget=forms.Textarea(attrs={"rows": 2, "aria-describedby": "aide-commentaire"}),
+    )
 
 
 def _administrateur(request):
@@ -40,20 +48,16 @@ def modele(request, nature):
     _administrateur(request)
     modele = _modele(nature)
     formulaire = DepotModeleForm(request.POST or None, request.FILES or None)
-    erreurs = []
-    if request.method == "POST":
-        if formulaire.is_valid():
-            try:
-                version = modele_televerser(nature=nature, fichier=formulaire.cleaned_data["fichier"],
-                                            commentaire=formulaire.cleaned_data["commentaire"], user=request.user)
-            except ActionRefusee as refus:
-                erreurs = [{"libelle": "Nouvelle version", "message": str(refus), "ancre": "id_fichier"}]
-            else:
-                messages.success(request, f"La version {version.version} du modèle « {modele.titre} » servira aux prochaines générations.")
-                return redirect("operations:modele", nature=nature)
+    if request.method == "POST" and formulaire.is_valid():
+        try:
+            version = modele_televerser(nature=nature, fichier=formulaire.cleaned_data["fichier"],
+                                        commentaire=formulaire.cleaned_data["commentaire"], user=request.user)
+        except ActionRefusee as refus:
+            formulaire.add_error("fichier", str(refus))  # montré au champ et dans le récapitulatif
         else:
-            erreurs = [{"libelle": formulaire.fields[c].label, "message": m, "ancre": f"id_{c}"}
-                       for c, liste_erreurs in formulaire.errors.items() for m in liste_erreurs]
+            messages.success(request, f"La version {version.version} du modèle « {modele.titre} » servira aux prochaines générations.")
+            return redirect("operations:modele", nature=nature)
+    erreurs = resume_erreurs(formulaire, [])
     variables = [(v, d, v in VARIABLES_COMMUNES) for v, d in modele.variables.items()]
     return render(request, "operations/modele.html", {
         "nature": nature, "modele": modele, "variables": variables, "formulaire": formulaire, "erreurs": erreurs,
