@@ -63,10 +63,10 @@ def _valeurs(operation: Operation, debut: date, fin: date) -> dict:
         insertion=Sum("heures", filter=Q(type__code="CLAUSE_INSERTION")),
         formation=Sum("heures", filter=Q(type__code__in=["FORMATION_QUALIFIANTE", "FORMATION_PRE_QUALIFIANTE",
                                                           "ACTION_PLIE"])))
-    file_active = accompagnes.count()
     return {
-        "FILE_ACTIVE": file_active,
-        "ACCOMPAGNES": file_active,
+        # La file active est un stock : ceux qui sont encore en parcours à la date de calcul (le rapport 2016 : 799).
+        "FILE_ACTIVE": population.filter(Q(date_sortie__isnull=True) | Q(date_sortie__gt=fin), date_entree__lte=fin).count(),
+        "ACCOMPAGNES": accompagnes.count(),
         "ENTREES": population.filter(date_entree__range=(debut, fin)).count(),
         "SORTIES_POSITIVES": sorties["positives"],
         "TAUX_SORTIES_POSITIVES": (Decimal(100 * sorties["positives"]) / sorties["total"]).quantize(Decimal("0.1"))
@@ -100,7 +100,7 @@ def realisation(operation: Operation, *, au: date | None = None) -> list[Realisa
             projection = None
         elif code in CUMULATIFS and ecoules < total:
             projection = (realise * total / ecoules).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
-        elif code in ("FILE_ACTIVE", "ACCOMPAGNES") and ecoules < total:
+        elif code == "ACCOMPAGNES" and ecoules < total:
             # Ceux déjà là au début, plus les entrées au rythme constaté.
             entrees = Decimal(valeurs["ENTREES"])
             projection = (realise - entrees + entrees * total / ecoules).quantize(Decimal("1"), rounding=ROUND_HALF_UP)

@@ -46,6 +46,7 @@ from operations.options import Etat
 from operations.services import operation_creer, operation_transition
 
 from . import conventions
+from .participants import charger_participants
 from .appels import (
     APPELS, COMITES, DELAI_COMPLEMENTS, ECART_ENTRE_DECISIONS, ECARTS, MEMBRE_QUI_DECIDE, MEMBRES, PIECES_MANQUANTES,
     PIECES_REQUISES, REPONSES_AUX_COMPLEMENTS, VERIFICATIONS, analyse_de, piece_pdf,
@@ -449,6 +450,7 @@ def _charger():
             vie.convention = conventions.conventionner(vie.operation, animation=animation, porteur=vie.createur,
                                                        jour=vie.jours[-1], jusqu_a="envoyer")
     avenants = [(a, conventions.amender(a, animation=animation)) for a in conventions.AVENANTS]
+    charger_participants(structures)
 
     rang = 0
     for vie in vies:

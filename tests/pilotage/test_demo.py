@@ -362,3 +362,30 @@ def test_conventions_par_le_cycle_de_signature(demo):
     premiere = Convention.objects.get(numero="PLIE-2016-001")
     pied = "\n".join(p.text for p in ouvrir(document_courant(premiere)).sections[0].footer.paragraphs)
     assert f"édité le {premiere.generee_le:%d/%m/%Y}" in pied and premiere.generee_le.year == 2016
+
+
+@pytest.mark.django_db
+def test_les_participants_redonnent_les_chiffres_2016_du_rapport(demo):
+    """Le portage de référents réalise 799 / 570 / 311 pour des objectifs de 889 / 700 / 350 ; le rapport d'activité
+    2016 redonne les tableaux du rapport papier."""
+    from collections import Counter
+
+    from participants.rapport import rapport_activite
+    from participants.realisation import realisation
+
+    realise, cible = Counter(), Counter()
+    for operation in Operation.objects.filter(type__code="PORTAGE_REFERENTS"):
+        for ligne in realisation(operation, au=date(2016, 12, 31)):
+            realise[ligne.indicateur] += ligne.realise
+            cible[ligne.indicateur] += ligne.cible
+    assert dict(realise) == {"File active": 799, "Entrées": 570, "Sorties positives": 311}
+    assert dict(cible) == {"File active": 889, "Entrées": 700, "Sorties positives": 350}
+
+    rapport = rapport_activite(date(2016, 1, 1), date(2016, 12, 31))
+    assert rapport["accompagnes"]["total"] == 1525 and rapport["accompagnes"]["par_sexe"] == {"H": 780, "F": 745}
+    assert rapport["accompagnes"]["par_tranche_age"]["25-44"] == {"H": 498, "F": 517}
+    assert rapport["accompagnes"]["par_commune"]["Dijon"] == 934
+    assert rapport["entrees"]["par_prescripteur"]["POLE_EMPLOI"] == 288
+    assert rapport["sorties"]["positives_par_categorie"] == {"emploi": 202, "emploi_aide": 22, "formation_qualifiante": 87}
+    assert rapport["sorties"]["par_motif"]["SUIVI_IMPOSSIBLE"] == 154
+    assert (rapport["etapes"]["total"], rapport["etapes"]["vers_emploi"]) == (1848, 1136)

@@ -1,0 +1,171 @@
+"""Les participants de la démonstration, tirés (au hasard, graine fixe) pour redonner les tableaux 2016 du rapport :
+1 525 accompagnés dont 799 encore en parcours au 31/12/2016, 570 entrées, 726 sorties dont 311 positives, les
+répartitions par sexe et âge, commune, QPV, prescripteur, motif de sortie, et 1 848 étapes dont 1 136 vers l'emploi.
+
+Le rapport n'est pas toujours cohérent avec lui-même (729 sorties dont 314 positives, mais 311 annoncées et 799 en
+parcours) : on garde 799, 570 et 311, les chiffres des objectifs, et on en déduit 726 sorties.
+"""
+import random
+from collections import Counter
+from datetime import date, timedelta
+from decimal import Decimal
+
+from annuaire.models import Commune, Prescripteur, Qpv, Structure, Utilisateur
+from annuaire.roles import Role
+from operations.models import Operation
+from participants.models import Etape, MotifSortie, Participant, TypeEtape
+
+from .donnees import OBJECTIFS_PORTAGE, REFERENTS, repartir
+
+GRAINE = 2016
+AN = (date(2016, 1, 1), date(2016, 12, 31))
+# (tranche, âge minimal, âge maximal) -> (hommes, femmes) : accompagnés, dont entrés en 2016.
+ACCOMPAGNES = {("15-24", 18, 24): (14, 31), ("25-44", 25, 44): (498, 517), ("45-54", 45, 54): (196, 146),
+               ("55-64", 55, 64): (72, 51)}
+ENTRES_2016 = {("15-24", 18, 24): (12, 25), ("25-44", 25, 44): (180, 185), ("45-54", 45, 54): (70, 57),
+               ("55-64", 55, 64): (24, 17)}
+COMMUNES = {"Dijon": 934, "Longvic": 101, "Talant": 137, "Quetigny": 93, "Chenôve": 148}
+AUTRES_COMMUNES = 112
+QPV = {"DIJON - Grésilles": 146, "CHENÔVE - Le Mail": 81, "DIJON - Fontaine d'Ouche": 29, "TALANT - Belvédère": 50,
+       "LONGVIC - Bief du Moulin": 30, "LONGVIC - Guynemer (quartier de veille)": 15,
+       "QUETIGNY - Centre (quartier de veille)": 15}
+PRESCRIPTEURS_2016 = {"MAIRIES_MDEF_SERVICES_SOCIAUX": 55, "SPIP": 11, "POLE_EMPLOI": 288, "MISSION_LOCALE": 43,
+                      "CONSEIL_DEPARTEMENTAL": 123, "OPERATEURS": 50}
+SORTIES = {"H": 380, "F": 346}
+POSITIVES = {"H": 170, "F": 141}
+MOTIFS_POSITIFS = {"CDI": 70, "CDD_6M": 62, "INTERIM_6M": 48, "CREATION_ACTIVITE": 22, "CONTRAT_AIDE": 18,
+                   "SENIOR_CHANTIER": 4, "FORMATION_QUALIFIANTE": 87}
+AUTRES_MOTIFS = {"SUIVI_IMPOSSIBLE": 154, "DUREE_MAX": 91, "SANTE": 49, "DEMANDE_PARTICIPANT": 36, "DEMENAGEMENT": 23,
+                 "AUTRE_ACCOMPAGNEMENT": 23, "MATERNITE": 21, "AUTRE": 16, "DECES": 2}
+ETAPES = {"CDD_MOINS_6M": 295, "INTERIM": 239, "CDI": 100, "CDD_PLUS_6M": 116, "CLAUSE_INSERTION": 182, "CDDI": 80,
+          "CONTRAT_AIDE": 60, "CONTRAT_PRO": 40, "CREATION_ACTIVITE": 24, "CHANTIER_INSERTION": 126,
+          "FORMATION_QUALIFIANTE": 150, "FORMATION_PRE_QUALIFIANTE": 160, "ACTION_PLIE": 200, "IMMERSION": 56, "AUTRE": 20}
+PRENOMS = {"H": ["Ahmed", "Bruno", "Cédric", "David", "Éric", "Fabien", "Grégory", "Hakim", "Julien", "Kévin", "Laurent",
+                 "Mohamed", "Nicolas", "Olivier", "Patrick", "Rachid", "Sébastien", "Thierry", "Yannick", "Alain"],
+           "F": ["Aïcha", "Béatrice", "Carole", "Delphine", "Émilie", "Fatima", "Géraldine", "Hélène", "Inès", "Julie",
+                 "Karima", "Laëtitia", "Mélanie", "Nathalie", "Océane", "Patricia", "Samia", "Valérie", "Yasmina", "Zoé"]}
+NOMS = ["Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Dubois", "Moreau", "Laurent", "Simon",
+        "Michel", "Lefèvre", "Leroy", "Roux", "David", "Bertrand", "Morel", "Fournier", "Girard", "Bonnet", "Dupont",
+        "Lambert", "Fontaine", "Rousseau", "Vincent", "Muller", "Faure", "André", "Mercier", "Benali", "Haddad", "Diallo"]
+
+
+def _sac(comptes: dict, hasard: random.Random) -> list:
+    """Une liste où chaque clé apparaît autant de fois que son compte, mélangée."""
+    sac = [cle for cle, n in comptes.items() for _ in range(n)]
+    hasard.shuffle(sac)
+    return sac
+
+
+def _jour(hasard, debut: date, fin: date) -> date:
+    return debut + timedelta(days=hasard.randint(0, (fin - debut).days))
+
+
+def charger_participants(structures: dict[str, Structure]) -> dict:
+    """`structures` : celles de la démonstration, par sigle (ou nom), comme les désignent REFERENTS."""
+    hasard = random.Random(GRAINE)
+    communes = {c.nom: c for c in Commune.objects.all()}
+    qpv = {q.nom: q for q in Qpv.objects.select_related("commune")}
+    prescripteurs = {p.code: p for p in Prescripteur.objects.all()}
+    motifs = {m.code: m for m in MotifSortie.objects.all()}
+    types = {t.code: t for t in TypeEtape.objects.all()}
+
+    # Les structures du portage, au prorata de leurs objectifs de file active ; un référent de la structure.
+    par_structure = Counter(s for s, _, _ in REFERENTS)
+    poids = repartir(OBJECTIFS_PORTAGE["FILE_ACTIVE"], list(par_structure.values()))
+    referents = {}
+    for u in Utilisateur.objects.filter(groups__name=Role.REFERENT, structure__in=[structures[s] for s in par_structure]):
+        referents.setdefault(u.structure_id, []).append(u)
+
+    personnes = []  # (sexe, age min, age max, entré en 2016)
+    for (tranche, mini, maxi), (h, f) in ACCOMPAGNES.items():
+        eh, ef = ENTRES_2016[(tranche, mini, maxi)]
+        personnes += [("H", mini, maxi, True)] * eh + [("F", mini, maxi, True)] * ef
+        personnes += [("H", mini, maxi, False)] * (h - eh) + [("F", mini, maxi, False)] * (f - ef)
+    hasard.shuffle(personnes)
+
+    lieux = _sac({**COMMUNES, "autres": AUTRES_COMMUNES}, hasard)
+    autres = [c for nom, c in communes.items() if nom not in COMMUNES]
+    quartiers = {nom: _sac({nom: n}, hasard) for nom, n in QPV.items()}
+    prescripteurs_2016 = _sac(PRESCRIPTEURS_2016, hasard)
+    sortants = {s: SORTIES[s] for s in SORTIES}
+    motifs_positifs, autres_motifs = _sac(MOTIFS_POSITIFS, hasard), _sac(AUTRES_MOTIFS, hasard)
+    positifs_restants = dict(POSITIVES)
+    structures_tirees = _sac(dict(zip(par_structure, repartir(len(personnes), poids))), hasard)
+
+    participants = []
+    for rang, (sexe, mini, maxi, entre_2016) in enumerate(personnes, start=1):
+        lieu = lieux[rang - 1]
+        commune = hasard.choice(autres) if lieu == "autres" else communes[lieu]
+        quartier = None
+        for nom, reste in quartiers.items():
+            if reste and qpv[nom].commune_id == commune.pk and hasard.random() < 0.45:
+                quartier = qpv[nom]
+                reste.pop()
+                break
+        sortie, motif = None, None
+        if entre_2016:
+            entree = _jour(hasard, AN[0], date(2016, 12, 20)) if hasard.random() < 0.85 else _jour(hasard, date(2016, 1, 1), date(2016, 8, 31))
+            prescripteur = prescripteurs[prescripteurs_2016.pop()]
+        else:
+            prescripteur = prescripteurs[hasard.choice(list(PRESCRIPTEURS_2016))]
+            if sortants[sexe]:
+                sortants[sexe] -= 1
+                sortie = _jour(hasard, date(2016, 1, 5), AN[1])
+                entree = max(sortie - timedelta(days=int(hasard.gauss(17 * 30.4375, 120))), date(2013, 6, 1))
+                entree = min(entree, date(2015, 12, 28))
+                if positifs_restants[sexe]:
+                    positifs_restants[sexe] -= 1
+                    motif = motifs[motifs_positifs.pop()]
+                else:  # les sorties pour maternité vont d'abord aux femmes, les autres motifs dans l'ordre tiré
+                    code = ("MATERNITE" if sexe == "F" and "MATERNITE" in autres_motifs
+                            else next((c for c in autres_motifs if c != "MATERNITE"), autres_motifs[0]))
+                    autres_motifs.remove(code)
+                    motif = motifs[code]
+            else:
+                entree = _jour(hasard, date(2014, 6, 1), date(2015, 12, 20))
+        age = hasard.randint(mini, maxi)
+        # Né entre un an moins un jour et un jour avant son (âge+1)-ième anniversaire : `age` ans révolus à l'entrée.
+        naissance = date(entree.year - age - 1, entree.month, 1) + timedelta(days=entree.day - 1 + hasard.randint(1, 360))
+        structure = structures[structures_tirees[rang - 1]]
+        referent = hasard.choice(referents.get(structure.pk, [None]))
+        participants.append(Participant(
+            identifiant=f"ABC-{rang:05d}", nom=hasard.choice(NOMS), prenom=hasard.choice(PRENOMS[sexe]), sexe=sexe,
+            date_naissance=naissance, commune=commune, qpv=quartier, prescripteur=prescripteur,
+            referent=referent, referent_texte=referent.get_full_name() if referent else "",
+            structure_referent=structure, structure_referent_texte=structure.nom, date_entree=entree,
+            date_sortie=sortie, motif_sortie=motif, situation_entree=hasard.choice(["DE", "DELD", "DELD", "INACTIF"]),
+            niveau_formation=hasard.choice(["ISCED_0_2", "ISCED_0_2", "ISCED_3_4", "ISCED_5_8"]),
+            beneficiaire_rsa=hasard.random() < 0.35, rqth=hasard.random() < 0.08, menage_sans_emploi=hasard.random() < 0.3,
+            enfants_a_charge=hasard.random() < 0.4, parent_isole=hasard.random() < 0.15, sans_domicile=hasard.random() < 0.03,
+        ))
+    Participant.objects.bulk_create(participants, batch_size=1000)
+    _etapes(hasard, types)
+    return {"participants": len(participants)}
+
+
+def _etapes(hasard: random.Random, types: dict):
+    """Les 1 848 étapes de 2016, chacune dans le parcours de son participant ; les actions et clauses rattachées aux
+    opérations de la programmation qui les portent."""
+    actions = list(Operation.objects.filter(date_debut__year=2016, type__code__in=["REMOBILISATION", "PRESTATION"])
+                   .exclude(etat__in=["brouillon", "abandonnee"]))
+    clauses = Operation.objects.filter(type__code="CLAUSES_INSERTION", date_debut__year=2016).first()
+    en_2016 = list(Participant.objects.filter(date_entree__lte=AN[1]).exclude(date_sortie__lt=AN[0])
+                   .values_list("pk", "date_entree", "date_sortie"))
+    etapes, vues = [], set()
+    for code in _sac(ETAPES, hasard):
+        while True:
+            pk, entree, sortie = hasard.choice(en_2016)
+            debut = _jour(hasard, max(entree, AN[0]), min(sortie or AN[1], AN[1]))
+            if (pk, code, debut) not in vues:
+                vues.add((pk, code, debut))
+                break
+        duree = {"CDI": None, "CREATION_ACTIVITE": None}.get(code, hasard.randint(5, 180))
+        fin = debut + timedelta(days=duree) if duree is not None else None
+        operation, heures, secteur = None, None, ""
+        if code == "ACTION_PLIE" and actions:
+            operation, heures = hasard.choice(actions), Decimal(hasard.randint(14, 140))
+        elif code == "CLAUSE_INSERTION":
+            operation, heures, secteur = clauses, Decimal(hasard.randint(35, 600)), hasard.choice(["BTP", "BTP", "SERVICES"])
+        etapes.append(Etape(participant_id=pk, type=types[code], date_debut=debut, date_fin=fin, operation=operation,
+                            heures=heures, secteur=secteur))
+    Etape.objects.bulk_create(etapes, batch_size=2000)
