@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("operations.urls")),
     path("", include("appels_projets.urls")),
     path("", include("conventions.urls")),
+    path("", include("participants.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

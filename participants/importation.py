@@ -263,27 +263,39 @@ def _etapes(fichier: tuple[str, bytes], ref: _Referentiels, erreurs: list[Erreur
             analyse.etapes.append(e)
 
 
+def _comparer_participants(analyse: Analyse):
+    """(nouveaux, modifiés, nombre d'inchangés) : ce que l'import écrirait, sans rien écrire."""
+    existants = Participant.objects.in_bulk(list(analyse.participants), field_name="identifiant")
+    maintenant = timezone.now()
+    nouveaux, modifies = [], []
+    for identifiant, valeurs in analyse.participants.items():
+        actuel = existants.get(identifiant)
+        if actuel is None:
+            nouveaux.append(Participant(**valeurs))
+        elif any(getattr(actuel, c) != valeurs[c] for c in CHAMPS_PARTICIPANT):
+            for c in CHAMPS_PARTICIPANT:
+                setattr(actuel, c, valeurs[c])
+            actuel.modifie_le = maintenant  # bulk_update ne passe pas par auto_now
+            modifies.append(actuel)
+    return nouveaux, modifies, len(analyse.participants) - len(nouveaux) - len(modifies)
+
+
+def apercu(analyse: Analyse) -> dict:
+    """Les comptes que donnerait l'import (page d'aperçu avant confirmation)."""
+    nouveaux, modifies, inchanges = _comparer_participants(analyse)
+    return {"participants_crees": len(nouveaux), "participants_modifies": len(modifies),
+            "participants_inchanges": inchanges, "etapes": len(analyse.etapes)}
+
+
 def importer(analyse: Analyse, *, user=None) -> ImportParticipants:
     """Écrit l'analyse en une transaction : crée, met à jour ce qui a changé, compte l'inchangé."""
-    compte = {"participants_crees": 0, "participants_modifies": 0, "participants_inchanges": 0,
-              "etapes_creees": 0, "etapes_modifiees": 0, "etapes_inchangees": 0}
+    compte = {"etapes_creees": 0, "etapes_modifiees": 0, "etapes_inchangees": 0}
     with transaction.atomic():
-        existants = Participant.objects.in_bulk(list(analyse.participants), field_name="identifiant")
-        maintenant = timezone.now()
-        nouveaux, modifies = [], []
-        for identifiant, valeurs in analyse.participants.items():
-            actuel = existants.get(identifiant)
-            if actuel is None:
-                nouveaux.append(Participant(**valeurs))
-            elif any(getattr(actuel, c) != valeurs[c] for c in CHAMPS_PARTICIPANT):
-                for c in CHAMPS_PARTICIPANT:
-                    setattr(actuel, c, valeurs[c])
-                actuel.modifie_le = maintenant  # bulk_update ne passe pas par auto_now
-                modifies.append(actuel)
+        nouveaux, modifies, inchanges = _comparer_participants(analyse)
         Participant.objects.bulk_create(nouveaux, batch_size=2000)
         Participant.objects.bulk_update(modifies, CHAMPS_PARTICIPANT + ["modifie_le"], batch_size=2000)
         compte.update(participants_crees=len(nouveaux), participants_modifies=len(modifies),
-                      participants_inchanges=len(analyse.participants) - len(nouveaux) - len(modifies))
+                      participants_inchanges=inchanges)
         _ecrire_etapes(analyse.etapes, compte)
         (nom_p, emp_p), (nom_e, emp_e) = analyse.fichiers["participants"], analyse.fichiers.get("etapes", ("", ""))
         return ImportParticipants.objects.create(

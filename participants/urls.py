@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "participants"
+
+urlpatterns = [
+    path("participants/import/", views.importer_page, name="importer"),
+    path("participants/import/confirmer/", views.confirmer, name="confirmer_import"),
+]

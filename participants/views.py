@@ -1,0 +1,100 @@
+"""L'import des extractions depuis le web : déposer, voir l'aperçu (comptes, erreurs par ligne), confirmer.
+
+Entre l'aperçu et la confirmation, les fichiers (données personnelles) attendent dans un dossier privé, sous un
+jeton gardé dans la session de celui qui importe ; ils sont effacés à la confirmation ou à l'abandon.
+"""
+import shutil
+import uuid
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from annuaire.fichiers import TAILLE_MAX
+from annuaire.roles import Role, a_role
+
+from .importation import ImportRefuse, analyser, apercu, importer
+from .models import ImportParticipants
+
+CLE_DE_SESSION = "import_participants"
+
+
+class ImportForm(forms.Form):
+    participants = forms.FileField(label="Fichier des participants (CSV ou XLSX)")
+    etapes = forms.FileField(label="Fichier des étapes (CSV ou XLSX)", required=False)
+
+
+def _exiger_animation(request):
+    if not a_role(request.user, Role.ANIMATION):
+        raise PermissionDenied("L'import des participants est réservé à l'équipe d'animation.")
+
+
+def _dossier(jeton: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports-en-attente" / jeton
+
+
+def _fichiers_en_attente(request) -> list[tuple[str, bytes]] | None:
+    jeton = request.session.get(CLE_DE_SESSION)
+    if not jeton or not _dossier(jeton).is_dir():
+        return None
+    return [(f.name.split("-", 1)[1], f.read_bytes()) for f in sorted(_dossier(jeton).iterdir())]
+
+
+def _oublier(request):
+    jeton = request.session.pop(CLE_DE_SESSION, None)
+    if jeton:
+        shutil.rmtree(_dossier(jeton), ignore_errors=True)
+
+
+def importer_page(request):
+    _exiger_animation(request)
+    formulaire = ImportForm(request.POST or None, request.FILES or None)
+    contexte = {"formulaire": formulaire, "imports": ImportParticipants.objects.select_related("par")[:20]}
+    if request.method == "POST" and formulaire.is_valid():
+        _oublier(request)
+        deposes = [f for f in (formulaire.cleaned_data["participants"], formulaire.cleaned_data["etapes"]) if f]
+        trop_gros = [f.name for f in deposes if f.size > TAILLE_MAX * 5]
+        if trop_gros:
+            contexte["erreurs"] = [f"{nom} : fichier de plus de {TAILLE_MAX * 5 // 2**20} Mo." for nom in trop_gros]
+            return render(request, "participants/import.html", contexte)
+        fichiers = [(Path(f.name).name, f.read()) for f in deposes]
+        try:
+            analyse = analyser(*fichiers)
+        except ImportRefuse as refus:
+            contexte["erreurs"] = [str(e) for e in refus.erreurs]
+            return render(request, "participants/import.html", contexte)
+        jeton = uuid.uuid4().hex
+        _dossier(jeton).mkdir(parents=True)
+        for rang, (nom, contenu) in enumerate(fichiers):
+            (_dossier(jeton) / f"{rang}-{nom}").write_bytes(contenu)
+        request.session[CLE_DE_SESSION] = jeton
+        contexte.update(apercu=apercu(analyse), analyse=analyse, fichiers=[nom for nom, _ in fichiers])
+    return render(request, "participants/import.html", contexte)
+
+
+@require_POST
+def confirmer(request):
+    _exiger_animation(request)
+    fichiers = _fichiers_en_attente(request)
+    if fichiers is None:
+        messages.error(request, "Aucun import en attente de confirmation : déposez à nouveau les fichiers.")
+        return redirect("participants:importer")
+    if "abandonner" in request.POST:
+        _oublier(request)
+        messages.success(request, "Import abandonné : rien n'a été écrit.")
+        return redirect("participants:importer")
+    try:
+        trace = importer(analyser(*fichiers), user=request.user)  # revérifié : la base a pu changer entre-temps
+    except ImportRefuse as refus:
+        _oublier(request)
+        messages.error(request, "Import refusé, rien n'a été écrit : " + " ; ".join(str(e) for e in refus.erreurs[:5]))
+        return redirect("participants:importer")
+    _oublier(request)
+    messages.success(request, f"Import enregistré : {trace.participants_crees} participant(s) créé(s), "
+                              f"{trace.participants_modifies} modifié(s), {trace.participants_inchanges} inchangé(s) ; "
+                              f"{trace.etapes_creees} étape(s) créée(s), {trace.etapes_modifiees} modifiée(s).")
+    return redirect("participants:importer")
