@@ -140,6 +140,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "clore-appels-echus": {"task": "appels_projets.tasks.clore_appels_echus", "schedule": 5 * 60},
     "relancer-signatures": {"task": "conventions.tasks.relancer_signatures", "schedule": 24 * 60 * 60},
+    "purger-imports-en-attente": {"task": "participants.tasks.purger_imports_en_attente", "schedule": 24 * 60 * 60},
 }
 
 # PDF des documents Word : LibreOffice sans interface (chemin à préciser s'il n'est pas dans le PATH), délai maximal.

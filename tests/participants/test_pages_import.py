@@ -48,3 +48,17 @@ def test_abandon(client, animation):
     client.post(reverse("participants:confirmer_import"), {"abandonner": "1"})
     client.post(reverse("participants:confirmer_import"))
     assert not Participant.objects.exists()
+
+
+def test_les_imports_jamais_confirmes_sont_purges_apres_un_jour(client, animation, settings):
+    import os
+    import time
+
+    from participants.tasks import purger_imports_en_attente
+
+    client.force_login(animation)
+    deposer(client, LIGNE)
+    (attente,) = (Path(settings.MEDIA_ROOT) / "imports-en-attente").iterdir()
+    assert purger_imports_en_attente() == 0  # déposé à l'instant : gardé
+    os.utime(attente, (time.time() - 2 * 86400, time.time() - 2 * 86400))
+    assert purger_imports_en_attente() == 1 and not attente.exists()
