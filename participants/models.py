@@ -165,3 +165,14 @@ class ImportParticipants(models.Model):
     class Meta:
         ordering = ["-le"]
         verbose_name = "import de participants"
+
+
+class Consultation(models.Model):
+    """Chaque lecture d'une fiche de participant : qui, quand (données personnelles, consultations tracées)."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consultations")
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    le = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-le"]

@@ -1,4 +1,5 @@
-"""L'import des extractions depuis le web : déposer, voir l'aperçu (comptes, erreurs par ligne), confirmer.
+"""Les pages des participants : liste et fiche dans le périmètre de chacun (consultations tracées), et l'import des
+extractions depuis le web : déposer, voir l'aperçu (comptes, erreurs par ligne), confirmer.
 
 Entre l'aperçu et la confirmation, les fichiers (données personnelles) attendent dans un dossier privé, sous un
 jeton gardé dans la session de celui qui importe ; ils sont effacés à la confirmation ou à l'abandon.
@@ -11,14 +12,17 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from annuaire.fichiers import TAILLE_MAX
-from annuaire.roles import Role, a_role
+from annuaire.roles import Role, a_role, roles_de
 
 from .importation import ImportRefuse, analyser, apercu, importer
-from .models import ImportParticipants
+from .criteres import verdicts_du_participant
+from .models import Consultation, ImportParticipants, Participant
 
 CLE_DE_SESSION = "import_participants"
 
@@ -98,3 +102,38 @@ def confirmer(request):
                               f"{trace.participants_modifies} modifié(s), {trace.participants_inchanges} inchangé(s) ; "
                               f"{trace.etapes_creees} étape(s) créée(s), {trace.etapes_modifiees} modifiée(s).")
     return redirect("participants:importer")
+
+
+# --- Les participants : liste et fiche, dans le périmètre de chacun ---
+
+# Santé, handicap, RSA : seuls ceux qui accompagnent ou contrôlent les voient.
+ROLES_DONNEES_SENSIBLES = {Role.ANIMATION, Role.REFERENT, Role.GESTIONNAIRE}
+
+
+def liste(request):
+    if not roles_de(request.user) & {Role.ANIMATION, Role.GESTIONNAIRE, Role.ADMINISTRATEUR, Role.REFERENT, Role.PORTEUR}:
+        raise PermissionDenied("Les participants sont visibles des équipes du PLIE et des structures qui les suivent.")
+    participants = Participant.objects.visible_to(request.user).select_related("commune", "structure_referent")
+    recherche = (request.GET.get("q") or "").strip()
+    for mot in recherche.split():
+        participants = participants.filter(Q(nom__icontains=mot) | Q(prenom__icontains=mot) | Q(identifiant__icontains=mot))
+    if request.GET.get("en_parcours"):
+        participants = participants.filter(date_sortie__isnull=True)
+    page = Paginator(participants.order_by("nom", "prenom", "pk"), 50).get_page(request.GET.get("page"))
+    return render(request, "participants/liste.html", {"page": page, "recherche": recherche,
+                                                       "en_parcours": bool(request.GET.get("en_parcours"))})
+
+
+def fiche(request, pk):
+    participant = get_object_or_404(
+        Participant.objects.visible_to(request.user).select_related(
+            "commune", "qpv", "prescripteur", "referent", "structure_referent", "motif_sortie"), pk=pk)
+    Consultation.objects.create(participant=participant, par=request.user)
+    en_parcours = participant.date_sortie is None
+    return render(request, "participants/fiche.html", {
+        "participant": participant,
+        "sensibles": bool(roles_de(request.user) & ROLES_DONNEES_SENSIBLES),
+        "etapes": participant.etapes.select_related("type", "operation").order_by("date_debut"),
+        "verdicts": verdicts_du_participant(participant) if en_parcours else [],
+        "consultations": participant.consultations.select_related("par")[:10] if a_role(request.user, Role.ANIMATION) else [],
+    })

@@ -1,14 +1,32 @@
 """Les droits des pages des participants (fusionnés dans tests/test_permissions.py) : l'import est réservé à
-l'équipe d'animation."""
+l'équipe d'animation ; un participant n'existe (200) que pour les équipes du PLIE et la structure qui le suit,
+404 pour tout autre compte, le comité compris."""
+from datetime import date
+
+from annuaire.models import Commune, Prescripteur
 from participants.models import Participant
 from tests.test_permissions import CONNEXION, Cas, tous
 
+NOM = "Participant-de-la-matrice"
+
+
+def _participant(ctx):
+    participant = Participant.objects.create(
+        identifiant=f"MATRICE-{Participant.objects.count()}", nom=NOM, prenom="Alix", sexe="F",
+        date_naissance=date(1985, 4, 2), commune=Commune.objects.get(nom="Dijon"),
+        prescripteur=Prescripteur.objects.get(code="POLE_EMPLOI"), structure_referent=ctx["structure"],
+        date_entree=date(2016, 3, 1))
+    return {"pk": participant.pk}
+
 
 def _rien_importe(ctx, role, reponse):
-    assert not Participant.objects.exists(), f"{role} : un import a eu lieu sans fichier confirmé"
+    assert not Participant.objects.filter(nom="Durand").exists(), f"{role} : un import a eu lieu sans fichier confirmé"
 
 
 MATRICE = {
+    "participants:liste": Cas(tous(200, anonyme=CONNEXION, sans_role=403, comite=403)),
+    "participants:fiche": Cas(tous(200, anonyme=CONNEXION, porteur_autre=404, sans_role=404, comite=404),
+                              objet=_participant, ne_revele_pas=lambda ctx: NOM),
     "participants:importer": Cas(tous(403, anonyme=CONNEXION, animation=200)),
     # Sans import en attente, l'animation est renvoyée vers la page d'import avec un message.
     "participants:confirmer_import": Cas(tous(403, anonyme=CONNEXION, animation=302), methode="post",
