@@ -6,10 +6,12 @@ référent (`Participant.objects.visible_to`).
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from annuaire.models import Commune, Prescripteur, Qpv, Structure
 from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 from operations.models import Operation
+from operations.regles import Acteurs, libelle
 
 from .options import CategorieSortie, ContratClause, NiveauFormation, Secteur, SituationEntree, Sexe
 
@@ -176,3 +178,42 @@ class Consultation(models.Model):
 
     class Meta:
         ordering = ["-le"]
+
+
+class EtatProposition(models.TextChoices):
+    PROPOSEE = "proposee", "Proposée"
+    VALIDEE = "validee", "Validée en commission"
+    REFUSEE = "refusee", "Refusée en commission"
+
+
+class PropositionSortie(ConcurrentTransitionMixin, models.Model):
+    """La sortie qu'un référent propose pour un participant, que la commission de sortie valide ou refuse."""
+
+    DESIGNATION = "cette proposition de sortie"
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="propositions_sortie")
+    motif = models.ForeignKey(MotifSortie, verbose_name="motif", on_delete=models.PROTECT)
+    date_sortie = models.DateField("date de sortie proposée")
+    justification = models.TextField("justification", blank=True)
+    proposee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposee_le = models.DateTimeField(auto_now_add=True)
+    etat = FSMField("état", default=EtatProposition.PROPOSEE, choices=EtatProposition.choices, protected=True)
+
+    class Meta:
+        ordering = ["proposee_le"]
+        constraints = [models.UniqueConstraint(fields=["participant"], condition=Q(etat="proposee"),
+                                               name="une_proposition_en_attente_par_participant")]
+
+    @property
+    def porteur_id(self):  # pour `Acteurs` : un référent ne propose que pour les participants de sa structure
+        return self.participant.structure_referent_id
+
+    @transition(etat, EtatProposition.PROPOSEE, EtatProposition.VALIDEE, permission=Acteurs(Role.ANIMATION),
+                custom=libelle("Valider la sortie"))
+    def valider(self):
+        pass
+
+    @transition(etat, EtatProposition.PROPOSEE, EtatProposition.REFUSEE, permission=Acteurs(Role.ANIMATION),
+                custom=libelle("Refuser la sortie", motivation=True))
+    def refuser(self):
+        pass

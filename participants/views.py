@@ -6,6 +6,7 @@ jeton gardé dans la session de celui qui importe ; ils sont effacés à la conf
 """
 import shutil
 import uuid
+from datetime import date
 from pathlib import Path
 
 from django import forms
@@ -19,10 +20,12 @@ from django.views.decorators.http import require_POST
 
 from annuaire.fichiers import TAILLE_MAX
 from annuaire.roles import Role, a_role, roles_de
+from operations.workflow import ActionRefusee
 
 from .importation import ImportRefuse, analyser, apercu, importer
 from .criteres import verdicts_du_participant
-from .models import Consultation, ImportParticipants, Participant
+from .models import Consultation, EtatProposition, ImportParticipants, MotifSortie, Participant, PropositionSortie
+from .services import commission_de_sortie, sortie_proposer
 
 CLE_DE_SESSION = "import_participants"
 
@@ -136,4 +139,57 @@ def fiche(request, pk):
         "etapes": participant.etapes.select_related("type", "operation").order_by("date_debut"),
         "verdicts": verdicts_du_participant(participant) if en_parcours else [],
         "consultations": participant.consultations.select_related("par")[:10] if a_role(request.user, Role.ANIMATION) else [],
+        "proposition": participant.propositions_sortie.filter(etat=EtatProposition.PROPOSEE).first(),
+        "formulaire_sortie": PropositionForm(initial={"date_sortie": date.today()}),
     })
+
+
+class PropositionForm(forms.Form):
+    motif = forms.ModelChoiceField(label="Motif de sortie", queryset=MotifSortie.objects.all(), empty_label="Choisissez")
+    date_sortie = forms.DateField(label="Date de sortie", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    justification = forms.CharField(label="Justification (étapes, pièces)", required=False,
+                                    widget=forms.Textarea(attrs={"rows": 2}))
+
+
+@require_POST
+def proposer_sortie(request, pk):
+    participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
+    formulaire = PropositionForm(request.POST)
+    if not formulaire.is_valid():
+        for champ, erreurs in formulaire.errors.items():
+            messages.error(request, f"{formulaire.fields[champ].label} : {' '.join(erreurs)}")
+        return redirect("participants:fiche", pk=pk)
+    try:
+        sortie_proposer(participant=participant, user=request.user, **formulaire.cleaned_data)
+    except ActionRefusee as refus:
+        messages.error(request, str(refus))
+    else:
+        messages.success(request, "Sortie proposée : elle sera examinée par la prochaine commission de sortie.")
+    return redirect("participants:fiche", pk=pk)
+
+
+def commission(request):
+    """La commission de sortie : toutes les propositions en attente, une décision par ligne, un seul envoi."""
+    _exiger_animation(request)
+    propositions = list(PropositionSortie.objects.filter(etat=EtatProposition.PROPOSEE)
+                        .select_related("participant__structure_referent", "motif", "proposee_par"))
+    erreurs = []
+    if request.method == "POST":
+        decisions = []
+        for p in propositions:
+            choix, motivation = request.POST.get(f"decision-{p.pk}", ""), request.POST.get(f"motivation-{p.pk}", "").strip()
+            if choix not in ("", "valider", "refuser"):
+                erreurs.append(f"{p.participant} : décision inconnue.")
+            elif choix == "refuser" and not motivation:
+                erreurs.append(f"{p.participant} : la motivation est obligatoire pour refuser une sortie.")
+            elif choix:
+                decisions.append((p, choix, motivation))
+        if not erreurs:
+            try:
+                nombre = commission_de_sortie(decisions=decisions, user=request.user)
+            except ActionRefusee as refus:
+                erreurs.append(str(refus))
+            else:
+                messages.success(request, f"{nombre} décision(s) enregistrée(s).")
+                return redirect("participants:commission")
+    return render(request, "participants/commission.html", {"propositions": propositions, "erreurs": erreurs})

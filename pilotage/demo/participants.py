@@ -13,7 +13,9 @@ from decimal import Decimal
 from annuaire.models import Commune, Prescripteur, Qpv, Structure, Utilisateur
 from annuaire.roles import Role
 from operations.models import Operation
+from participants.criteres import verdicts_du_participant
 from participants.models import Etape, MotifSortie, Participant, TypeEtape
+from participants.services import sortie_proposer
 
 from .donnees import OBJECTIFS_PORTAGE, REFERENTS, repartir
 
@@ -140,7 +142,26 @@ def charger_participants(structures: dict[str, Structure]) -> dict:
         ))
     Participant.objects.bulk_create(participants, batch_size=1000)
     _etapes(hasard, types)
-    return {"participants": len(participants)}
+    return {"participants": len(participants), "propositions": _propositions_de_sortie()}
+
+
+def _propositions_de_sortie(nombre: int = 6) -> int:
+    """Quelques sorties proposées par les référents, dont les étapes remplissent déjà un critère : la commission de
+    sortie a de quoi siéger."""
+    proposees = 0
+    en_parcours = Participant.objects.filter(date_sortie__isnull=True, referent__isnull=False).select_related("referent")
+    for participant in en_parcours.order_by("identifiant").iterator():
+        verdicts = verdicts_du_participant(participant, au=date(2017, 6, 30))
+        if not verdicts:
+            continue
+        verdict = verdicts[0]
+        sortie_proposer(participant=participant, motif=MotifSortie.objects.get(code=verdict.critere.motif),
+                        date_sortie=date(2017, 6, 30), user=participant.referent,
+                        justification=f"{verdict.critere.libelle} : rempli le {verdict.rempli_le:%d/%m/%Y}.")
+        proposees += 1
+        if proposees == nombre:
+            break
+    return proposees
 
 
 def _etapes(hasard: random.Random, types: dict):

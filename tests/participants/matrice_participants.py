@@ -23,7 +23,34 @@ def _rien_importe(ctx, role, reponse):
     assert not Participant.objects.filter(nom="Durand").exists(), f"{role} : un import a eu lieu sans fichier confirmé"
 
 
+def _proposee(ctx, role, reponse):
+    from participants.models import PropositionSortie
+
+    proposee = PropositionSortie.objects.filter(participant__nom=NOM, participant__pk=ctx["participant"]).exists()
+    assert proposee == (role in ("animation", "referent")), f"{role} : sortie proposée = {proposee}"
+
+
+def _participant_propose(ctx):
+    kwargs = _participant(ctx)
+    ctx["participant"] = kwargs["pk"]
+    return kwargs
+
+
+_SORTIE = {"motif": "", "date_sortie": "2016-06-30", "justification": "matrice"}
+
+
+def _avec_motif(ctx):
+    from participants.models import MotifSortie
+
+    _SORTIE["motif"] = MotifSortie.objects.get(code="CDI").pk
+    return _participant_propose(ctx)
+
+
 MATRICE = {
+    "participants:proposer_sortie": Cas(tous(302, anonyme=CONNEXION, porteur_autre=404, sans_role=404, comite=404),
+                                        methode="post", objet=_avec_motif, donnees=_SORTIE, verifier=_proposee,
+                                        ne_revele_pas=lambda ctx: NOM),
+    "participants:commission": Cas(tous(403, anonyme=CONNEXION, animation=200)),
     "participants:liste": Cas(tous(200, anonyme=CONNEXION, sans_role=403, comite=403)),
     "participants:fiche": Cas(tous(200, anonyme=CONNEXION, porteur_autre=404, sans_role=404, comite=404),
                               objet=_participant, ne_revele_pas=lambda ctx: NOM),
