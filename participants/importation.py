@@ -1,4 +1,4 @@
-"""L'import des extractions de l'outil de suivi (../shared/specs/import-participants.md) : tout ou rien, mise à jour
+"""L'import des extractions de l'outil de suivi (docs/specs/import-participants.md) : tout ou rien, mise à jour
 par identifiant, chaque erreur avec sa ligne et sa colonne, une trace de chaque import.
 
 Deux temps : `analyser` lit et vérifie tout sans rien écrire (l'aperçu de la page d'import), `importer` écrit

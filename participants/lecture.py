@@ -1,6 +1,6 @@
 """Lire un fichier d'extraction tel que les équipes l'ont (CSV ou XLSX) : en-têtes reconnus sans casse ni accents,
 séparateur détecté, BOM toléré ; et les valeurs (dates, booléens, décimaux) au format de l'échange
-(../shared/specs/import-participants.md)."""
+(docs/specs/import-participants.md)."""
 import csv
 import io
 import re

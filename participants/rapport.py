@@ -1,4 +1,4 @@
-"""Les chiffres du rapport d'activité pour une période (../shared/specs/rapport-activite.md), calculés en base.
+"""Les chiffres du rapport d'activité pour une période (docs/specs/rapport-activite.md), calculés en base.
 
 Chaque tableau est une agrégation SQL (GROUP BY) : le temps dépend du nombre de participants, pas de Python qui
 les parcourrait un à un. Les clés du JSON sont un contrat : d'autres outils les lisent.

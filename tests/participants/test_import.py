@@ -1,4 +1,4 @@
-"""L'import des extractions selon ../shared/specs/import-participants.md : l'exemple importe, les variantes réelles
+"""L'import des extractions selon docs/specs/import-participants.md : l'exemple importe, les variantes réelles
 (séparateur, BOM, dates françaises, XLSX, en-têtes accentués) aussi ; une erreur refuse tout, avec sa ligne et sa
 colonne ; un second import met à jour sans doublon."""
 import io
@@ -11,7 +11,7 @@ from django.core.management import call_command
 from participants.importation import ImportRefuse, analyser, importer
 from participants.models import Etape, ImportParticipants, Participant
 
-EXEMPLE = Path(__file__).resolve().parents[3] / "shared" / "specs" / "exemple"
+EXEMPLE = Path(__file__).resolve().parent / "exemple"  # copie de shared/specs/exemple (LISEZMOI.md)
 ENTETE = ("identifiant;nom;prenom;sexe;date_naissance;commune;qpv;prescripteur;referent;structure_referent;"
           "date_entree;date_sortie;motif_sortie;situation_entree;niveau_formation;beneficiaire_rsa")
 LIGNE = "P1;Durand;Éloïse;F;12/03/1980;CHENÔVE;CHENÔVE - Le Mail;POLE_EMPLOI;;;01/02/2016;;;DELD;ISCED_3_4;O"

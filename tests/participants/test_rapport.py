@@ -7,7 +7,7 @@ from annuaire.normalisation import cle_de_recherche
 from participants.importation import analyser, importer
 from participants.rapport import rapport_activite
 
-EXEMPLE = Path(__file__).resolve().parents[3] / "shared" / "specs" / "exemple"
+EXEMPLE = Path(__file__).resolve().parent / "exemple"  # copie de shared/specs/exemple (LISEZMOI.md)
 
 
 def _sans_casse_ni_accents(table: dict) -> dict:
