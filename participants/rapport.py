@@ -140,3 +140,21 @@ def en_xlsx(rapport: dict) -> bytes:
     sortie = io.BytesIO()
     classeur.save(sortie)
     return sortie.getvalue()
+
+
+def barres_du_rapport(rapport: dict) -> dict[str, list[dict]]:
+    """Les répartitions à dessiner en barres (page web) : libellé, nombre, part du total en %."""
+    def barres(table: dict) -> list[dict]:
+        total = sum(table.values()) or 1
+        return [{"libelle": cle, "nombre": n, "part": round(100 * n / total, 1)}
+                for cle, n in sorted(table.items(), key=lambda kv: -kv[1])]
+
+    sorties = rapport["sorties"]
+    return {
+        "Entrées par prescripteur": barres(rapport["entrees"]["par_prescripteur"]),
+        "Entrées par tranche d'âge": barres(rapport["entrees"]["par_tranche_age"]),
+        "Accompagnés par commune": barres(rapport["accompagnes"]["par_commune"]),
+        "Étapes par type": barres(rapport["etapes"]["par_type"]),
+        "Sorties positives par catégorie": barres(sorties["positives_par_categorie"]),
+        "Sorties par motif": barres(sorties["par_motif"]),
+    }

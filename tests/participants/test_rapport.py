@@ -1,4 +1,5 @@
 """Le rapport d'activité de specs/rapport-activite.md : l'exemple de la spec importé, 2017 donne ses chiffres."""
+import io
 import json
 from datetime import date
 from pathlib import Path
@@ -39,3 +40,21 @@ def test_la_commande_ecrit_le_json_et_le_classeur(db, tmp_path, capsys):
     sorties = openpyxl.load_workbook(classeur_chemin)["Sorties"]
     lignes = {(r, d): v for r, d, v in sorties.iter_rows(min_row=2, values_only=True)}
     assert lignes[("total", None)] == 153 and lignes[("par sexe", "F / positives")] == 42
+
+
+def test_la_page_du_rapport_et_ses_telechargements(db, client, animation):
+    import openpyxl
+    from django.urls import reverse
+
+    importer(analyser(*[(f.name, f.read_bytes()) for f in (EXEMPLE / "participants.csv", EXEMPLE / "etapes.csv")]))
+    client.force_login(animation)
+    adresse = reverse("participants:rapport")
+    page = client.get(adresse, {"debut": "2017-01-01", "fin": "2017-12-31"}).content.decode()
+    assert "Du 01/01/2017 au 31/12/2017" in page and "153, dont 79 positives" in page
+    telecharge = client.get(adresse, {"debut": "2017-01-01", "fin": "2017-12-31", "format": "json"})
+    assert telecharge["Content-Disposition"] == 'attachment; filename="rapport-activite-20170101-20171231.json"'
+    assert telecharge.json()["entrees"]["total"] == 133
+    classeur = client.get(adresse, {"debut": "2017-01-01", "fin": "2017-12-31", "format": "xlsx"})
+    assert openpyxl.load_workbook(io.BytesIO(classeur.content))["Entrées"]["C2"].value == 133
+    erreur = client.get(adresse, {"debut": "2017-12-31", "fin": "2017-01-01"}).content.decode()
+    assert "La fin de la période précède son début." in erreur
