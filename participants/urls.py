@@ -10,6 +10,7 @@ urlpatterns = [
     path("participants/<int:pk>/proposer-sortie/", views.proposer_sortie, name="proposer_sortie"),
     path("participants/commission-de-sortie/", views.commission, name="commission"),
     path("rapport-activite/", views.rapport, name="rapport"),
+    path("participants/completude/", views.completude_page, name="completude"),
     path("participants/import/", views.importer_page, name="importer"),
     path("participants/import/confirmer/", views.confirmer, name="confirmer_import"),
 ]

@@ -24,6 +24,7 @@ from annuaire.roles import Role, a_role, roles_de
 from operations.workflow import ActionRefusee
 
 from .importation import ImportRefuse, analyser, apercu, importer
+from .completude import champs_manquants, completude, incomplets
 from .criteres import verdicts_du_participant
 from .rapport import barres_du_rapport, en_xlsx, rapport_activite
 from .models import Consultation, EtatProposition, ImportParticipants, MotifSortie, Participant, PropositionSortie
@@ -235,3 +236,23 @@ def rapport(request):
         return reponse
     return render(request, "participants/rapport.html", {"formulaire": formulaire, "r": donnees,
                                                         "barres": barres_du_rapport(donnees)})
+
+
+def completude_page(request):
+    """Complétude des données FSE, par structure et par référent, et les fiches à compléter (avec leurs manques)."""
+    if not roles_de(request.user) & {Role.ANIMATION, Role.GESTIONNAIRE, Role.REFERENT, Role.PORTEUR}:
+        raise PermissionDenied("La complétude des données des participants est réservée à ceux qui les suivent.")
+    en_parcours = Participant.objects.visible_to(request.user)
+    if request.GET.get("tous") != "1":
+        en_parcours = en_parcours.filter(date_sortie__isnull=True)
+    a_completer = incomplets(en_parcours).select_related("structure_referent", "referent").order_by("nom", "prenom")
+    page = Paginator(a_completer, 50).get_page(request.GET.get("page"))
+    for participant in page:
+        participant.manques = champs_manquants(participant)
+    total = en_parcours.count()
+    return render(request, "participants/completude.html", {
+        "par_structure": completude(en_parcours, "structure_referent__nom"),
+        "par_referent": completude(en_parcours, "referent_texte"),
+        "page": page, "total": total, "tous": request.GET.get("tous") == "1",
+        "part_incomplets": page.paginator.count / total if total else None,
+    })
