@@ -20,7 +20,7 @@ test: $(INSTALLE)
 	$(PY) -m pytest $(ARGS)
 
 bench: $(INSTALLE)
-	$(PY) -m pytest tests/bench -p no:randomly -s $(ARGS)
+	$(PY) -m pytest tests/bench -o addopts="-ra" -s $(ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles

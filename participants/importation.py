@@ -6,6 +6,7 @@ l'analyse en une transaction, par lots (bulk) pour tenir des extractions de 100 
 """
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +15,7 @@ from annuaire.models import Commune, Prescripteur, Qpv, Structure, Utilisateur
 from annuaire.normalisation import cle_de_recherche
 from operations.models import Operation
 
-from .lecture import FichierIllisible, ValeurInvalide, cle_entete, lire_booleen, lire_date, lire_decimal, lire_tableau, texte
+from .lecture import FichierIllisible, ValeurInvalide, cle, cle_entete, lire_booleen, lire_date, lire_decimal, lire_tableau, texte
 from .models import Etape, ImportParticipants, MotifSortie, Participant, TypeEtape
 from .options import ContratClause, NiveauFormation, Secteur, SituationEntree, Sexe
 
@@ -97,14 +98,18 @@ class _Referentiels:
         return table
 
 
+@lru_cache(maxsize=None)
+def _codes(classe) -> dict[str, str]:
+    """Code ou libellé (sans casse ni accents) -> code, pour une liste fermée."""
+    return {**{cle(libelle): code for code, libelle in classe.choices}, **{cle(code): code for code in classe.values}}
+
+
 def _choix(classe, valeur: str, attendu: str) -> str:
     """Un code d'une liste fermée, ou son libellé français ; vide accepté."""
     if not valeur:
         return ""
-    cle = cle_de_recherche(valeur)
-    for code, libelle in classe.choices:
-        if cle in (cle_de_recherche(code), cle_de_recherche(libelle)):
-            return code
+    if (code := _codes(classe).get(cle(valeur))) is not None:
+        return code
     raise ValeurInvalide(f"« {valeur} » n'est pas {attendu} (codes : {', '.join(classe.values)}).")
 
 
@@ -139,7 +144,7 @@ class _Lecteur:
         valeur = self.lire(numero, ligne, colonne, requise=requise)
         if not valeur:
             return None
-        pk = table.get(cle_de_recherche(valeur))
+        pk = table.get(cle(valeur))
         if pk is None:
             self.erreurs.append(Erreur(self.nom, numero, colonne, f"« {valeur} » n'est pas {quoi}."))
         return pk

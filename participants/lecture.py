@@ -5,6 +5,7 @@ import csv
 import io
 import re
 from datetime import date, datetime
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 from annuaire.normalisation import cle_de_recherche
@@ -14,9 +15,14 @@ class FichierIllisible(Exception):
     """Le fichier entier est refusé (format, encodage, colonnes obligatoires manquantes) ; le message dit pourquoi."""
 
 
+@lru_cache(maxsize=65536)  # une extraction répète les mêmes en-têtes et les mêmes communes des milliers de fois
+def cle(texte: str) -> str:
+    return cle_de_recherche(texte)
+
+
 def cle_entete(texte) -> str:
     """`Date_Naissance`, ` date naissance ` et `DATE-NAISSANCE` désignent la même colonne."""
-    return cle_de_recherche(str(texte or ""))
+    return cle(str(texte or ""))
 
 
 def lire_tableau(contenu: bytes, nom: str) -> tuple[list[str], list[tuple[int, dict]]]:
@@ -80,15 +86,19 @@ def lire_date(valeur) -> date | None:
     brut = texte(valeur)
     if not brut:
         return None
-    for motif, format_ in ((r"\d{2}/\d{2}/\d{4}", "%d/%m/%Y"), (r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d")):
-        if re.fullmatch(motif, brut):
-            try:
-                return datetime.strptime(brut, format_).date()
-            except ValueError:
-                raise ValeurInvalide(f"« {brut} » n'est pas une date qui existe.") from None
-    raise ValeurInvalide(f"« {brut} » n'est pas une date (attendu JJ/MM/AAAA ou AAAA-MM-JJ).")
+    if FRANCAISE.fullmatch(brut):
+        jour, mois, annee = brut.split("/")
+    elif ISO.fullmatch(brut):
+        annee, mois, jour = brut.split("-")
+    else:
+        raise ValeurInvalide(f"« {brut} » n'est pas une date (attendu JJ/MM/AAAA ou AAAA-MM-JJ).")
+    try:
+        return date(int(annee), int(mois), int(jour))
+    except ValueError:
+        raise ValeurInvalide(f"« {brut} » n'est pas une date qui existe.") from None
 
 
+FRANCAISE, ISO = re.compile(r"\d{2}/\d{2}/\d{4}"), re.compile(r"\d{4}-\d{2}-\d{2}")
 BOOLEENS = {"o": True, "oui": True, "1": True, "n": False, "non": False, "0": False}
 
 
