@@ -49,6 +49,14 @@ VARIABLES_COMMUNES = {
 MODELES: dict[str, Modele] = {}
 
 
+@dataclass(frozen=True)
+class ImageDocx:
+    """Une image (PNG) à insérer dans un document, à la largeur donnée : un graphique du rapport d'activité."""
+
+    contenu: bytes
+    largeur_mm: int
+
+
 def declarer_modele(nature: str, fichier: str, titre: str, variables: dict[str, str]) -> Modele:
     """Chaque app déclare ses modèles (au chargement de son module de documents)."""
     MODELES[nature] = Modele(fichier, titre, {**VARIABLES_COMMUNES, **variables})
@@ -71,6 +79,8 @@ def _jsonable(valeur):
         return str(valeur)
     if isinstance(valeur, InlineImage):
         return "image"
+    if isinstance(valeur, ImageDocx):
+        return hashlib.sha256(valeur.contenu).hexdigest()
     raise TypeError(type(valeur))
 
 
@@ -104,7 +114,8 @@ def rendre(nature: str, contexte: dict) -> bytes:
         "embleme_ue": InlineImage(gabarit, str(EMBLEME_UE), height=Mm(14)),
         "mention_fse": MENTION_FSE,
         "plie": "PLIE de l'agglomération dijonnaise",
-        **contexte,
+        **{cle: InlineImage(gabarit, io.BytesIO(v.contenu), width=Mm(v.largeur_mm)) if isinstance(v, ImageDocx) else v
+           for cle, v in contexte.items()},
     }
     complet.setdefault("date_edition", date.today().strftime("%d/%m/%Y"))
     gabarit.render(complet, jinja_env=environnement, autoescape=True)

@@ -8,6 +8,7 @@ class ParticipantsConfig(AppConfig):
     def ready(self):
         from operations.views.fiche import ENCARTS_DE_LA_FICHE
 
+        from . import documents  # noqa: F401  (le modèle Word du rapport d'activité est déclaré)
         from .realisation import encart_de_la_fiche
 
         if encart_de_la_fiche not in ENCARTS_DE_LA_FICHE:

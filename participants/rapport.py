@@ -158,3 +158,63 @@ def barres_du_rapport(rapport: dict) -> dict[str, list[dict]]:
         "Sorties positives par catégorie": barres(sorties["positives_par_categorie"]),
         "Sorties par motif": barres(sorties["par_motif"]),
     }
+
+
+# --- Le même rapport en document Word, avec les graphiques du rapport papier ---
+
+def _parts(table: dict, libelles: dict | None = None) -> list[dict]:
+    total = sum(table.values()) or 1
+    return [{"libelle": (libelles or {}).get(cle, cle), "nombre": n, "part": Decimal(n) / total}
+            for cle, n in sorted(table.items(), key=lambda kv: -kv[1])]
+
+
+def contexte_docx(rapport: dict) -> dict:
+    from annuaire.models import Prescripteur
+    from operations.documents import ImageDocx
+
+    from .graphiques import barres
+    from .models import MotifSortie, TypeEtape
+    from .options import CategorieSortie
+
+    prescripteurs = dict(Prescripteur.objects.values_list("code", "libelle"))
+    motifs = dict(MotifSortie.objects.values_list("code", "libelle"))
+    types = dict(TypeEtape.objects.values_list("code", "libelle"))
+    acc, ent, sor = rapport["accompagnes"], rapport["entrees"], rapport["sorties"]
+    ages = [{"tranche": f"{t} ans", "h": hf.get("H", 0), "f": hf.get("F", 0), "total": hf.get("H", 0) + hf.get("F", 0)}
+            for t, hf in acc["par_tranche_age"].items()]
+    categories = _parts(sor["positives_par_categorie"], dict(CategorieSortie.choices))
+    positifs = set(MotifSortie.objects.exclude(categorie="").values_list("code", flat=True))
+    autres = _parts({m: n for m, n in sor["par_motif"].items() if m not in positifs}, motifs)
+    entrees_prescripteurs = _parts(ent["par_prescripteur"], prescripteurs)
+    return {
+        "periode": {"debut": date.fromisoformat(rapport["periode"]["debut"]), "fin": date.fromisoformat(rapport["periode"]["fin"])},
+        "chiffres": {
+            "accompagnes": acc["total"], "hommes": acc["par_sexe"].get("H", 0), "femmes": acc["par_sexe"].get("F", 0),
+            "en_parcours": acc["en_parcours_fin_periode"], "qpv": acc["qpv"]["total"], "entrees": ent["total"],
+            "etapes": rapport["etapes"]["total"], "vers_emploi": rapport["etapes"]["vers_emploi"],
+            "sorties": sor["total"], "positives": sor["positives"], "taux": Decimal(str(sor["taux_sorties_positives"])),
+            "taux_hors_neutres": Decimal(str(sor["taux_sorties_positives_hors_neutres"])),
+            "duree": Decimal(str(sor["duree_moyenne_parcours_mois"])),
+        },
+        "ages": ages,
+        "communes": _parts(acc["par_commune"]),
+        "quartiers": _parts(acc["qpv"]["par_quartier"]),
+        "prescripteurs": entrees_prescripteurs,
+        "entrees_ages": _parts(ent["par_tranche_age"]),
+        "etapes": _parts(rapport["etapes"]["par_type"], types),
+        "sorties_sexe": [{"sexe": "Hommes" if s == "H" else "Femmes", **v} for s, v in sor["par_sexe"].items()],
+        "categories": categories,
+        "autres_sorties": autres,
+        "graphique_prescripteurs": ImageDocx(barres("Entrées par prescripteur", [p["libelle"] for p in entrees_prescripteurs],
+                                                    [p["nombre"] for p in entrees_prescripteurs]), 160),
+        "graphique_ages": ImageDocx(barres("Personnes accompagnées par âge", [a["tranche"] for a in ages],
+                                           [a["total"] for a in ages]), 160),
+        "graphique_sorties": ImageDocx(barres("Sorties positives par catégorie", [c["libelle"] for c in categories],
+                                              [c["nombre"] for c in categories]), 160),
+    }
+
+
+def en_docx(rapport: dict) -> bytes:
+    from operations.documents import rendre
+
+    return rendre("rapport_activite", contexte_docx(rapport))

@@ -26,12 +26,13 @@ from operations.workflow import ActionRefusee
 from .importation import ImportRefuse, analyser, apercu, importer
 from .completude import champs_manquants, completude, incomplets
 from .criteres import verdicts_du_participant
-from .rapport import barres_du_rapport, en_xlsx, rapport_activite
+from .rapport import barres_du_rapport, en_docx, en_xlsx, rapport_activite
 from .models import Consultation, EtatProposition, ImportParticipants, MotifSortie, Participant, PropositionSortie
 from .services import commission_de_sortie, sortie_proposer
 
 CLE_DE_SESSION = "import_participants"
 TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TYPE_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class ImportForm(forms.Form):
@@ -204,8 +205,8 @@ def commission(request):
 class PeriodeForm(forms.Form):
     debut = forms.DateField(label="Du", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     fin = forms.DateField(label="Au", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    format = forms.ChoiceField(label="Format", choices=[("page", "Page"), ("json", "JSON"), ("xlsx", "Classeur XLSX")],
-                               required=False)
+    format = forms.ChoiceField(label="Format", choices=[("page", "Page"), ("json", "JSON"), ("xlsx", "Classeur XLSX"),
+                                                        ("docx", "Document Word")], required=False)
 
     def clean(self):
         donnees = super().clean()
@@ -230,9 +231,11 @@ def rapport(request):
         reponse = JsonResponse(donnees, json_dumps_params={"ensure_ascii": False, "indent": 2})
         reponse["Content-Disposition"] = f'attachment; filename="{nom}.json"'
         return reponse
-    if formulaire.cleaned_data.get("format") == "xlsx":
-        reponse = HttpResponse(en_xlsx(donnees), content_type=TYPE_XLSX)
-        reponse["Content-Disposition"] = f'attachment; filename="{nom}.xlsx"'
+    if formulaire.cleaned_data.get("format") in ("xlsx", "docx"):
+        extension = formulaire.cleaned_data["format"]
+        contenu, type_mime = (en_xlsx(donnees), TYPE_XLSX) if extension == "xlsx" else (en_docx(donnees), TYPE_DOCX)
+        reponse = HttpResponse(contenu, content_type=type_mime)
+        reponse["Content-Disposition"] = f'attachment; filename="{nom}.{extension}"'
         return reponse
     return render(request, "participants/rapport.html", {"formulaire": formulaire, "r": donnees,
                                                         "barres": barres_du_rapport(donnees)})

@@ -58,3 +58,25 @@ def test_la_page_du_rapport_et_ses_telechargements(db, client, animation):
     assert openpyxl.load_workbook(io.BytesIO(classeur.content))["Entrées"]["C2"].value == 133
     erreur = client.get(adresse, {"debut": "2017-12-31", "fin": "2017-01-01"}).content.decode()
     assert "La fin de la période précède son début." in erreur
+
+
+def test_le_rapport_en_word_avec_ses_tableaux_et_ses_graphiques(db, tmp_path):
+    from django.core.management import call_command
+    from docx import Document
+
+    from annuaire.models import Prescripteur
+    from tests.lecture_docx import lignes, table_avec, texte, verifier_publicite
+
+    importer(analyser(*[(f.name, f.read_bytes()) for f in (EXEMPLE / "participants.csv", EXEMPLE / "etapes.csv")]))
+    sortie = tmp_path / "rapport.docx"
+    call_command("rapport_activite", "--debut", "2017-01-01", "--fin", "2017-12-31", "--format", "docx", "--sortie", str(sortie))
+    docx = Document(str(sortie))
+    contenu = texte(docx)
+    assert "Du 01/01/2017 au 31/12/2017" in contenu
+    assert "406 personnes ont été accompagnées en parcours d'insertion (183 hommes, 223 femmes)" in contenu
+    assert "153 sorties dont 79 positives : 51,6\u00a0% des sorties, 67,0\u00a0% hors déménagement" in contenu
+    assert lignes(table_avec(docx, "Âge à l'entrée"))[1:3] == [["15-24 ans", "20", "35", "55"], ["25-44 ans", "94", "97", "191"]]
+    pole_emploi = Prescripteur.objects.get(code="POLE_EMPLOI").libelle
+    assert lignes(table_avec(docx, "Prescripteur"))[1][:2] == [pole_emploi, "59"]  # le premier prescripteur
+    assert len(docx.inline_shapes) == 3  # les trois graphiques
+    verifier_publicite(docx)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from participants.rapport import en_xlsx, rapport_activite
+from participants.rapport import en_docx, en_xlsx, rapport_activite
 
 
 def _date(texte: str) -> date:
@@ -16,23 +16,24 @@ def _date(texte: str) -> date:
 
 
 class Command(BaseCommand):
-    help = "Les chiffres du rapport d'activité d'une période, en JSON (sortie standard par défaut) ou en XLSX."
+    help = ("Les chiffres du rapport d'activité d'une période : JSON (sortie standard par défaut), classeur XLSX ou "
+            "document Word avec ses graphiques.")
 
     def add_arguments(self, parser):
         parser.add_argument("--debut", required=True, help="premier jour, AAAA-MM-JJ")
         parser.add_argument("--fin", required=True, help="dernier jour, AAAA-MM-JJ")
-        parser.add_argument("--format", choices=["json", "xlsx"], default="json")
-        parser.add_argument("--sortie", type=Path, help="fichier à écrire (obligatoire en XLSX)")
+        parser.add_argument("--format", choices=["json", "xlsx", "docx"], default="json")
+        parser.add_argument("--sortie", type=Path, help="fichier à écrire (obligatoire en XLSX et DOCX)")
 
     def handle(self, *args, debut, fin, format, sortie, **options):
         debut, fin = _date(debut), _date(fin)
         if fin < debut:
             raise CommandError("La fin de la période précède son début.")
         rapport = rapport_activite(debut, fin)
-        if format == "xlsx":
+        if format in ("xlsx", "docx"):
             if sortie is None:
-                raise CommandError("Indiquez --sortie FICHIER.xlsx pour un classeur.")
-            sortie.write_bytes(en_xlsx(rapport))
+                raise CommandError(f"Indiquez --sortie FICHIER.{format} pour ce format.")
+            sortie.write_bytes(en_xlsx(rapport) if format == "xlsx" else en_docx(rapport))
         elif sortie:
             sortie.write_text(json.dumps(rapport, ensure_ascii=False, indent=2), encoding="utf-8")
         else:
