@@ -13,7 +13,7 @@ from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 from operations.models import Operation
 from operations.regles import Acteurs, libelle
 
-from .options import CategorieSortie, ContratClause, NiveauFormation, Secteur, SituationEntree, Sexe
+from .options import CategorieSortie, ContratClause, NiveauFormation, Secteur, SituationEntree, Sexe, StatutEntree
 
 
 class MotifSortie(models.Model):
@@ -58,6 +58,10 @@ class TypeEtape(models.Model):
 
 
 class ParticipantQuerySet(models.QuerySet):
+    def entres(self):
+        """Ceux dont l'entrée est validée : les seuls que comptent la réalisation et le rapport d'activité."""
+        return self.filter(statut_entree=StatutEntree.ENTRE)
+
     def visible_to(self, user):
         """Les équipes du PLIE voient tous les participants ; une structure, ceux que suivent ses référents."""
         roles = roles_de(user)
@@ -85,7 +89,9 @@ class Participant(models.Model):
     structure_referent = models.ForeignKey(Structure, verbose_name="structure du référent", null=True, blank=True,
                                            on_delete=models.PROTECT, related_name="participants")
     structure_referent_texte = models.CharField("structure du référent (telle qu'importée)", max_length=200, blank=True)
-    date_entree = models.DateField("date d'entrée")
+    date_entree = models.DateField("date d'entrée", help_text="Pour une orientation : la date d'entrée proposée.")
+    statut_entree = models.CharField("entrée", max_length=10, choices=StatutEntree.choices, default=StatutEntree.ENTRE)
+    motif_refus_entree = models.TextField("motif du refus d'entrée", blank=True)
     date_sortie = models.DateField("date de sortie", null=True, blank=True)
     motif_sortie = models.ForeignKey(MotifSortie, verbose_name="motif de sortie", null=True, blank=True,
                                      on_delete=models.PROTECT)

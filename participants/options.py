@@ -38,3 +38,12 @@ class ContratClause(models.TextChoices):
     CDI = "CDI", "CDI"
     C_PRO = "C_PRO", "Contrat de professionnalisation"
     CTTI = "CTTI", "Contrat de travail temporaire d'insertion"
+
+
+class StatutEntree(models.TextChoices):
+    """L'entrée dans le PLIE : orientée par un prescripteur, puis validée (ou non) par la commission d'entrée.
+    Un participant importé de l'outil de suivi est déjà entré (la commission s'y est tenue)."""
+
+    ORIENTE = "oriente", "Orienté, en attente de la commission d'entrée"
+    ENTRE = "entre", "Entré"
+    REFUSE = "refuse", "Entrée refusée"

@@ -42,8 +42,8 @@ class Realisation:
 
 def _population(operation: Operation):
     if operation.type.code == PORTAGE:
-        return Participant.objects.filter(structure_referent_id=operation.porteur_id)
-    return Participant.objects.filter(etapes__operation=operation).distinct()
+        return Participant.objects.entres().filter(structure_referent_id=operation.porteur_id)
+    return Participant.objects.entres().filter(etapes__operation=operation).distinct()
 
 
 def _etapes(operation: Operation, debut: date, fin: date):

@@ -1,4 +1,5 @@
 """Écritures du parcours : proposer une sortie, la décider en commission (toutes les décisions d'une séance ensemble)."""
+import uuid
 from datetime import date
 
 from django.db import transaction
@@ -7,6 +8,7 @@ from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 from operations.workflow import ActionRefusee, tirer_transition
 
 from .models import EtatProposition, MotifSortie, Participant, PropositionSortie
+from .options import StatutEntree
 
 
 def sortie_proposer(*, participant: Participant, motif: MotifSortie, date_sortie: date, justification: str,
@@ -34,4 +36,39 @@ def commission_de_sortie(*, decisions: list[tuple[PropositionSortie, str, str]],
             if nom == "valider":
                 Participant.objects.filter(pk=proposition.participant_id).update(
                     date_sortie=proposition.date_sortie, motif_sortie=proposition.motif)
+    return len(decisions)
+
+
+def participant_orienter(*, user, **champs) -> Participant:
+    """Une personne orientée vers le PLIE, saisie par le référent ou l'équipe d'animation ; elle n'est comptée qu'une
+    fois son entrée validée par la commission. Son identifiant est attribué ici (`PLIE-000123`)."""
+    roles = roles_de(user)
+    if not roles & {Role.ANIMATION, Role.REFERENT}:
+        raise ActionRefusee("Seuls les référents et l'équipe d'animation orientent une personne vers le PLIE.")
+    if Role.ANIMATION not in roles:
+        champs["structure_referent_id"] = user.structure_id  # un référent oriente vers sa propre structure
+        champs.setdefault("referent", user)
+    with transaction.atomic():
+        # L'identifiant lisible dépend de la clé : une valeur provisoire unique, remplacée aussitôt.
+        participant = Participant.objects.create(identifiant=f"ORIENTATION-{uuid.uuid4().hex}",
+                                                 statut_entree=StatutEntree.ORIENTE, **champs)
+        participant.identifiant = f"PLIE-{participant.pk:06d}"
+        participant.save(update_fields=["identifiant"])
+    return participant
+
+
+def commission_d_entree(*, decisions: list[tuple[Participant, str, str]], user) -> int:
+    """Chaque (participant orienté, "valider" ou "refuser", motif) ; tout ou rien ; un refus est motivé."""
+    if Role.ANIMATION not in roles_de(user):
+        raise ActionRefusee("La commission d'entrée est tenue par l'équipe d'animation.")
+    with transaction.atomic():
+        for participant, decision, motif in decisions:
+            courant = Participant.objects.select_for_update().get(pk=participant.pk)
+            if courant.statut_entree != StatutEntree.ORIENTE:
+                raise ActionRefusee(f"{courant} n'est plus en attente de la commission d'entrée.")
+            if decision == "refuser" and not (motif or "").strip():
+                raise ActionRefusee(f"{courant} : le motif est obligatoire pour refuser une entrée.")
+            courant.statut_entree = StatutEntree.ENTRE if decision == "valider" else StatutEntree.REFUSE
+            courant.motif_refus_entree = (motif or "").strip() if decision == "refuser" else ""
+            courant.save(update_fields=["statut_entree", "motif_refus_entree", "modifie_le"])
     return len(decisions)

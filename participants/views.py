@@ -28,7 +28,8 @@ from .completude import champs_manquants, completude, incomplets
 from .criteres import verdicts_du_participant
 from .rapport import barres_du_rapport, en_docx, en_xlsx, rapport_activite
 from .models import Consultation, EtatProposition, ImportParticipants, MotifSortie, Participant, PropositionSortie
-from .services import commission_de_sortie, sortie_proposer
+from .options import StatutEntree
+from .services import commission_d_entree, commission_de_sortie, participant_orienter, sortie_proposer
 
 CLE_DE_SESSION = "import_participants"
 TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -129,7 +130,8 @@ def liste(request):
         participants = participants.filter(date_sortie__isnull=True)
     page = Paginator(participants.order_by("nom", "prenom", "pk"), 50).get_page(request.GET.get("page"))
     return render(request, "participants/liste.html", {"page": page, "recherche": recherche,
-                                                       "en_parcours": bool(request.GET.get("en_parcours"))})
+                                                       "en_parcours": bool(request.GET.get("en_parcours")),
+                                                       "peut_orienter": a_role(request.user, Role.ANIMATION, Role.REFERENT)})
 
 
 def fiche(request, pk):
@@ -259,3 +261,70 @@ def completude_page(request):
         "page": page, "total": total, "tous": request.GET.get("tous") == "1",
         "part_incomplets": page.paginator.count / total if total else None,
     })
+
+
+# --- Orientation et commission d'entrée ---
+
+class OrientationForm(forms.ModelForm):
+    class Meta:
+        model = Participant
+        fields = ["nom", "prenom", "sexe", "date_naissance", "commune", "qpv", "prescripteur", "structure_referent",
+                  "date_entree", "situation_entree", "niveau_formation", "beneficiaire_rsa", "rqth",
+                  "menage_sans_emploi", "enfants_a_charge", "parent_isole", "sans_domicile"]
+        widgets = {"date_naissance": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "date_entree": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        labels = {"date_entree": "Date d'entrée proposée", "structure_referent": "Structure du référent"}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not a_role(user, Role.ANIMATION):
+            del self.fields["structure_referent"]  # un référent oriente vers sa structure
+        for champ in ("beneficiaire_rsa", "rqth", "menage_sans_emploi", "enfants_a_charge", "parent_isole", "sans_domicile"):
+            self.fields[champ].widget = forms.Select(choices=[("unknown", "Non renseigné"), ("true", "Oui"), ("false", "Non")])
+
+    def clean(self):
+        donnees = super().clean()
+        naissance, entree = donnees.get("date_naissance"), donnees.get("date_entree")
+        if naissance and entree and naissance >= entree:
+            self.add_error("date_naissance", "La date de naissance doit précéder l'entrée.")
+        return donnees
+
+
+def orienter(request):
+    if not a_role(request.user, Role.ANIMATION, Role.REFERENT):
+        raise PermissionDenied("Seuls les référents et l'équipe d'animation orientent une personne vers le PLIE.")
+    formulaire = OrientationForm(request.POST or None, user=request.user)
+    erreurs = []
+    if request.method == "POST":
+        if formulaire.is_valid():
+            try:
+                participant = participant_orienter(user=request.user, **formulaire.cleaned_data)
+            except ActionRefusee as refus:
+                erreurs = [{"libelle": "Orientation", "message": str(refus), "ancre": ""}]
+            else:
+                messages.success(request, f"{participant.prenom} {participant.nom} est orienté(e) ({participant.identifiant}) : "
+                                          "son entrée sera examinée par la prochaine commission d'entrée.")
+                return redirect("participants:fiche", pk=participant.pk)
+        else:
+            erreurs = [{"libelle": formulaire.fields[c].label if c in formulaire.fields else "Orientation", "message": m,
+                        "ancre": f"id_{c}" if c in formulaire.fields else ""}
+                       for c, liste_erreurs in formulaire.errors.items() for m in liste_erreurs]
+    return render(request, "participants/orienter.html", {"formulaire": formulaire, "erreurs": erreurs})
+
+
+def commission_entree(request):
+    """La commission d'entrée (hebdomadaire) : les personnes orientées, une décision par ligne, un seul envoi."""
+    _exiger_animation(request)
+    orientes = list(Participant.objects.filter(statut_entree=StatutEntree.ORIENTE)
+                    .select_related("prescripteur", "structure_referent", "commune").order_by("date_entree", "pk"))
+    erreurs = []
+    if request.method == "POST":
+        decisions = [(p, request.POST.get(f"decision-{p.pk}", ""), request.POST.get(f"motif-{p.pk}", "")) for p in orientes]
+        try:
+            nombre = commission_d_entree(decisions=[d for d in decisions if d[1] in ("valider", "refuser")], user=request.user)
+        except ActionRefusee as refus:
+            erreurs.append(str(refus))
+        else:
+            messages.success(request, f"{nombre} décision(s) d'entrée enregistrée(s).")
+            return redirect("participants:commission_entree")
+    return render(request, "participants/commission_entree.html", {"orientes": orientes, "erreurs": erreurs})

@@ -15,7 +15,7 @@ from annuaire.roles import Role
 from operations.models import Operation
 from participants.criteres import verdicts_du_participant
 from participants.models import Etape, MotifSortie, Participant, TypeEtape
-from participants.services import sortie_proposer
+from participants.services import participant_orienter, sortie_proposer
 
 from .donnees import OBJECTIFS_PORTAGE, REFERENTS, repartir
 
@@ -142,7 +142,23 @@ def charger_participants(structures: dict[str, Structure]) -> dict:
         ))
     Participant.objects.bulk_create(participants, batch_size=1000)
     _etapes(hasard, types)
-    return {"participants": len(participants), "propositions": _propositions_de_sortie()}
+    return {"participants": len(participants), "propositions": _propositions_de_sortie(),
+            "orientations": _orientations(communes, prescripteurs)}
+
+
+ORIENTATIONS = [("Benhamou", "Yasmine", "F", date(1991, 3, 14), "Dijon", "POLE_EMPLOI"),
+                ("Perret", "Loïc", "H", date(1978, 11, 2), "Chenôve", "CONSEIL_DEPARTEMENTAL"),
+                ("Nguyen", "Thi", "F", date(1969, 7, 23), "Talant", "MISSION_LOCALE")]
+
+
+def _orientations(communes: dict, prescripteurs: dict) -> int:
+    """Trois personnes orientées par la référente de la Mission locale attendent la commission d'entrée."""
+    referente = Utilisateur.objects.get(username="referent")
+    for nom, prenom, sexe, naissance, commune, prescripteur in ORIENTATIONS:
+        participant_orienter(user=referente, nom=nom, prenom=prenom, sexe=sexe, date_naissance=naissance,
+                             commune=communes[commune], prescripteur=prescripteurs[prescripteur],
+                             date_entree=date(2017, 7, 10))
+    return len(ORIENTATIONS)
 
 
 def _propositions_de_sortie(nombre: int = 6) -> int:

@@ -51,6 +51,8 @@ MATRICE = {
                                         methode="post", objet=_avec_motif, donnees=_SORTIE, verifier=_proposee,
                                         ne_revele_pas=lambda ctx: NOM),
     "participants:commission": Cas(tous(403, anonyme=CONNEXION, animation=200)),
+    "participants:commission_entree": Cas(tous(403, anonyme=CONNEXION, animation=200)),
+    "participants:orienter": Cas(tous(403, anonyme=CONNEXION, animation=200, referent=200)),
     "participants:completude": Cas(tous(200, anonyme=CONNEXION, sans_role=403, comite=403, administrateur=403)),
     "participants:rapport": Cas(tous(403, anonyme=CONNEXION, animation=200, gestionnaire=200, comite=200,
                                      administrateur=200)),
