@@ -7,7 +7,7 @@ from django.db import transaction
 from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 from operations.workflow import ActionRefusee, tirer_transition
 
-from .models import EtatProposition, MotifSortie, Participant, PropositionSortie
+from .models import Etape, EtatProposition, MotifSortie, Participant, PropositionSortie
 from .options import StatutEntree
 
 
@@ -72,3 +72,34 @@ def commission_d_entree(*, decisions: list[tuple[Participant, str, str]], user) 
             courant.motif_refus_entree = (motif or "").strip() if decision == "refuser" else ""
             courant.save(update_fields=["statut_entree", "motif_refus_entree", "modifie_le"])
     return len(decisions)
+
+
+def peut_suivre(participant: Participant, user) -> bool:
+    """Le référent (de la structure qui suit le participant) et l'équipe d'animation tiennent sa fiche et ses étapes."""
+    roles = roles_de(user)
+    return Role.ANIMATION in roles or (Role.REFERENT in roles and user.structure_id == participant.structure_referent_id)
+
+
+def participant_modifier(*, participant: Participant, user, champs: dict) -> Participant:
+    if not peut_suivre(participant, user):
+        raise ActionRefusee("Seuls le référent du participant et l'équipe d'animation modifient sa fiche.")
+    for nom, valeur in champs.items():
+        setattr(participant, nom, valeur)
+    participant.save()
+    return participant
+
+
+def etape_ajouter(*, participant: Participant, user, **champs) -> Etape:
+    """Une étape du parcours, qui doit tenir dans le parcours (entre l'entrée et la sortie)."""
+    if not peut_suivre(participant, user):
+        raise ActionRefusee("Seuls le référent du participant et l'équipe d'animation saisissent ses étapes.")
+    debut, fin = champs["date_debut"], champs.get("date_fin")
+    if debut < participant.date_entree or (participant.date_sortie and debut > participant.date_sortie):
+        raise ActionRefusee(f"L'étape commence le {debut:%d/%m/%Y}, hors du parcours du participant (entré le "
+                            f"{participant.date_entree:%d/%m/%Y}"
+                            + (f", sorti le {participant.date_sortie:%d/%m/%Y}" if participant.date_sortie else "") + ").")
+    if fin and fin < debut:
+        raise ActionRefusee("La fin de l'étape précède son début.")
+    if Etape.objects.filter(participant=participant, type=champs["type"], date_debut=debut).exists():
+        raise ActionRefusee("Cette étape (même type, même début) est déjà enregistrée.")
+    return Etape.objects.create(participant=participant, **champs)

@@ -21,15 +21,20 @@ from django.views.decorators.http import require_POST
 
 from annuaire.fichiers import TAILLE_MAX
 from annuaire.roles import Role, a_role, roles_de
+from operations.models import Operation
+from operations.views.edition import resume_erreurs
 from operations.workflow import ActionRefusee
 
 from .importation import ImportRefuse, analyser, apercu, importer
 from .completude import champs_manquants, completude, incomplets
 from .criteres import verdicts_du_participant
 from .rapport import barres_du_rapport, en_docx, en_xlsx, rapport_activite
-from .models import Consultation, EtatProposition, ImportParticipants, MotifSortie, Participant, PropositionSortie
+from .models import Consultation, Etape, EtatProposition, ImportParticipants, MotifSortie, Participant, PropositionSortie
 from .options import StatutEntree
-from .services import commission_d_entree, commission_de_sortie, participant_orienter, sortie_proposer
+from .services import (
+    commission_d_entree, commission_de_sortie, etape_ajouter, participant_modifier, participant_orienter, peut_suivre,
+    sortie_proposer,
+)
 
 CLE_DE_SESSION = "import_participants"
 TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -148,6 +153,8 @@ def fiche(request, pk):
         "consultations": participant.consultations.select_related("par")[:10] if a_role(request.user, Role.ANIMATION) else [],
         "proposition": participant.propositions_sortie.filter(etat=EtatProposition.PROPOSEE).first(),
         "formulaire_sortie": PropositionForm(initial={"date_sortie": date.today()}),
+        "formulaire_etape": EtapeForm(prefix="etape"),
+        "peut_suivre": peut_suivre(participant, request.user),
     })
 
 
@@ -328,3 +335,55 @@ def commission_entree(request):
             messages.success(request, f"{nombre} décision(s) d'entrée enregistrée(s).")
             return redirect("participants:commission_entree")
     return render(request, "participants/commission_entree.html", {"orientes": orientes, "erreurs": erreurs})
+
+
+class EtapeForm(forms.ModelForm):
+    class Meta:
+        model = Etape
+        fields = ["type", "date_debut", "date_fin", "operation", "heures", "employeur", "secteur", "contrat_clause"]
+        widgets = {"date_debut": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "date_fin": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["operation"].queryset = Operation.objects.exclude(etat__in=["brouillon", "abandonnee"]).order_by("-code")
+
+
+def modifier(request, pk):
+    participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
+    if not peut_suivre(participant, request.user):
+        raise PermissionDenied("Seuls le référent du participant et l'équipe d'animation modifient sa fiche.")
+    formulaire = OrientationForm(request.POST or None, instance=participant, user=request.user)
+    erreurs = []
+    if request.method == "POST":
+        if formulaire.is_valid():
+            champs = {c: formulaire.cleaned_data[c] for c in formulaire.fields}
+            try:
+                participant_modifier(participant=Participant.objects.get(pk=pk), user=request.user, champs=champs)
+            except ActionRefusee as refus:
+                erreurs = [{"libelle": "Fiche", "message": str(refus), "ancre": ""}]
+            else:
+                messages.success(request, "La fiche est enregistrée.")
+                return redirect("participants:fiche", pk=pk)
+        else:
+            erreurs = resume_erreurs(formulaire, [])
+    return render(request, "participants/modifier.html", {"formulaire": formulaire, "erreurs": erreurs,
+                                                         "participant": participant})
+
+
+@require_POST
+def ajouter_etape(request, pk):
+    participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
+    formulaire = EtapeForm(request.POST, prefix="etape")
+    if not formulaire.is_valid():
+        for champ, liste_erreurs in formulaire.errors.items():
+            libelle = formulaire.fields[champ].label if champ in formulaire.fields else "Étape"
+            messages.error(request, f"Étape, {libelle.lower()} : {' '.join(liste_erreurs)}")
+        return redirect("participants:fiche", pk=pk)
+    try:
+        etape_ajouter(participant=participant, user=request.user, **formulaire.cleaned_data)
+    except ActionRefusee as refus:
+        messages.error(request, str(refus))
+    else:
+        messages.success(request, "Étape enregistrée.")
+    return redirect("participants:fiche", pk=pk)

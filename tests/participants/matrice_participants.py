@@ -36,6 +36,25 @@ def _participant_propose(ctx):
     return kwargs
 
 
+_ETAPE: dict = {"etape-date_debut": "2016-05-02", "etape-heures": "35"}
+
+
+def _participant_et_son_etape(ctx):
+    from participants.models import TypeEtape
+
+    _ETAPE["etape-type"] = TypeEtape.objects.get(code="INTERIM").pk
+    kwargs = _participant(ctx)
+    ctx["participant"] = kwargs["pk"]
+    return kwargs
+
+
+def _etape_ajoutee(ctx, role, reponse):
+    from participants.models import Etape
+
+    ajoutee = Etape.objects.filter(participant_id=ctx["participant"], date_debut="2016-05-02").exists()
+    assert ajoutee == (role in ("animation", "referent")), f"{role} : étape ajoutée = {ajoutee}"
+
+
 _SORTIE = {"motif": "", "date_sortie": "2016-06-30", "justification": "matrice"}
 
 
@@ -51,6 +70,14 @@ MATRICE = {
                                         methode="post", objet=_avec_motif, donnees=_SORTIE, verifier=_proposee,
                                         ne_revele_pas=lambda ctx: NOM),
     "participants:commission": Cas(tous(403, anonyme=CONNEXION, animation=200)),
+    # Seuls son référent et l'animation modifient la fiche ; qui la voit sans pouvoir la modifier reçoit 403.
+    "participants:modifier": Cas(tous(403, anonyme=CONNEXION, animation=200, referent=200, porteur_autre=404,
+                                      sans_role=404, comite=404),
+                                 objet=_participant, ne_revele_pas=lambda ctx: NOM),
+    "participants:ajouter_etape": Cas(tous(302, anonyme=CONNEXION, porteur_autre=404, sans_role=404, comite=404),
+                                      methode="post", objet=_participant_et_son_etape, donnees=_ETAPE,
+                                      verifier=_etape_ajoutee,
+                                      ne_revele_pas=lambda ctx: NOM),
     "participants:commission_entree": Cas(tous(403, anonyme=CONNEXION, animation=200)),
     "participants:orienter": Cas(tous(403, anonyme=CONNEXION, animation=200, referent=200)),
     "participants:completude": Cas(tous(200, anonyme=CONNEXION, sans_role=403, comite=403, administrateur=403)),

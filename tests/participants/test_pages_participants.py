@@ -42,3 +42,29 @@ def test_les_criteres_remplis_sont_proposes_avec_leurs_etapes(structure, client,
     page = client.get(reverse("participants:fiche", args=[suivi.pk])).content.decode()
     assert "CDI depuis au moins 6 mois dans l&#x27;entreprise" in page
     assert f"CDI du {debut:%d/%m/%Y}, en cours" in page and "Sortie proposable : « CDI »" in page
+
+
+def test_le_referent_complete_la_fiche_et_ajoute_une_etape_dans_le_parcours(structure, referent, porteur, client):
+    from participants.models import Etape, TypeEtape
+
+    suivi = participant(structure, date(2016, 1, 10), date(2016, 12, 20), "CDI")
+    client.force_login(referent)
+    hors_parcours = client.post(reverse("participants:ajouter_etape", args=[suivi.pk]), {
+        "etape-type": TypeEtape.objects.get(code="INTERIM").pk, "etape-date_debut": "2017-01-05"}, follow=True)
+    assert "hors du parcours du participant (entré le 10/01/2016, sorti le 20/12/2016)" in hors_parcours.content.decode()
+    client.post(reverse("participants:ajouter_etape", args=[suivi.pk]), {
+        "etape-type": TypeEtape.objects.get(code="INTERIM").pk, "etape-date_debut": "2016-06-01", "etape-heures": "70"})
+    assert Etape.objects.get(participant=suivi).heures == 70
+
+    client.post(reverse("participants:modifier", args=[suivi.pk]), {
+        "nom": "Test", "prenom": "Personne", "sexe": "F", "date_naissance": "1980-01-01",
+        "commune": suivi.commune_id, "prescripteur": suivi.prescripteur_id, "date_entree": "2016-01-10",
+        "situation_entree": "DELD", "niveau_formation": "ISCED_0_2", "beneficiaire_rsa": "true", "rqth": "false",
+        "menage_sans_emploi": "false", "enfants_a_charge": "true", "parent_isole": "false", "sans_domicile": "false"})
+    suivi.refresh_from_db()
+    assert (suivi.niveau_formation, suivi.beneficiaire_rsa, suivi.enfants_a_charge) == ("ISCED_0_2", True, True)
+
+    client.force_login(porteur)  # le porteur voit la fiche mais ne la modifie pas
+    refus = client.post(reverse("participants:ajouter_etape", args=[suivi.pk]), {
+        "etape-type": TypeEtape.objects.get(code="CDI").pk, "etape-date_debut": "2016-07-01"}, follow=True)
+    assert "Seuls le référent du participant et l&#x27;équipe d&#x27;animation" in refus.content.decode()
