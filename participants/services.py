@@ -103,3 +103,29 @@ def etape_ajouter(*, participant: Participant, user, **champs) -> Etape:
     if Etape.objects.filter(participant=participant, type=champs["type"], date_debut=debut).exists():
         raise ActionRefusee("Cette étape (même type, même début) est déjà enregistrée.")
     return Etape.objects.create(participant=participant, **champs)
+
+
+def participants_a_anonymiser(sortis_avant: date):
+    """Ceux dont la durée de conservation est échue : sortis avant la date, pas encore anonymisés."""
+    return Participant.objects.filter(date_sortie__lt=sortis_avant).exclude(nom=ANONYME)
+
+
+ANONYME = "Anonymisé"
+
+
+def participants_anonymiser(*, sortis_avant: date) -> int:
+    """Efface l'identité et les données sensibles des participants sortis avant la date, en gardant ce que comptent
+    les rapports (sexe, année de naissance, commune, dates, motif, étapes). Seule la date de naissance est ramenée au
+    1er janvier : une personne peut changer de tranche d'âge si elle est entrée dans l'année de ses 25, 45, 55 ans."""
+    with transaction.atomic():
+        a_traiter = participants_a_anonymiser(sortis_avant)
+        ids = list(a_traiter.values_list("pk", flat=True))
+        for participant in Participant.objects.filter(pk__in=ids).only("pk", "date_naissance"):
+            Participant.objects.filter(pk=participant.pk).update(
+                nom=ANONYME, prenom="", referent_texte="", date_naissance=participant.date_naissance.replace(month=1, day=1),
+                beneficiaire_rsa=None, rqth=None, sans_domicile=None, motif_refus_entree="")
+        Etape.objects.filter(participant_id__in=ids).update(employeur="")
+        from .models import Consultation
+
+        Consultation.objects.filter(participant_id__in=ids).delete()
+    return len(ids)

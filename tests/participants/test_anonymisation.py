@@ -1,0 +1,30 @@
+"""La durée de conservation : les participants sortis avant une date perdent leur identité et leurs données
+sensibles, les chiffres du rapport d'activité ne bougent pas."""
+from datetime import date
+
+from django.core.management import call_command
+
+from participants.models import Consultation, Participant
+from participants.rapport import rapport_activite
+
+from .test_realisation import participant
+
+
+def test_anonymiser_sans_changer_les_chiffres(structure, animation, capsys):
+    ancien = participant(structure, date(2014, 3, 1), date(2015, 6, 30), "CDI")
+    ancien.beneficiaire_rsa, ancien.date_naissance = True, date(1980, 7, 14)
+    ancien.save()
+    Consultation.objects.create(participant=ancien, par=animation)
+    recent = participant(structure, date(2016, 3, 1), date(2016, 9, 30), "CDI")
+    avant = rapport_activite(date(2015, 1, 1), date(2015, 12, 31))
+
+    call_command("anonymiser_participants", "--sortis-avant", "2016-01-01")
+    assert "1 participant(s) sorti(s) avant le 01/01/2016 seraient anonymisé(s)" in capsys.readouterr().out
+    assert Participant.objects.get(pk=ancien.pk).nom == "Test"  # sans --confirmer : rien
+
+    call_command("anonymiser_participants", "--sortis-avant", "2016-01-01", "--confirmer")
+    ancien.refresh_from_db()
+    assert (ancien.nom, ancien.prenom, ancien.beneficiaire_rsa, ancien.date_naissance) == ("Anonymisé", "", None, date(1980, 1, 1))
+    assert not Consultation.objects.filter(participant=ancien).exists()
+    assert Participant.objects.get(pk=recent.pk).nom == "Test"
+    assert rapport_activite(date(2015, 1, 1), date(2015, 12, 31)) == avant
