@@ -1,4 +1,5 @@
 """Écritures du parcours : proposer une sortie, la décider en commission (toutes les décisions d'une séance ensemble)."""
+import logging
 import uuid
 from datetime import date
 
@@ -9,6 +10,8 @@ from operations.workflow import ActionRefusee, tirer_transition
 
 from .models import Etape, EtatProposition, MotifSortie, Participant, PropositionSortie
 from .options import StatutEntree
+
+logger = logging.getLogger(__name__)
 
 
 def sortie_proposer(*, participant: Participant, motif: MotifSortie, date_sortie: date, justification: str,
@@ -129,3 +132,12 @@ def participants_anonymiser(*, sortis_avant: date) -> int:
 
         Consultation.objects.filter(participant_id__in=ids).delete()
     return len(ids)
+
+
+def etape_supprimer(*, etape: Etape, user) -> None:
+    """Retirer une étape saisie par erreur ; la suppression est journalisée (qui, quelle étape), sans donnée nominative."""
+    if not peut_suivre(etape.participant, user):
+        raise ActionRefusee("Seuls le référent du participant et l'équipe d'animation retirent ses étapes.")
+    logger.info("étape %s (%s du %s) du participant %s retirée par l'utilisateur %s",
+                etape.pk, etape.type.code, etape.date_debut, etape.participant_id, user.pk)
+    etape.delete()

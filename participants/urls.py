@@ -10,6 +10,7 @@ urlpatterns = [
     path("participants/<int:pk>/proposer-sortie/", views.proposer_sortie, name="proposer_sortie"),
     path("participants/<int:pk>/modifier/", views.modifier, name="modifier"),
     path("participants/<int:pk>/etapes/", views.ajouter_etape, name="ajouter_etape"),
+    path("participants/<int:pk>/etapes/<int:etape>/retirer/", views.supprimer_etape, name="supprimer_etape"),
     path("participants/commission-de-sortie/", views.commission, name="commission"),
     path("participants/orienter/", views.orienter, name="orienter"),
     path("participants/commission-d-entree/", views.commission_entree, name="commission_entree"),

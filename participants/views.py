@@ -32,7 +32,7 @@ from .rapport import barres_du_rapport, en_docx, en_xlsx, rapport_activite
 from .models import Consultation, Etape, EtatProposition, ImportParticipants, MotifSortie, Participant, PropositionSortie
 from .options import StatutEntree
 from .services import (
-    commission_d_entree, commission_de_sortie, etape_ajouter, participant_modifier, participant_orienter, peut_suivre,
+    commission_d_entree, commission_de_sortie, etape_ajouter, etape_supprimer, participant_modifier, participant_orienter, peut_suivre,
     sortie_proposer,
 )
 
@@ -386,4 +386,17 @@ def ajouter_etape(request, pk):
         messages.error(request, str(refus))
     else:
         messages.success(request, "Étape enregistrée.")
+    return redirect("participants:fiche", pk=pk)
+
+
+@require_POST
+def supprimer_etape(request, pk, etape):
+    participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
+    etape = get_object_or_404(participant.etapes.select_related("type", "participant"), pk=etape)
+    try:
+        etape_supprimer(etape=etape, user=request.user)
+    except ActionRefusee as refus:
+        messages.error(request, str(refus))
+    else:
+        messages.success(request, f"Étape « {etape.type} » du {etape.date_debut:%d/%m/%Y} retirée.")
     return redirect("participants:fiche", pk=pk)

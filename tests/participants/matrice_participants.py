@@ -48,6 +48,22 @@ def _participant_et_son_etape(ctx):
     return kwargs
 
 
+def _participant_avec_une_etape(ctx):
+    from participants.models import Etape, TypeEtape
+
+    kwargs = _participant(ctx)
+    ctx["etape"] = Etape.objects.create(participant_id=kwargs["pk"], type=TypeEtape.objects.get(code="CDI"),
+                                        date_debut="2016-04-01")
+    return {**kwargs, "etape": ctx["etape"].pk}
+
+
+def _etape_retiree(ctx, role, reponse):
+    from participants.models import Etape
+
+    retiree = not Etape.objects.filter(pk=ctx["etape"].pk).exists()
+    assert retiree == (role in ("animation", "referent")), f"{role} : étape retirée = {retiree}"
+
+
 def _etape_ajoutee(ctx, role, reponse):
     from participants.models import Etape
 
@@ -74,6 +90,9 @@ MATRICE = {
     "participants:modifier": Cas(tous(403, anonyme=CONNEXION, animation=200, referent=200, porteur_autre=404,
                                       sans_role=404, comite=404),
                                  objet=_participant, ne_revele_pas=lambda ctx: NOM),
+    "participants:supprimer_etape": Cas(tous(302, anonyme=CONNEXION, porteur_autre=404, sans_role=404, comite=404),
+                                        methode="post", objet=_participant_avec_une_etape, verifier=_etape_retiree,
+                                        ne_revele_pas=lambda ctx: NOM),
     "participants:ajouter_etape": Cas(tous(302, anonyme=CONNEXION, porteur_autre=404, sans_role=404, comite=404),
                                       methode="post", objet=_participant_et_son_etape, donnees=_ETAPE,
                                       verifier=_etape_ajoutee,
