@@ -1,7 +1,7 @@
 """La complétude des données FSE des participants (questionnaire d'entrée) : des données manquantes entraînent des
 corrections financières au contrôle. Par structure du référent et par référent : combien de fiches complètes, et
 quels champs manquent, pour qui."""
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 
 from .models import Participant
 
@@ -42,3 +42,15 @@ def incomplets(participants):
 def champs_manquants(participant: Participant) -> list[str]:
     return [libelle for champ, libelle in CHAMPS_FSE.items()
             if (getattr(participant, champ) == "" if champ in TEXTES else getattr(participant, champ) is None)]
+
+
+def completude_par_operation(operations, participants) -> list[dict]:
+    """Une ligne par opération en réalisation : ses participants (voir realisation), complets ou non."""
+    from .realisation import population
+
+    lignes = []
+    for operation in operations:
+        (ligne,) = completude(population(operation).filter(pk__in=participants.values("pk")).annotate(tout=Value(1)),
+                              "tout") or [{"total": 0, "complets": 0, "part": None, "manques": []}]
+        lignes.append({**ligne, "operation": operation})
+    return [ligne for ligne in lignes if ligne["total"]]

@@ -40,7 +40,7 @@ class Realisation:
         return self.projection is not None and self.cible > 0 and self.projection < self.cible * SEUIL_ALERTE
 
 
-def _population(operation: Operation):
+def population(operation: Operation):
     if operation.type.code == PORTAGE:
         return Participant.objects.entres().filter(structure_referent_id=operation.porteur_id)
     return Participant.objects.entres().filter(etapes__operation=operation).distinct()
@@ -54,9 +54,9 @@ def _etapes(operation: Operation, debut: date, fin: date):
 
 
 def _valeurs(operation: Operation, debut: date, fin: date) -> dict:
-    population = _population(operation)
-    accompagnes = population.filter(Q(date_sortie__isnull=True) | Q(date_sortie__gte=debut), date_entree__lte=fin)
-    sorties = population.filter(date_sortie__range=(debut, fin)).aggregate(
+    participants = population(operation)
+    accompagnes = participants.filter(Q(date_sortie__isnull=True) | Q(date_sortie__gte=debut), date_entree__lte=fin)
+    sorties = participants.filter(date_sortie__range=(debut, fin)).aggregate(
         total=Count("pk"), positives=Count("pk", filter=~Q(motif_sortie__categorie="")))
     etapes = _etapes(operation, debut, fin)
     heures = etapes.aggregate(
@@ -65,9 +65,9 @@ def _valeurs(operation: Operation, debut: date, fin: date) -> dict:
                                                           "ACTION_PLIE"])))
     return {
         # La file active est un stock : ceux qui sont encore en parcours à la date de calcul (le rapport 2016 : 799).
-        "FILE_ACTIVE": population.filter(Q(date_sortie__isnull=True) | Q(date_sortie__gt=fin), date_entree__lte=fin).count(),
+        "FILE_ACTIVE": participants.filter(Q(date_sortie__isnull=True) | Q(date_sortie__gt=fin), date_entree__lte=fin).count(),
         "ACCOMPAGNES": accompagnes.count(),
-        "ENTREES": population.filter(date_entree__range=(debut, fin)).count(),
+        "ENTREES": participants.filter(date_entree__range=(debut, fin)).count(),
         "SORTIES_POSITIVES": sorties["positives"],
         "TAUX_SORTIES_POSITIVES": (Decimal(100 * sorties["positives"]) / sorties["total"]).quantize(Decimal("0.1"))
         if sorties["total"] else Decimal(0),

@@ -26,8 +26,9 @@ from operations.views.edition import resume_erreurs
 from operations.workflow import ActionRefusee
 
 from .importation import ImportRefuse, analyser, apercu, importer
-from .completude import champs_manquants, completude, incomplets
+from .completude import champs_manquants, completude, completude_par_operation, incomplets
 from .criteres import verdicts_du_participant
+from .realisation import ETATS_REALISES
 from .rapport import barres_du_rapport, en_docx, en_xlsx, rapport_activite
 from .models import Consultation, Etape, EtatProposition, ImportParticipants, MotifSortie, Participant, PropositionSortie
 from .options import StatutEntree
@@ -262,7 +263,9 @@ def completude_page(request):
     for participant in page:
         participant.manques = champs_manquants(participant)
     total = en_parcours.count()
+    operations = Operation.objects.visible_to(request.user).filter(etat__in=ETATS_REALISES).select_related("type")
     return render(request, "participants/completude.html", {
+        "par_operation": completude_par_operation(operations.order_by("code"), en_parcours),
         "par_structure": completude(en_parcours, "structure_referent__nom"),
         "par_referent": completude(en_parcours, "referent_texte"),
         "page": page, "total": total, "tous": request.GET.get("tous") == "1",

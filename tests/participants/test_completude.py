@@ -32,3 +32,17 @@ def test_completude_par_structure_et_fiches_a_completer(structure, autre_structu
     assert "1 fiche à compléter sur 2" in page and reverse("participants:fiche", args=[incomplet.pk]) in page
     client.force_login(animation)
     assert "2 fiches à compléter sur 3" in client.get(reverse("participants:completude")).content.decode()
+
+
+def test_completude_par_operation(structure, animation, client):
+    from operations.models import TypeOperation
+    from operations.options import Etat
+    from tests.factories import OperationFactory
+
+    portage = OperationFactory(porteur=structure, etat=Etat.EN_REALISATION,
+                               type=TypeOperation.objects.get(code="PORTAGE_REFERENTS"))
+    participant(structure, date(2016, 2, 4))
+    client.force_login(animation)
+    page = client.get(reverse("participants:completude")).content.decode()
+    ligne = page[page.index(f">{portage.code}</a>"):]
+    assert ligne.split("</tr>")[0].count('class="nombre">1<') == 1 and "niveau de formation (1)" in ligne.split("</tr>")[0]
