@@ -125,6 +125,11 @@ def confirmer(request):
 ROLES_DONNEES_SENSIBLES = {Role.ANIMATION, Role.REFERENT, Role.GESTIONNAIRE}
 
 
+def tracer_les_lectures(participants, user) -> None:
+    """Toute page qui affiche des participants nommément garde qui les a vus, et quand."""
+    Consultation.objects.bulk_create([Consultation(participant=p, par=user) for p in participants])
+
+
 def liste(request):
     if not roles_de(request.user) & {Role.ANIMATION, Role.GESTIONNAIRE, Role.ADMINISTRATEUR, Role.REFERENT, Role.PORTEUR}:
         raise PermissionDenied("Les participants sont visibles des équipes du PLIE et des structures qui les suivent.")
@@ -135,6 +140,7 @@ def liste(request):
     if request.GET.get("en_parcours"):
         participants = participants.filter(date_sortie__isnull=True)
     page = Paginator(participants.order_by("nom", "prenom", "pk"), 50).get_page(request.GET.get("page"))
+    tracer_les_lectures(page, request.user)
     return render(request, "participants/liste.html", {"page": page, "recherche": recherche,
                                                        "en_parcours": bool(request.GET.get("en_parcours")),
                                                        "peut_orienter": a_role(request.user, Role.ANIMATION, Role.REFERENT)})
@@ -144,7 +150,7 @@ def fiche(request, pk):
     participant = get_object_or_404(
         Participant.objects.visible_to(request.user).select_related(
             "commune", "qpv", "prescripteur", "referent", "structure_referent", "motif_sortie"), pk=pk)
-    Consultation.objects.create(participant=participant, par=request.user)
+    tracer_les_lectures([participant], request.user)
     en_parcours = participant.date_sortie is None
     return render(request, "participants/fiche.html", {
         "participant": participant,
@@ -262,6 +268,7 @@ def completude_page(request):
     page = Paginator(a_completer, 50).get_page(request.GET.get("page"))
     for participant in page:
         participant.manques = champs_manquants(participant)
+    tracer_les_lectures(page, request.user)
     total = en_parcours.count()
     operations = Operation.objects.visible_to(request.user).filter(etat__in=ETATS_REALISES).select_related("type")
     return render(request, "participants/completude.html", {

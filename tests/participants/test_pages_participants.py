@@ -27,9 +27,11 @@ def test_fiche_perimetre_trace_et_donnees_sensibles(structure, autre_structure, 
     client.force_login(porteur_autre)
     assert client.get(adresse).status_code == 404
     assert client.get(reverse("participants:liste")).content.decode().count(suivi.nom) == 0
+    client.force_login(porteur)
+    assert suivi.nom in client.get(reverse("participants:liste")).content.decode()  # la liste est une lecture aussi
 
     assert list(Consultation.objects.filter(participant=suivi).values_list("par", flat=True).order_by("pk")) == [
-        referent.pk, porteur.pk]
+        referent.pk, porteur.pk, porteur.pk]
     client.force_login(animation)
     assert "Dernières consultations de cette fiche" in client.get(adresse).content.decode()
 
