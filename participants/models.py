@@ -13,7 +13,9 @@ from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 from operations.models import Operation
 from operations.regles import Acteurs, libelle
 
-from .options import CategorieSortie, ContratClause, NiveauFormation, Secteur, SituationEntree, Sexe, StatutEntree
+from .options import (
+    CategorieSortie, ContratClause, DemiJournee, NiveauFormation, Secteur, SituationEntree, Sexe, StatutEntree, StatutPresence,
+)
 
 
 class MotifSortie(models.Model):
@@ -223,3 +225,33 @@ class PropositionSortie(ConcurrentTransitionMixin, models.Model):
                 custom=libelle("Refuser la sortie", motivation=True))
     def refuser(self):
         pass
+
+
+class Seance(models.Model):
+    """Une demi-journée d'une action : ce que prouve une feuille d'émargement signée (FSE)."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="seances")
+    date = models.DateField("date")
+    demi_journee = models.CharField("demi-journée", max_length=10, choices=DemiJournee.choices)
+    heures = models.DecimalField("heures", max_digits=4, decimal_places=2)
+    lieu = models.CharField("lieu", max_length=200)
+    formateur = models.CharField("formateur ou formatrice", max_length=150)
+    inscrits = models.ManyToManyField(Participant, related_name="seances", blank=True)
+    feuille_signee = models.FileField("feuille d'émargement signée (scan)", upload_to="emargements/%Y/", blank=True)
+
+    class Meta:
+        ordering = ["date", "demi_journee"]
+        constraints = [models.UniqueConstraint(fields=["operation", "date", "demi_journee"], name="seance_unique"),
+                       models.CheckConstraint(condition=Q(heures__gt=0) & Q(heures__lte=6), name="seance_heures_plausibles")]
+
+    def __str__(self):
+        return f"{self.operation.code}, {self.date:%d/%m/%Y} {self.get_demi_journee_display().lower()}"
+
+
+class Presence(models.Model):
+    seance = models.ForeignKey(Seance, on_delete=models.CASCADE, related_name="presences")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="presences")
+    statut = models.CharField("présence", max_length=10, choices=StatutPresence.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["seance", "participant"], name="presence_unique")]

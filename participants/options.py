@@ -47,3 +47,14 @@ class StatutEntree(models.TextChoices):
     ORIENTE = "oriente", "Orienté, en attente de la commission d'entrée"
     ENTRE = "entre", "Entré"
     REFUSE = "refuse", "Entrée refusée"
+
+
+class DemiJournee(models.TextChoices):
+    MATIN = "matin", "Matin"
+    APRES_MIDI = "apres_midi", "Après-midi"
+
+
+class StatutPresence(models.TextChoices):
+    PRESENT = "present", "Présent"
+    ABSENT = "absent", "Absent"
+    EXCUSE = "excuse", "Excusé"

@@ -1,0 +1,100 @@
+"""Les séances d'une action et la présence de ses participants : planifier, inscrire, émarger, compter les heures.
+
+Une présence ne se note que dans le parcours du participant (entre son entrée et sa sortie) : une feuille
+d'émargement ne prouve rien pour quelqu'un qui n'était pas (ou plus) accompagné par le PLIE ce jour-là.
+"""
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q, Sum
+
+from annuaire.roles import Role, roles_de
+from operations.models import Operation
+from operations.options import Etat
+from operations.workflow import ActionRefusee
+
+from .models import Participant, Presence, Seance
+from .options import StatutPresence
+from .realisation import population
+
+ETATS_OU_L_ON_EMARGE = [Etat.CONVENTIONNEE, Etat.EN_REALISATION]
+
+
+def _exiger_porteur_ou_animation(operation: Operation, user):
+    roles = roles_de(user)
+    if not (Role.ANIMATION in roles or (Role.PORTEUR in roles and user.structure_id == operation.porteur_id)):
+        raise ActionRefusee("Seuls le porteur de l'opération et l'équipe d'animation tiennent ses séances.")
+
+
+def _hors_parcours(participant: Participant, jour: date) -> str | None:
+    if participant.date_entree <= jour and (participant.date_sortie is None or jour <= participant.date_sortie):
+        return None
+    periode = f"entré(e) le {participant.date_entree:%d/%m/%Y}" + (
+        f", sorti(e) le {participant.date_sortie:%d/%m/%Y}" if participant.date_sortie else "")
+    return f"{participant.prenom} {participant.nom} : la séance du {jour:%d/%m/%Y} est hors de son parcours ({periode})."
+
+
+def inscriptibles(operation: Operation):
+    """Les participants rattachés à l'opération (ceux que compte sa réalisation)."""
+    return population(operation)
+
+
+def seance_planifier(*, operation: Operation, user, date: date, demi_journee: str, heures: Decimal, lieu: str,
+                     formateur: str, inscrits: list[Participant]) -> Seance:
+    _exiger_porteur_ou_animation(operation, user)
+    erreurs = []
+    if operation.etat not in ETATS_OU_L_ON_EMARGE:
+        erreurs.append(f"{operation.code} est à l'état « {operation.get_etat_display()} » : pas de séance à planifier.")
+    if not (operation.date_debut <= date <= operation.date_fin):
+        erreurs.append(f"La séance du {date:%d/%m/%Y} est hors de la période de l'opération "
+                       f"(du {operation.date_debut:%d/%m/%Y} au {operation.date_fin:%d/%m/%Y}).")
+    possibles = set(inscriptibles(operation).values_list("pk", flat=True))
+    for participant in inscrits:
+        if participant.pk not in possibles:
+            erreurs.append(f"{participant.prenom} {participant.nom} n'est pas rattaché(e) à {operation.code}.")
+        elif raison := _hors_parcours(participant, date):
+            erreurs.append(raison)
+    if Seance.objects.filter(operation=operation, date=date, demi_journee=demi_journee).exists():
+        erreurs.append(f"Une séance est déjà planifiée le {date:%d/%m/%Y} ({demi_journee.replace('_', '-')}).")
+    if erreurs:
+        raise ActionRefusee(" ".join(erreurs))
+    with transaction.atomic():
+        seance = Seance.objects.create(operation=operation, date=date, demi_journee=demi_journee, heures=heures,
+                                       lieu=lieu, formateur=formateur)
+        seance.inscrits.set(inscrits)
+    return seance
+
+
+def presences_enregistrer(*, seance: Seance, user, statuts: dict[int, str]) -> int:
+    """La grille d'une séance : {participant: présent, absent ou excusé}, tout ou rien, erreurs nommées."""
+    _exiger_porteur_ou_animation(seance.operation, user)
+    inscrits = {p.pk: p for p in seance.inscrits.all()}
+    erreurs = []
+    for participant_id, statut in statuts.items():
+        participant = inscrits.get(participant_id)
+        if participant is None:
+            erreurs.append(f"Le participant n° {participant_id} n'est pas inscrit à cette séance.")
+        elif statut not in StatutPresence.values:
+            erreurs.append(f"{participant.prenom} {participant.nom} : présence « {statut} » inconnue.")
+        elif raison := _hors_parcours(participant, seance.date):
+            erreurs.append(raison)
+    if erreurs:
+        raise ActionRefusee(" ".join(erreurs))
+    with transaction.atomic():
+        for participant_id, statut in statuts.items():
+            Presence.objects.update_or_create(seance=seance, participant_id=participant_id, defaults={"statut": statut})
+    return len(statuts)
+
+
+def heures_de_presence(operation: Operation, du: date, au: date) -> dict[int, Decimal]:
+    """Les heures de présence de chaque participant aux séances de la période (un présent compte les heures de la
+    séance ; absent ou excusé, rien)."""
+    lignes = (Presence.objects.filter(seance__operation=operation, seance__date__range=(du, au),
+                                      statut=StatutPresence.PRESENT)
+              .values("participant").annotate(heures=Sum("seance__heures")))
+    return {ligne["participant"]: ligne["heures"] for ligne in lignes}
+
+
+def seances_de(operation: Operation, du: date, au: date):
+    return operation.seances.filter(Q(date__gte=du) & Q(date__lte=au)).prefetch_related("inscrits", "presences")

@@ -1,0 +1,61 @@
+"""Les séances d'une action : planifiées dans la période, pour les participants rattachés et dans leur parcours ;
+une grille de présence tout ou rien ; les heures qui s'additionnent."""
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from operations.models import TypeOperation
+from operations.options import Etat
+from operations.workflow import ActionRefusee
+from participants.models import Etape, Presence, TypeEtape
+from participants.seances import heures_de_presence, presences_enregistrer, seance_planifier
+from tests.factories import OperationFactory
+
+from .test_realisation import participant
+
+
+@pytest.fixture
+def action(structure):
+    return OperationFactory(porteur=structure, etat=Etat.EN_REALISATION, type=TypeOperation.objects.get(code="REMOBILISATION"))
+
+
+def inscrire(action, *participants):
+    for p in participants:
+        Etape.objects.create(participant=p, type=TypeEtape.objects.get(code="ACTION_PLIE"), date_debut=date(2016, 3, 1),
+                             operation=action)
+
+
+def planifier(action, user, jour, inscrits, demi="matin"):
+    return seance_planifier(operation=action, user=user, date=jour, demi_journee=demi, heures=Decimal("3.5"),
+                            lieu="Salle A & B", formateur="Mme Roux", inscrits=inscrits)
+
+
+def test_planifier_emarger_et_compter_les_heures(action, structure, porteur):
+    anna, bilal = participant(structure, date(2016, 1, 4)), participant(structure, date(2016, 1, 4), date(2016, 4, 30), "CDI")
+    inscrire(action, anna, bilal)
+    mars = planifier(action, porteur, date(2016, 3, 14), [anna, bilal])
+    apres_midi = planifier(action, porteur, date(2016, 3, 14), [anna, bilal], demi="apres_midi")
+    presences_enregistrer(seance=mars, user=porteur, statuts={anna.pk: "present", bilal.pk: "excuse"})
+    presences_enregistrer(seance=apres_midi, user=porteur, statuts={anna.pk: "present", bilal.pk: "present"})
+    assert heures_de_presence(action, date(2016, 3, 1), date(2016, 3, 31)) == {anna.pk: Decimal("7.00"), bilal.pk: Decimal("3.50")}
+
+    # Bilal est sorti le 30/04 : une séance de mai ne peut pas le compter.
+    with pytest.raises(ActionRefusee, match="la séance du 02/05/2016 est hors de son parcours .*sorti\\(e\\) le 30/04/2016"):
+        planifier(action, porteur, date(2016, 5, 2), [anna, bilal])
+    assert action.seances.count() == 2
+
+
+def test_refus_clairs_et_rien_d_ecrit(action, structure, porteur, porteur_autre):
+    anna, inconnu = participant(structure, date(2016, 1, 4)), participant(structure, date(2016, 1, 4))
+    inscrire(action, anna)
+    with pytest.raises(ActionRefusee, match="n'est pas rattaché\\(e\\) à"):
+        planifier(action, porteur, date(2016, 3, 14), [anna, inconnu])
+    with pytest.raises(ActionRefusee, match="hors de la période de l'opération"):
+        planifier(action, porteur, date(2017, 3, 14), [anna])
+    with pytest.raises(ActionRefusee, match="Seuls le porteur de l'opération"):
+        planifier(action, porteur_autre, date(2016, 3, 14), [anna])
+    seance = planifier(action, porteur, date(2016, 3, 14), [anna])
+    with pytest.raises(ActionRefusee, match="n'est pas inscrit à cette séance"):
+        presences_enregistrer(seance=seance, user=porteur, statuts={anna.pk: "present", inconnu.pk: "present"})
+    assert not Presence.objects.exists()
