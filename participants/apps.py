@@ -6,10 +6,12 @@ class ParticipantsConfig(AppConfig):
     verbose_name = "Participants"
 
     def ready(self):
-        from operations.views.fiche import ENCARTS_DE_LA_FICHE
+        from operations.views.fiche import ENCARTS_DE_LA_FICHE, LIENS_DE_LA_FICHE
 
         from . import documents  # noqa: F401  (le modèle Word du rapport d'activité est déclaré)
-        from .realisation import encart_de_la_fiche
+        from .realisation import encart_de_la_fiche, liens_de_la_fiche
 
         if encart_de_la_fiche not in ENCARTS_DE_LA_FICHE:
             ENCARTS_DE_LA_FICHE.append(encart_de_la_fiche)
+        if liens_de_la_fiche not in LIENS_DE_LA_FICHE:
+            LIENS_DE_LA_FICHE.append(liens_de_la_fiche)

@@ -21,7 +21,7 @@ from .realisation import population
 ETATS_OU_L_ON_EMARGE = [Etat.CONVENTIONNEE, Etat.EN_REALISATION]
 
 
-def _exiger_porteur_ou_animation(operation: Operation, user):
+def exiger_porteur_ou_animation(operation: Operation, user):
     roles = roles_de(user)
     if not (Role.ANIMATION in roles or (Role.PORTEUR in roles and user.structure_id == operation.porteur_id)):
         raise ActionRefusee("Seuls le porteur de l'opération et l'équipe d'animation tiennent ses séances.")
@@ -42,7 +42,7 @@ def inscriptibles(operation: Operation):
 
 def seance_planifier(*, operation: Operation, user, date: date, demi_journee: str, heures: Decimal, lieu: str,
                      formateur: str, inscrits: list[Participant]) -> Seance:
-    _exiger_porteur_ou_animation(operation, user)
+    exiger_porteur_ou_animation(operation, user)
     erreurs = []
     if operation.etat not in ETATS_OU_L_ON_EMARGE:
         erreurs.append(f"{operation.code} est à l'état « {operation.get_etat_display()} » : pas de séance à planifier.")
@@ -68,7 +68,7 @@ def seance_planifier(*, operation: Operation, user, date: date, demi_journee: st
 
 def presences_enregistrer(*, seance: Seance, user, statuts: dict[int, str]) -> int:
     """La grille d'une séance : {participant: présent, absent ou excusé}, tout ou rien, erreurs nommées."""
-    _exiger_porteur_ou_animation(seance.operation, user)
+    exiger_porteur_ou_animation(seance.operation, user)
     inscrits = {p.pk: p for p in seance.inscrits.all()}
     erreurs = []
     for participant_id, statut in statuts.items():
@@ -98,3 +98,20 @@ def heures_de_presence(operation: Operation, du: date, au: date) -> dict[int, De
 
 def seances_de(operation: Operation, du: date, au: date):
     return operation.seances.filter(Q(date__gte=du) & Q(date__lte=au)).prefetch_related("inscrits", "presences")
+
+
+def feuille_signee_deposer(*, seance: Seance, fichier, user) -> Seance:
+    """Le scan de la feuille signée (PDF ou image, contrôlé sur son contenu) : la preuve de la présence pour le FSE."""
+    from django.core.exceptions import ValidationError
+
+    from annuaire.fichiers import verifier_fichier
+
+    exiger_porteur_ou_animation(seance.operation, user)
+    try:
+        verifier_fichier(fichier, libelle="La feuille d'émargement")
+    except ValidationError as erreur:
+        raise ActionRefusee(erreur.messages[0]) from None
+    extension = fichier.name[fichier.name.rfind("."):].lower()[:6] if "." in fichier.name else ""
+    seance.feuille_signee.save(f"emargement-{seance.operation.code}-{seance.date:%Y%m%d}-{seance.demi_journee}{extension}",
+                               fichier)
+    return seance

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_seances
 
 app_name = "participants"
 
@@ -15,6 +15,10 @@ urlpatterns = [
     path("participants/orienter/", views.orienter, name="orienter"),
     path("participants/commission-d-entree/", views.commission_entree, name="commission_entree"),
     path("rapport-activite/", views.rapport, name="rapport"),
+    path("operations/<str:code>/seances/", views_seances.seances, name="seances"),
+    path("operations/<str:code>/seances/<int:pk>/presences/", views_seances.grille, name="grille"),
+    path("operations/<str:code>/seances/<int:pk>/feuille/", views_seances.deposer_feuille, name="deposer_feuille"),
+    path("operations/<str:code>/seances/<int:pk>/feuille-signee/", views_seances.feuille, name="feuille"),
     path("participants/completude/", views.completude_page, name="completude"),
     path("participants/import/", views.importer_page, name="importer"),
     path("participants/import/confirmer/", views.confirmer, name="confirmer_import"),

@@ -3,6 +3,8 @@ l'équipe d'animation ; un participant n'existe (200) que pour les équipes du P
 404 pour tout autre compte, le comité compris."""
 from datetime import date
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from annuaire.models import Commune, Prescripteur
 from participants.models import Participant
 from tests.test_permissions import CONNEXION, Cas, tous
@@ -71,6 +73,35 @@ def _etape_ajoutee(ctx, role, reponse):
     assert ajoutee == (role in ("animation", "referent")), f"{role} : étape ajoutée = {ajoutee}"
 
 
+def _seance(ctx, feuille=False):
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+
+    from operations.options import Etat
+    from participants.models import Seance
+    from tests.appels_projets.factories import PDF
+    from tests.factories import OperationFactory
+
+    action = OperationFactory(porteur=ctx["structure"], etat=Etat.EN_REALISATION, intitule=NOM)
+    ctx["seance"] = Seance.objects.create(operation=action, date="2016-03-14", demi_journee="matin",
+                                          heures=Decimal("3"), lieu="Salle", formateur="Mme Roux")
+    if feuille:
+        ctx["seance"].feuille_signee.save("feuille.pdf", ContentFile(PDF))
+    _FEUILLE.clear()
+    _FEUILLE["feuille"] = SimpleUploadedFile("feuille.pdf", PDF)
+    return {"code": action.code, "pk": ctx["seance"].pk}
+
+
+_FEUILLE: dict = {}
+
+
+def _feuille_deposee(ctx, role, reponse):
+    ctx["seance"].refresh_from_db()
+    deposee = bool(ctx["seance"].feuille_signee)
+    assert deposee == (role in ("animation", "porteur")), f"{role} : feuille déposée = {deposee}"
+
+
 _SORTIE = {"motif": "", "date_sortie": "2016-06-30", "justification": "matrice"}
 
 
@@ -81,7 +112,17 @@ def _avec_motif(ctx):
     return _participant_propose(ctx)
 
 
+QUI_VOIT_L_OPERATION = tous(200, anonyme=CONNEXION, porteur_autre=404, sans_role=404)
+
 MATRICE = {
+    "participants:seances": Cas(QUI_VOIT_L_OPERATION, objet=lambda ctx: {"code": _seance(ctx)["code"]},
+                                ne_revele_pas=lambda ctx: NOM),
+    "participants:grille": Cas(QUI_VOIT_L_OPERATION, objet=_seance, ne_revele_pas=lambda ctx: NOM),
+    "participants:deposer_feuille": Cas(tous(302, anonyme=CONNEXION, porteur_autre=404, sans_role=404), methode="post",
+                                        objet=_seance, donnees=_FEUILLE, verifier=_feuille_deposee,
+                                        ne_revele_pas=lambda ctx: NOM),
+    "participants:feuille": Cas(QUI_VOIT_L_OPERATION, objet=lambda ctx: _seance(ctx, feuille=True),
+                                ne_revele_pas=lambda ctx: NOM),
     "participants:proposer_sortie": Cas(tous(302, anonyme=CONNEXION, porteur_autre=404, sans_role=404, comite=404),
                                         methode="post", objet=_avec_motif, donnees=_SORTIE, verifier=_proposee,
                                         ne_revele_pas=lambda ctx: NOM),

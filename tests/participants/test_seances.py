@@ -59,3 +59,26 @@ def test_refus_clairs_et_rien_d_ecrit(action, structure, porteur, porteur_autre)
     with pytest.raises(ActionRefusee, match="n'est pas inscrit à cette séance"):
         presences_enregistrer(seance=seance, user=porteur, statuts={anna.pk: "present", inconnu.pk: "present"})
     assert not Presence.objects.exists()
+
+
+def test_les_pages_planifier_puis_noter_les_presences(action, structure, porteur, client):
+    from django.urls import reverse
+
+    anna, bilal = participant(structure, date(2016, 1, 4)), participant(structure, date(2016, 1, 4))
+    inscrire(action, anna, bilal)
+    client.force_login(porteur)
+    assert "Séances et émargement" in client.get(action.get_absolute_url()).content.decode()
+    adresse = reverse("participants:seances", args=[action.code])
+    refus = client.post(adresse, {"date": "2017-03-14", "demi_journee": "matin", "heures": "3", "lieu": "Salle",
+                                  "formateur": "Mme Roux", "inscrits": [anna.pk]})
+    assert "hors de la période de l&#x27;opération" in refus.content.decode()
+    client.post(adresse, {"date": "2016-03-14", "demi_journee": "matin", "heures": "3,5".replace(",", "."),
+                          "lieu": "Salle", "formateur": "Mme Roux", "inscrits": [anna.pk, bilal.pk]})
+    seance = action.seances.get()
+    grille = reverse("participants:grille", args=[action.code, seance.pk])
+    incomplete = client.post(grille, {f"presence-{anna.pk}": "present"})
+    assert "Présence non renseignée pour : Personne Test" in incomplete.content.decode()
+    assert not Presence.objects.exists()
+    client.post(grille, {f"presence-{anna.pk}": "present", f"presence-{bilal.pk}": "absent"})
+    assert dict(Presence.objects.values_list("participant", "statut")) == {anna.pk: "present", bilal.pk: "absent"}
+    assert "<td class=\"nombre\">1</td>" in client.get(adresse).content.decode()  # un présent
