@@ -74,9 +74,10 @@ def generer_du_comite(request):
 
 
 def _contexte_commun(request, document, nom_url, *args):
-    offertes = [t for t in transitions_offertes(document, user=request.user) if t.nom not in PAR_DEPOT]
+    toutes = transitions_offertes(document, user=request.user)
+    offertes = [t for t in toutes if t.nom not in PAR_DEPOT]
     depot = {EtatSignature.ENVOYEE: "signer_porteur", EtatSignature.SIGNEE_PORTEUR: "signer"}.get(document.etat)
-    peut_deposer = depot is not None and any(t.nom == depot for t in transitions_offertes(document, user=request.user))
+    peut_deposer = depot is not None and any(t.nom == depot for t in toutes)
     return {
         "document": document,
         "operation": document.operation,

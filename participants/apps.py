@@ -9,7 +9,8 @@ class ParticipantsConfig(AppConfig):
         from operations.views.fiche import ENCARTS_DE_LA_FICHE, LIENS_DE_LA_FICHE
 
         from . import documents  # noqa: F401  (le modèle Word du rapport d'activité est déclaré)
-        from .realisation import encart_de_la_fiche, liens_de_la_fiche
+        from .realisation import encart_de_la_fiche
+        from .seances import liens_de_la_fiche
 
         if encart_de_la_fiche not in ENCARTS_DE_LA_FICHE:
             ENCARTS_DE_LA_FICHE.append(encart_de_la_fiche)

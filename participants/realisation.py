@@ -119,11 +119,3 @@ def encart_de_la_fiche(operation: Operation, user) -> dict | None:
     return {"gabarit": "participants/_realisation.html", "au": au, "portage": operation.type.code == PORTAGE,
             "lignes": realisation(operation, au=au)}
 
-
-def liens_de_la_fiche(operation: Operation, user) -> list[tuple[str, str]]:
-    """Sur la fiche d'une opération conventionnée ou en réalisation : ses séances et l'émargement."""
-    from django.urls import reverse
-
-    if operation.etat in (Etat.CONVENTIONNEE, Etat.EN_REALISATION) or operation.seances.exists():
-        return [("Séances et émargement", reverse("participants:seances", args=[operation.code]))]
-    return []

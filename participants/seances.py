@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q, Sum
+from django.urls import reverse
 
 from annuaire.roles import Role, roles_de
 from operations.models import Operation
@@ -115,3 +116,10 @@ def feuille_signee_deposer(*, seance: Seance, fichier, user) -> Seance:
     seance.feuille_signee.save(f"emargement-{seance.operation.code}-{seance.date:%Y%m%d}-{seance.demi_journee}{extension}",
                                fichier)
     return seance
+
+
+def liens_de_la_fiche(operation: Operation, user) -> list[tuple[str, str]]:
+    """Sur la fiche d'une opération conventionnée ou en réalisation : ses séances et l'émargement."""
+    if operation.etat in ETATS_OU_L_ON_EMARGE or operation.seances.exists():
+        return [("Séances et émargement", reverse("participants:seances", args=[operation.code]))]
+    return []

@@ -4,11 +4,12 @@ import uuid
 from datetime import date
 
 from django.db import transaction
+from django.db.models.functions import TruncYear
 
 from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 from operations.workflow import ActionRefusee, tirer_transition
 
-from .models import Etape, EtatProposition, MotifSortie, Participant, PropositionSortie
+from .models import Consultation, Etape, EtatProposition, MotifSortie, Participant, PropositionSortie
 from .options import StatutEntree
 
 logger = logging.getLogger(__name__)
@@ -123,13 +124,10 @@ def participants_anonymiser(*, sortis_avant: date) -> int:
     with transaction.atomic():
         a_traiter = participants_a_anonymiser(sortis_avant)
         ids = list(a_traiter.values_list("pk", flat=True))
-        for participant in Participant.objects.filter(pk__in=ids).only("pk", "date_naissance"):
-            Participant.objects.filter(pk=participant.pk).update(
-                nom=ANONYME, prenom="", referent_texte="", date_naissance=participant.date_naissance.replace(month=1, day=1),
-                beneficiaire_rsa=None, rqth=None, sans_domicile=None, motif_refus_entree="")
+        Participant.objects.filter(pk__in=ids).update(  # une seule requête, la base ramène la naissance au 1er janvier
+            nom=ANONYME, prenom="", referent_texte="", date_naissance=TruncYear("date_naissance"),
+            beneficiaire_rsa=None, rqth=None, sans_domicile=None, motif_refus_entree="")
         Etape.objects.filter(participant_id__in=ids).update(employeur="")
-        from .models import Consultation
-
         Consultation.objects.filter(participant_id__in=ids).delete()
     return len(ids)
 
