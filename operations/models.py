@@ -385,6 +385,8 @@ class Traitement(models.Model):
     faits = models.PositiveIntegerField("éléments traités", default=0)
     message = models.TextField("message", blank=True)
     resultat = models.CharField("adresse du résultat", max_length=300, blank=True)
+    # Le fichier produit (une archive de feuilles d'émargement...), servi au seul demandeur par la page du traitement.
+    fichier = models.FileField("fichier produit", upload_to="traitements/%Y/%m/", blank=True)
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
     termine_le = models.DateTimeField("terminé le", null=True, blank=True)
 

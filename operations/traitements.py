@@ -8,7 +8,9 @@ appelle sont idempotents.
 import logging
 from contextlib import contextmanager
 
+from django.core.files.base import ContentFile
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import Traitement
@@ -40,6 +42,13 @@ def avancement(traitement_id, *, total: int):
         raise
 
 
-def terminer(traitement_id, *, resultat: str = "", message: str = ""):
+def terminer(traitement_id, *, resultat: str = "", message: str = "", fichier: tuple[str, bytes] | None = None):
+    """`fichier=(nom, contenu)` : le fichier produit, remplacé si une tâche rejouée le refait (pas de doublon)."""
+    if fichier is not None:
+        traitement = Traitement.objects.get(pk=traitement_id)
+        if traitement.fichier:
+            traitement.fichier.delete(save=False)
+        traitement.fichier.save(fichier[0], ContentFile(fichier[1]), save=True)
+        resultat = resultat or reverse("operations:fichier_traitement", args=[traitement_id])
     Traitement.objects.filter(pk=traitement_id).update(etat=Traitement.Etat.TERMINE, termine_le=timezone.now(),
                                                        resultat=resultat, message=message)

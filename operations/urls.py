@@ -15,5 +15,6 @@ urlpatterns = [
     path("modeles/<str:nature>/versions/<int:numero>/", modeles.version, name="version_modele"),
     path("traitements/<uuid:pk>/", traitements.traitement, name="traitement"),
     path("traitements/<uuid:pk>/etat/", traitements.etat, name="etat_traitement"),
+    path("traitements/<uuid:pk>/fichier/", traitements.fichier, name="fichier_traitement"),
 ]
 accueil_urlpatterns = [path("", accueil.accueil, name="accueil")]

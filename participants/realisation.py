@@ -15,7 +15,8 @@ from django.utils import timezone
 from operations.models import Operation
 from operations.options import Etat
 
-from .models import Etape, Participant
+from .models import Etape, Participant, Presence, Seance
+from .options import StatutPresence
 
 SEUIL_ALERTE = Decimal("0.90")
 ETATS_REALISES = [Etat.CONVENTIONNEE, Etat.EN_REALISATION, Etat.BILAN_DEPOSE, Etat.BILAN_A_CORRIGER,
@@ -59,10 +60,13 @@ def _valeurs(operation: Operation, debut: date, fin: date) -> dict:
     sorties = participants.filter(date_sortie__range=(debut, fin)).aggregate(
         total=Count("pk"), positives=Count("pk", filter=~Q(motif_sortie__categorie="")))
     etapes = _etapes(operation, debut, fin)
+    presence = heures_presentes(operation, debut, fin)
+    # Une action qui tient ses séances prouve ses heures par l'émargement : elles remplacent les heures déclarées
+    # sur les étapes « action du PLIE » (les mêmes heures, non attestées) ; les formations extérieures s'y ajoutent.
+    formations = ["FORMATION_QUALIFIANTE", "FORMATION_PRE_QUALIFIANTE"] + ([] if presence is not None else ["ACTION_PLIE"])
     heures = etapes.aggregate(
         insertion=Sum("heures", filter=Q(type__code="CLAUSE_INSERTION")),
-        formation=Sum("heures", filter=Q(type__code__in=["FORMATION_QUALIFIANTE", "FORMATION_PRE_QUALIFIANTE",
-                                                          "ACTION_PLIE"])))
+        formation=Sum("heures", filter=Q(type__code__in=formations)))
     return {
         # La file active est un stock : ceux qui sont encore en parcours à la date de calcul (le rapport 2016 : 799).
         "FILE_ACTIVE": participants.filter(Q(date_sortie__isnull=True) | Q(date_sortie__gt=fin), date_entree__lte=fin).count(),
@@ -74,8 +78,17 @@ def _valeurs(operation: Operation, debut: date, fin: date) -> dict:
         "MISES_A_L_EMPLOI": etapes.filter(type__vers_emploi=True).count(),
         "ETAPES": etapes.count(),
         "HEURES_INSERTION": heures["insertion"] or Decimal(0),
-        "HEURES_FORMATION": heures["formation"] or Decimal(0),
+        "HEURES_FORMATION": (heures["formation"] or Decimal(0)) + (presence or Decimal(0)),
     }
+
+
+def heures_presentes(operation: Operation, debut: date, fin: date) -> Decimal | None:
+    """Les heures de présence émargées aux séances de la période, ou None si l'opération n'en a planifié aucune."""
+    if not Seance.objects.filter(operation=operation, date__range=(debut, fin)).exists():
+        return None
+    total = Presence.objects.filter(seance__operation=operation, seance__date__range=(debut, fin),
+                                    statut=StatutPresence.PRESENT).aggregate(total=Sum("seance__heures"))["total"]
+    return total or Decimal(0)
 
 
 # Les indicateurs qui cumulent dans le temps se projettent au rythme constaté ; un taux ou une file active non.

@@ -20,3 +20,23 @@ def purger_imports_en_attente() -> int:
             shutil.rmtree(attente, ignore_errors=True)
             effaces += 1
     return effaces
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=10)
+def generer_emargements(self, traitement_id: str, operation_ids: list[int], du: str, au: str, par: str) -> int:
+    """Les feuilles de plusieurs actions dans une archive ZIP ; rejouée, elle refait la même archive et la remplace."""
+    from datetime import date
+
+    from operations.models import Operation
+    from operations.traitements import avancement, terminer
+
+    from .emargement import Periode, archive_emargements
+
+    periode = Periode(date.fromisoformat(du), date.fromisoformat(au))
+    operations = list(Operation.objects.filter(pk__in=operation_ids).select_related("porteur", "type").order_by("code"))
+    with avancement(traitement_id, total=len(operations)) as un_de_plus:
+        contenu, sans_seance = archive_emargements(operations, periode, par, apres_chaque=un_de_plus)
+    faites = len(operations) - len(sans_seance)
+    terminer(traitement_id, fichier=(f"emargements-{periode.debut:%Y%m%d}-{periode.fin:%Y%m%d}.zip", contenu),
+             message=f"{faites} action(s) dans l'archive" + (f", {len(sans_seance)} sans séance sur la période." if sans_seance else "."))
+    return faites

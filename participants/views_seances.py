@@ -2,18 +2,25 @@
 feuille d'émargement signée (scan). Qui voit l'opération voit ses séances ; son porteur et l'animation les tiennent."""
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from annuaire.roles import Role, roles_de
 from operations.models import Operation
+from operations.pdf import ConversionImpossible, convertir_en_pdf, libreoffice
 from operations.views.fichiers import telecharger
 from operations.workflow import ActionRefusee
 
 from .models import Participant
 from .options import StatutPresence
-from .seances import ETATS_OU_L_ON_EMARGE, feuille_signee_deposer, inscriptibles, presences_enregistrer, seance_planifier
+from .emargement import DECOUPAGES, PAR_SEANCE, AucuneSeance, Periode, emargement_docx, nom_du_fichier
+from .seances import (
+    ETATS_OU_L_ON_EMARGE, emargements_lancer, exiger_porteur_ou_animation, feuille_signee_deposer, inscriptibles,
+    presences_enregistrer, seance_planifier,
+)
 
 
 class SeanceForm(forms.Form):
@@ -28,6 +35,44 @@ class SeanceForm(forms.Form):
     def __init__(self, *args, operation=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["inscrits"].queryset = inscriptibles(operation).order_by("nom", "prenom")
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class FeuillesForm(forms.Form):
+    du = forms.DateField(label="Du", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    au = forms.DateField(label="Au", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    par = forms.ChoiceField(label="Découpage", choices=DECOUPAGES, initial=PAR_SEANCE, widget=forms.RadioSelect)
+
+    def clean(self):
+        donnees = super().clean()
+        if donnees.get("du") and donnees.get("au") and donnees["au"] < donnees["du"]:
+            self.add_error("au", "La fin de la période précède son début.")
+        return donnees
+
+
+class FeuillesDePlusieursForm(FeuillesForm):
+    actions = forms.ModelMultipleChoiceField(label="Actions", queryset=Operation.objects.none(),
+                                             widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actions"].queryset = actions_emargeables(user)
+
+
+def actions_emargeables(user):
+    """Les actions dont l'utilisateur tient les séances : celles de sa structure, ou toutes pour l'animation."""
+    visibles = Operation.objects.visible_to(user).filter(seances__isnull=False).distinct().order_by("code")
+    if Role.ANIMATION in roles_de(user):
+        return visibles
+    return visibles.filter(porteur_id=user.structure_id) if user.structure_id else visibles.none()
+
+
+def _erreurs_du(formulaire) -> list[dict]:
+    return [{"libelle": formulaire.fields[c].label if c in formulaire.fields else "Période", "message": m,
+             "ancre": f"id_{c}" if c in formulaire.fields else ""}
+            for c, liste in formulaire.errors.items() for m in liste]
 
 
 def _operation(request, code) -> Operation:
@@ -54,10 +99,60 @@ def seances(request, code):
                        for c, liste_erreurs in formulaire.errors.items() for m in liste_erreurs]
     liste = operation.seances.prefetch_related("inscrits").annotate(
         presents=Count("presences", filter=Q(presences__statut=StatutPresence.PRESENT)))
+    premiere, derniere = operation.seances.order_by("date").first(), operation.seances.order_by("date").last()
+    feuilles = FeuillesForm(initial={"du": premiere.date if premiere else operation.date_debut,
+                                     "au": derniere.date if derniere else operation.date_fin}, auto_id="feuilles_%s")
     return render(request, "participants/seances.html", {
-        "operation": operation, "formulaire": formulaire, "erreurs": erreurs, "seances": liste,
-        "peut_planifier": operation.etat in ETATS_OU_L_ON_EMARGE,
+        "operation": operation, "formulaire": formulaire, "erreurs": erreurs, "seances": liste, "feuilles": feuilles,
+        "peut_planifier": operation.etat in ETATS_OU_L_ON_EMARGE, "pdf_possible": libreoffice() is not None,
     })
+
+
+def feuilles(request, code):
+    """Les feuilles d'émargement d'une période, à imprimer : Word, ou PDF là où LibreOffice est installé."""
+    operation = _operation(request, code)
+    try:
+        exiger_porteur_ou_animation(operation, request.user)
+    except ActionRefusee:
+        raise Http404 from None
+    formulaire = FeuillesForm(request.GET, auto_id="feuilles_%s")
+    if not formulaire.is_valid():
+        for erreur in _erreurs_du(formulaire):
+            messages.error(request, f"{erreur['libelle']} : {erreur['message']}")
+        return redirect("participants:seances", code=code)
+    d = formulaire.cleaned_data
+    periode = Periode(d["du"], d["au"])
+    try:
+        contenu, nom, mime = emargement_docx(operation, periode, d["par"]), nom_du_fichier(operation, periode), DOCX
+        if request.GET.get("format") == "pdf":
+            contenu, nom, mime = convertir_en_pdf(contenu, nom=nom), nom_du_fichier(operation, periode, "pdf"), "application/pdf"
+    except (AucuneSeance, ConversionImpossible) as refus:
+        messages.error(request, str(refus))
+        return redirect("participants:seances", code=code)
+    reponse = HttpResponse(contenu, content_type=mime)
+    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
+    return reponse
+
+
+def emargements(request):
+    """Les feuilles de plusieurs actions d'un coup : un traitement Celery, une archive ZIP au bout."""
+    if not roles_de(request.user) & {Role.ANIMATION, Role.PORTEUR}:
+        raise PermissionDenied("Réservé au porteur et à l'équipe d'animation.")
+    formulaire = FeuillesDePlusieursForm(request.POST or None, user=request.user)
+    erreurs = []
+    if request.method == "POST":
+        if formulaire.is_valid():
+            d = formulaire.cleaned_data
+            try:
+                traitement = emargements_lancer(user=request.user, operations=list(d["actions"]), du=d["du"],
+                                                au=d["au"], par=d["par"])
+            except ActionRefusee as refus:
+                erreurs = [{"libelle": "Actions", "message": str(refus), "ancre": "id_actions_0"}]
+            else:
+                return redirect(traitement)
+        else:
+            erreurs = _erreurs_du(formulaire)
+    return render(request, "participants/emargements.html", {"formulaire": formulaire, "erreurs": erreurs})
 
 
 def grille(request, code, pk):

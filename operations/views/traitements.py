@@ -1,7 +1,8 @@
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from ..models import Traitement
+from .fichiers import telecharger
 
 
 def _traitement(request, pk) -> Traitement:
@@ -18,3 +19,11 @@ def etat(request, pk):
     t = _traitement(request, pk)
     return JsonResponse({"etat": t.etat, "libelle_etat": t.get_etat_display(), "faits": t.faits, "total": t.total,
                          "pourcentage": t.pourcentage, "message": t.message, "resultat": t.resultat})
+
+
+def fichier(request, pk):
+    """Le fichier produit (archive...), au seul demandeur : celui d'un autre répond 404 comme le traitement."""
+    t = _traitement(request, pk)
+    if not t.fichier:
+        raise Http404("Ce traitement n'a pas (encore) produit de fichier.")
+    return telecharger(t.fichier, t.fichier.name.rsplit("/", 1)[-1])

@@ -121,6 +121,12 @@ MATRICE = {
     "participants:deposer_feuille": Cas(tous(302, anonyme=CONNEXION, porteur_autre=404, sans_role=404), methode="post",
                                         objet=_seance, donnees=_FEUILLE, verifier=_feuille_deposee,
                                         ne_revele_pas=lambda ctx: NOM),
+    # Les feuilles à imprimer portent les noms des inscrits : le porteur et l'animation, qui tiennent les séances.
+    "participants:feuilles": Cas(tous(404, anonyme=CONNEXION, animation=200, porteur=200),
+                                 objet=lambda ctx: {"code": _seance(ctx)["code"]},
+                                 donnees={"du": "2016-03-01", "au": "2016-03-31", "par": "seance", "format": "docx"},
+                                 ne_revele_pas=lambda ctx: NOM),
+    "participants:emargements": Cas(tous(403, anonyme=CONNEXION, animation=200, porteur=200, porteur_autre=200)),
     "participants:feuille": Cas(QUI_VOIT_L_OPERATION, objet=lambda ctx: _seance(ctx, feuille=True),
                                 ne_revele_pas=lambda ctx: NOM),
     "participants:proposer_sortie": Cas(tous(302, anonyme=CONNEXION, porteur_autre=404, sans_role=404, comite=404),

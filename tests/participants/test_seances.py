@@ -82,3 +82,25 @@ def test_les_pages_planifier_puis_noter_les_presences(action, structure, porteur
     client.post(grille, {f"presence-{anna.pk}": "present", f"presence-{bilal.pk}": "absent"})
     assert dict(Presence.objects.values_list("participant", "statut")) == {anna.pk: "present", bilal.pk: "absent"}
     assert "<td class=\"nombre\">1</td>" in client.get(adresse).content.decode()  # un présent
+
+
+def test_les_heures_emargees_font_la_realisation_de_l_action(action, structure, porteur):
+    """Les heures de formation d'une action qui tient ses séances sont celles émargées, pas celles déclarées."""
+    from operations.models import Indicateur, Objectif
+    from participants.realisation import realisation
+
+    Objectif.objects.create(operation=action, indicateur=Indicateur.objects.get(code="HEURES_FORMATION"),
+                            valeur_cible=Decimal("100"))
+    anna, bilal = participant(structure, date(2016, 1, 4)), participant(structure, date(2016, 1, 4))
+    inscrire(action, anna, bilal)
+    Etape.objects.filter(operation=action).update(heures=Decimal("50"))  # déclarées, non prouvées
+    fin = action.date_fin
+
+    def heures():
+        return next(r.realise for r in realisation(action, au=fin) if r.indicateur == "Heures de formation suivies")
+
+    assert heures() == Decimal("100")  # sans séance : les heures déclarées sur les étapes
+    seance = planifier(action, porteur, date(2016, 3, 14), [anna, bilal])
+    assert heures() == Decimal("0")  # les séances sont planifiées : seules les présences comptent
+    presences_enregistrer(seance=seance, user=porteur, statuts={anna.pk: "present", bilal.pk: "absent"})
+    assert heures() == Decimal("3.5")

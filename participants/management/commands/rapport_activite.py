@@ -1,18 +1,11 @@
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from annuaire.commandes import date_argument
 from participants.rapport import en_docx, en_xlsx, rapport_activite
-
-
-def _date(texte: str) -> date:
-    try:
-        return date.fromisoformat(texte)
-    except ValueError:
-        raise CommandError(f"« {texte} » n'est pas une date AAAA-MM-JJ.") from None
 
 
 class Command(BaseCommand):
@@ -26,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--sortie", type=Path, help="fichier à écrire (obligatoire en XLSX et DOCX)")
 
     def handle(self, *args, debut, fin, format, sortie, **options):
-        debut, fin = _date(debut), _date(fin)
+        debut, fin = date_argument(debut), date_argument(fin)
         if fin < debut:
             raise CommandError("La fin de la période précède son début.")
         rapport = rapport_activite(debut, fin)

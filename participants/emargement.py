@@ -1,0 +1,133 @@
+"""Les feuilles d'émargement d'une action, tirées des séances planifiées : une feuille par séance ou par semaine.
+
+Une feuille porte la publicité du FSE+, l'opération, le porteur, une ligne par participant inscrit, une case de
+signature par demi-journée (« — » quand la personne n'est pas inscrite à cette séance), la signature du formateur et
+les heures. Elle ne montre que la période demandée : une séance hors période, ou une inscription hors du parcours
+du participant (sorti depuis), n'y figure pas ; les heures de chaque ligne sont celles de ses séances, leur somme
+fait le total de la feuille, et les totaux des feuilles celui du document.
+"""
+import io
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils.text import slugify
+
+from operations.documents import declarer_modele, rendre
+from operations.models import Operation
+
+from .options import DemiJournee
+
+JOURS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+PAR_SEANCE, PAR_SEMAINE = "seance", "semaine"
+DECOUPAGES = [(PAR_SEANCE, "Une feuille par séance"), (PAR_SEMAINE, "Une feuille par semaine")]
+NON_INSCRIT = "—"
+
+EMARGEMENT = declarer_modele("emargement", "emargement.docx", "Feuilles d'émargement", {
+    "operation": "l'opération : code, intitule, type",
+    "porteur": "la structure porteuse : nom, adresse, commune",
+    "periode": "la période demandée : debut, fin (dates)",
+    "feuilles": ("les feuilles, une par page (liste) : titre, lieux, formateurs, seances (liste des colonnes : jour, "
+                 "demi_journee, heures, inscrits), lignes (liste : numero, nom, prenom, cellules — une par séance, vide "
+                 "à signer ou « — » si non inscrit —, heures), total_heures"),
+    "total_heures": "le total des heures inscrites de toutes les feuilles",
+})
+
+
+class AucuneSeance(Exception):
+    """La période demandée n'a aucune séance : pas de feuille à imprimer."""
+
+
+@dataclass(frozen=True)
+class Periode:
+    debut: date
+    fin: date
+
+    def __post_init__(self):
+        if self.fin < self.debut:
+            raise ValueError(f"La fin de la période ({self.fin:%d/%m/%Y}) précède son début ({self.debut:%d/%m/%Y}).")
+
+
+def _dans_le_parcours(participant, jour: date) -> bool:
+    return participant.date_entree <= jour and (participant.date_sortie is None or jour <= participant.date_sortie)
+
+
+def _groupes(seances: list, par: str) -> list[tuple[str, list]]:
+    if par == PAR_SEANCE:
+        return [(f"Séance du {JOURS[s.date.weekday()]} {s.date:%d/%m/%Y}, {s.get_demi_journee_display().lower()}", [s])
+                for s in seances]
+    semaines = defaultdict(list)
+    for s in seances:
+        semaines[s.date - timedelta(days=s.date.weekday())].append(s)
+    return [(f"Semaine du lundi {lundi:%d/%m/%Y} au dimanche {lundi + timedelta(days=6):%d/%m/%Y}", liste)
+            for lundi, liste in sorted(semaines.items())]
+
+
+def _feuille(titre: str, seances: list) -> dict:
+    inscrits_par_seance = [{p.pk: p for p in s.inscrits.all() if _dans_le_parcours(p, s.date)} for s in seances]
+    participants = {pk: p for inscrits in inscrits_par_seance for pk, p in inscrits.items()}
+    lignes = []
+    for numero, p in enumerate(sorted(participants.values(), key=lambda p: (p.nom.upper(), p.prenom.upper(), p.pk)), 1):
+        heures = sum((s.heures for s, inscrits in zip(seances, inscrits_par_seance) if p.pk in inscrits), Decimal(0))
+        lignes.append({"numero": numero, "nom": p.nom.upper(), "prenom": p.prenom,
+                       "cellules": ["" if p.pk in inscrits else NON_INSCRIT for inscrits in inscrits_par_seance],
+                       "heures": heures})
+    return {
+        "titre": titre,
+        "lieux": ", ".join(dict.fromkeys(s.lieu for s in seances)),
+        "formateurs": ", ".join(dict.fromkeys(s.formateur for s in seances)),
+        "seances": [{"jour": f"{JOURS[s.date.weekday()][:3]}. {s.date:%d/%m}",
+                     "demi_journee": "matin" if s.demi_journee == DemiJournee.MATIN else "après-midi",
+                     "heures": s.heures, "inscrits": len(inscrits)}
+                    for s, inscrits in zip(seances, inscrits_par_seance)],
+        "lignes": lignes,
+        "total_heures": sum((ligne["heures"] for ligne in lignes), Decimal(0)),
+    }
+
+
+def contexte_emargement(operation: Operation, periode: Periode, par: str = PAR_SEANCE) -> dict:
+    """Les feuilles de la période, dans l'ordre des séances ; une semaine sans séance ne fait pas de feuille."""
+    seances = list(operation.seances.filter(date__range=(periode.debut, periode.fin))
+                   .order_by("date", "demi_journee").prefetch_related("inscrits"))
+    # « apres_midi » < « matin » dans l'alphabet : on remet le matin devant.
+    seances.sort(key=lambda s: (s.date, s.demi_journee != DemiJournee.MATIN))
+    feuilles = [_feuille(titre, groupe) for titre, groupe in _groupes(seances, par)]
+    porteur = operation.porteur
+    return {
+        "operation": {"code": operation.code, "intitule": operation.intitule, "type": str(operation.type)},
+        "porteur": {"nom": porteur.nom, "adresse": porteur.adresse, "commune": porteur.commune},
+        "periode": {"debut": periode.debut, "fin": periode.fin},
+        "feuilles": feuilles,
+        "total_heures": sum((f["total_heures"] for f in feuilles), Decimal(0)),
+    }
+
+
+def nom_du_fichier(operation: Operation, periode: Periode, extension: str = "docx") -> str:
+    return f"emargement-{slugify(operation.code)}-{periode.debut:%Y%m%d}-{periode.fin:%Y%m%d}.{extension}"
+
+
+def emargement_docx(operation: Operation, periode: Periode, par: str = PAR_SEANCE) -> bytes:
+    """Le document Word des feuilles ; sans séance dans la période, un refus plutôt qu'un document vide."""
+    contexte = contexte_emargement(operation, periode, par)
+    if not contexte["feuilles"]:
+        raise AucuneSeance(f"{operation.code} n'a aucune séance du {periode.debut:%d/%m/%Y} au {periode.fin:%d/%m/%Y}.")
+    return rendre("emargement", contexte)
+
+
+def archive_emargements(operations: list[Operation], periode: Periode, par: str, *, apres_chaque=None) -> tuple[bytes, list[str]]:
+    """Un ZIP avec un document par action qui a des séances dans la période ; les autres sont listées à part."""
+    sans_seance = []
+    tampon = io.BytesIO()
+    with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as archive:
+        for operation in operations:
+            try:
+                archive.writestr(nom_du_fichier(operation, periode), emargement_docx(operation, periode, par))
+            except AucuneSeance as absence:
+                sans_seance.append(str(absence))
+            if apres_chaque:
+                apres_chaque()
+        if sans_seance:
+            archive.writestr("sans-seance.txt", "\n".join(sans_seance) + "\n")
+    return tampon.getvalue(), sans_seance
