@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("appels_projets.urls")),
     path("", include("conventions.urls")),
     path("", include("participants.urls")),
+    path("", include("justificatifs.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -104,6 +104,12 @@ CONDITIONS_DE_PROGRAMMATION = ConditionsOuvertes()
 CONDITIONS_D_AJOURNEMENT = ConditionsOuvertes()
 CONDITIONS_DE_REJET = ConditionsOuvertes()
 CONDITIONS_DE_CONVENTIONNEMENT = ConditionsOuvertes()
+# Le bilan final (justificatifs) mène ces transitions : chacune attend que le bilan soit à l'état qui lui répond.
+CONDITIONS_DE_DEPOT_DU_BILAN = ConditionsOuvertes()
+CONDITIONS_DE_RENVOI_DU_BILAN = ConditionsOuvertes()
+CONDITIONS_DE_REDEPOT_DU_BILAN = ConditionsOuvertes()
+CONDITIONS_DE_CONTROLE = ConditionsOuvertes()
+CONDITIONS_DE_SOLDE = ConditionsOuvertes()
 
 
 def ajouter_condition(liste: ConditionsOuvertes, condition: Condition) -> None:
@@ -234,26 +240,28 @@ class Operation(ConcurrentTransitionMixin, models.Model):
     def demarrer(self):
         pass
 
-    @transition(etat, Etat.EN_REALISATION, Etat.BILAN_DEPOSE, permission=PORTEUR, custom=libelle("Déposer le bilan"))
+    @transition(etat, Etat.EN_REALISATION, Etat.BILAN_DEPOSE, permission=PORTEUR, conditions=CONDITIONS_DE_DEPOT_DU_BILAN,
+                custom=libelle("Déposer le bilan"))
     def deposer_bilan(self):
         pass
 
-    @transition(etat, Etat.BILAN_DEPOSE, Etat.BILAN_A_CORRIGER, permission=GESTIONNAIRE,
+    @transition(etat, Etat.BILAN_DEPOSE, Etat.BILAN_A_CORRIGER, permission=GESTIONNAIRE, conditions=CONDITIONS_DE_RENVOI_DU_BILAN,
                 custom=libelle("Renvoyer le bilan pour correction", motivation=True))
     def renvoyer_bilan(self):
         pass
 
-    @transition(etat, Etat.BILAN_A_CORRIGER, Etat.BILAN_DEPOSE, permission=PORTEUR,
+    @transition(etat, Etat.BILAN_A_CORRIGER, Etat.BILAN_DEPOSE, permission=PORTEUR, conditions=CONDITIONS_DE_REDEPOT_DU_BILAN,
                 custom=libelle("Redéposer le bilan corrigé"))
     def redeposer_bilan(self):
         pass
 
-    @transition(etat, Etat.BILAN_DEPOSE, Etat.BILAN_CONTROLE, permission=GESTIONNAIRE,
+    @transition(etat, Etat.BILAN_DEPOSE, Etat.BILAN_CONTROLE, permission=GESTIONNAIRE, conditions=CONDITIONS_DE_CONTROLE,
                 custom=libelle("Valider le contrôle du bilan"))
     def valider_controle(self):
         pass
 
-    @transition(etat, Etat.BILAN_CONTROLE, Etat.SOLDEE, permission=GESTIONNAIRE, custom=libelle("Solder"))
+    @transition(etat, Etat.BILAN_CONTROLE, Etat.SOLDEE, permission=GESTIONNAIRE, conditions=CONDITIONS_DE_SOLDE,
+                custom=libelle("Solder"))
     def solder(self):
         pass
 

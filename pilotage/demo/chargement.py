@@ -46,6 +46,7 @@ from operations.options import Etat
 from operations.services import operation_creer, operation_transition
 
 from . import conventions
+from .bilans import TRANSITION_DU_BILAN, avancer_par_le_bilan, dater_bilans
 from .participants import charger_participants
 from .appels import (
     APPELS, COMITES, DELAI_COMPLEMENTS, ECART_ENTRE_DECISIONS, ECARTS, MEMBRE_QUI_DECIDE, MEMBRES, PIECES_MANQUANTES,
@@ -215,6 +216,10 @@ def _avancer(vie: _Vie, *, par_role):
         if nom == "conventionner":  # par le cycle de signature : la notification conventionne l'opération
             vie.convention = conventions.conventionner(vie.operation, animation=animation, porteur=vie.createur, jour=jour)
             vie.operation = Operation.objects.get(pk=vie.operation.pk)  # conventionnée en base par la notification
+        elif nom in TRANSITION_DU_BILAN:  # par le bilan final, que le porteur dépose et le gestionnaire contrôle
+            avancer_par_le_bilan(vie.operation, nom, porteur=vie.createur, gestionnaire=par_role[Role.GESTIONNAIRE],
+                                 motivation=_motivation(vie, nom, jour))
+            vie.operation = Operation.objects.get(pk=vie.operation.pk)
         elif vie.reponse is None or not _etape_de_la_reponse(vie, nom, animation=animation):
             utilisateur = vie.createur if nom in PAR_LE_PORTEUR else par_role[PAR_ROLE[nom]]
             operation_transition(operation=vie.operation, nom=nom, user=utilisateur, motivation=_motivation(vie, nom, jour))
@@ -249,6 +254,8 @@ def _antidater(vie: _Vie, rang: int) -> int:
     Operation.objects.filter(pk=vie.operation.pk).update(cree_le=creee, modifiee_le=modifiee)
     if vie.reponse is not None:
         _antidater_reponse(vie, dict(zip(vie.noms, moments)), preparee=_heure(vie.op.depuis - timedelta(days=1), rang))
+    if "deposer_bilan" in vie.noms:
+        dater_bilans(vie.operation, dict(zip(vie.noms, moments)))
     return rang + 1
 
 

@@ -20,6 +20,7 @@ from operations.services import ActionRefusee, operation_creer, operation_transi
 from operations.tasks import notifier_transition
 from conventions.options import EtatSignature
 from tests.conventions.factories import ConventionFactory
+from tests.justificatifs.factories import rendre_possible
 from tests.factories import OperationFactory, StructureFactory, financeur, type_operation, utilisateur
 
 A, P, C, G = Role.ANIMATION, Role.PORTEUR, Role.COMITE, Role.GESTIONNAIRE
@@ -109,6 +110,7 @@ def test_chaque_role_peut_ou_ne_peut_pas_tirer_chaque_transition(t, source, role
     if role in t.roles:
         if t.nom == "conventionner":  # l'opération devient conventionnée à la notification de sa convention
             ConventionFactory(operation=operation, etat=EtatSignature.NOTIFIEE)
+        rendre_possible(operation, t.nom)  # les transitions de bilan suivent le bilan final
         resultat = operation_transition(operation=operation, nom=t.nom, user=user, motivation=MOTIVATION)
         assert resultat.etat == t.cible
         assert etat_en_base(operation) == t.cible
@@ -183,6 +185,7 @@ A_MOTIVER = [(t, t.sources[0]) for t in TRANSITIONS if t.motivation]
 @pytest.mark.parametrize(("t", "source"), A_MOTIVER, ids=[t.nom for t, _ in A_MOTIVER])
 def test_une_decision_sans_motivation_est_refusee(t, source, motivation, structure):
     operation = OperationFactory(porteur=structure, etat=source)
+    rendre_possible(operation, t.nom)
     role = sorted(t.roles)[0]
     user = utilisateur(role, structure=structure if role == Role.PORTEUR else None)
     with pytest.raises(ActionRefusee, match="La motivation est obligatoire"):
@@ -211,6 +214,7 @@ def test_un_cycle_complet_laisse_un_historique_dans_l_ordre(structure, utilisate
     for nom, role in etapes:
         if nom == "conventionner":
             ConventionFactory(operation=operation, etat=EtatSignature.NOTIFIEE)
+        rendre_possible(operation, nom)
         operation_transition(operation=operation, nom=nom, user=utilisateurs[role], motivation=f"étape {nom}")
     operation.refresh_from_db()
     assert operation.etat == Etat.SOLDEE
@@ -348,6 +352,7 @@ def test_la_transition_avise_les_bonnes_personnes(
     nom, source, auteur, avises, structure, notifiables, django_capture_on_commit_callbacks, mailoutbox
 ):
     operation = OperationFactory(porteur=structure, etat=source)
+    rendre_possible(operation, nom)
     with django_capture_on_commit_callbacks(execute=True) as rappels:
         operation_transition(operation=operation, nom=nom, user=notifiables[auteur][0], motivation=MOTIVATION)
     assert len(rappels) == 1

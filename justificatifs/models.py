@@ -1,0 +1,186 @@
+"""Les bilans d'exécution d'une opération : intermédiaires puis final, saisis par le porteur, contrôlés par le
+gestionnaire FSE. La partie quantitative se calcule depuis les participants (`selectors`) ; les parties financière
+(dépenses et ressources, réalisées face au prévu) et qualitative (le récit) se saisissent ici.
+"""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from annuaire.models import Financeur
+from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
+from operations.models import ConditionsOuvertes, Operation
+from operations.options import CategorieDepense
+from operations.regles import Acteurs, Condition, libelle
+
+PORTEUR = Acteurs(Role.PORTEUR)
+GESTIONNAIRE = Acteurs(Role.GESTIONNAIRE)
+
+
+class NatureBilan(models.TextChoices):
+    INTERMEDIAIRE = "intermediaire", "Bilan intermédiaire"
+    FINAL = "final", "Bilan final"
+
+
+class EtatBilan(models.TextChoices):
+    EN_SAISIE = "en_saisie", "En saisie"
+    DEPOSE = "depose", "Déposé"
+    A_CORRIGER = "a_corriger", "À corriger"
+    CONTROLE = "controle", "Contrôlé"
+    VALIDE = "valide", "Validé"
+
+
+ETATS_MODIFIABLES = [EtatBilan.EN_SAISIE, EtatBilan.A_CORRIGER]
+
+
+EQUIPE_DU_PLIE = {Role.ANIMATION, Role.GESTIONNAIRE, Role.ADMINISTRATEUR}
+
+
+class BilanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """L'équipe du PLIE voit tous les bilans ; un porteur (ou un référent) ceux des opérations de sa structure.
+        Le comité n'en voit aucun : un bilan nomme les participants."""
+        roles = roles_de(user)
+        if roles & EQUIPE_DU_PLIE:
+            return self.all()
+        if roles & ROLES_DE_STRUCTURE and user.structure_id:
+            return self.filter(operation__porteur_id=user.structure_id)
+        return self.none()
+
+
+def voit_les_bilans(operation: Operation, user) -> bool:
+    """La même règle pour une opération donnée (qui a le droit d'ouvrir la page de ses bilans, même vide)."""
+    roles = roles_de(user)
+    return bool(roles & EQUIPE_DU_PLIE) or bool(roles & ROLES_DE_STRUCTURE and user.structure_id == operation.porteur_id)
+
+
+# --- Conditions du dépôt : chacune dit ce qui manque ---
+_recit = Condition(lambda b: b.actions_menees.strip(), "Partie qualitative : décrivez les actions menées.")
+_depenses = Condition(
+    lambda b: b.depenses.exists() and not b.depenses.filter(realise__isnull=True).exists(),
+    lambda b: "Partie financière : saisissez le montant réalisé de chaque dépense "
+              f"({b.depenses.filter(realise__isnull=True).count()} sans montant).")
+_ressources = Condition(
+    lambda b: not b.ressources.filter(recu__isnull=True).exists(),
+    lambda b: "Partie financière : saisissez le montant perçu de chaque ressource "
+              f"({b.ressources.filter(recu__isnull=True).count()} sans montant).")
+_periode_echue = Condition(lambda b: b.fin <= timezone.localdate(),
+                           lambda b: f"La période du bilan ne s'achève que le {b.fin:%d/%m/%Y}.")
+_precedents_deposes = Condition(
+    lambda b: not b.operation.bilans.filter(rang__lt=b.rang, etat__in=ETATS_MODIFIABLES).exists(),
+    "Le bilan précédent doit être déposé d'abord.")
+CONDITIONS_DE_DEPOT = [_recit, _depenses, _ressources, _periode_echue, _precedents_deposes]
+# Le contrôle de service fait (issue des justificatifs) ajoute les siennes.
+CONDITIONS_DE_CONTROLE = ConditionsOuvertes()
+
+
+class Bilan(ConcurrentTransitionMixin, models.Model):
+    """Un bilan d'exécution : une période de l'opération, intermédiaire ou finale (`selectors.bilans_prevus`)."""
+
+    DESIGNATION = "ce bilan"
+
+    operation = models.ForeignKey(Operation, verbose_name="opération", on_delete=models.PROTECT, related_name="bilans")
+    nature = models.CharField("nature", max_length=15, choices=NatureBilan.choices)
+    rang = models.PositiveSmallIntegerField("rang")
+    debut = models.DateField("début de la période")
+    fin = models.DateField("fin de la période")
+    etat = FSMField("état", default=EtatBilan.EN_SAISIE, choices=EtatBilan.choices, protected=True)
+    actions_menees = models.TextField("actions menées", blank=True,
+                                      help_text="Ce qui a été fait sur la période : contenu, organisation, partenaires.")
+    analyse = models.TextField("analyse des résultats", blank=True,
+                               help_text="Les résultats au regard des objectifs, les écarts et leurs raisons.")
+    difficultes = models.TextField("difficultés rencontrées", blank=True)
+    perspectives = models.TextField("perspectives", blank=True)
+    prepare_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cree_le = models.DateTimeField(auto_now_add=True)
+    modifie_le = models.DateTimeField(auto_now=True)
+
+    objects = BilanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["operation", "rang"]
+        constraints = [
+            models.UniqueConstraint(fields=["operation", "rang"], name="un_bilan_par_rang"),
+            models.UniqueConstraint(fields=["operation"], condition=Q(nature="final"), name="un_seul_bilan_final"),
+        ]
+
+    def __str__(self):
+        return f"{self.titre} — {self.operation.code}"
+
+    def get_absolute_url(self):
+        return reverse("justificatifs:bilan", args=[self.operation.code, self.rang])
+
+    @property
+    def titre(self) -> str:
+        return "Bilan final" if self.nature == NatureBilan.FINAL else f"Bilan intermédiaire n° {self.rang}"
+
+    @property
+    def porteur_id(self):  # pour `Acteurs` : seul le porteur de l'opération dépose son bilan
+        return self.operation.porteur_id
+
+    @property
+    def modifiable(self) -> bool:
+        return self.etat in ETATS_MODIFIABLES
+
+    @transition(etat, EtatBilan.EN_SAISIE, EtatBilan.DEPOSE, permission=PORTEUR, conditions=CONDITIONS_DE_DEPOT,
+                custom=libelle("Déposer le bilan", avertissement="Une fois déposé, le bilan n'est plus modifiable, "
+                                                                 "sauf s'il vous est renvoyé pour correction."))
+    def deposer(self):
+        pass
+
+    @transition(etat, EtatBilan.DEPOSE, EtatBilan.A_CORRIGER, permission=GESTIONNAIRE,
+                custom=libelle("Renvoyer pour correction", motivation=True))
+    def renvoyer(self):
+        pass
+
+    @transition(etat, EtatBilan.A_CORRIGER, EtatBilan.DEPOSE, permission=PORTEUR, conditions=CONDITIONS_DE_DEPOT,
+                custom=libelle("Redéposer le bilan corrigé"))
+    def redeposer(self):
+        pass
+
+    @transition(etat, EtatBilan.DEPOSE, EtatBilan.CONTROLE, permission=GESTIONNAIRE, conditions=CONDITIONS_DE_CONTROLE,
+                custom=libelle("Valider le contrôle"))
+    def controler(self):
+        pass
+
+    @transition(etat, EtatBilan.CONTROLE, EtatBilan.VALIDE, permission=GESTIONNAIRE,
+                custom=libelle("Valider le bilan (paiement effectué)"))
+    def valider(self):
+        pass
+
+
+class DepenseBilan(models.Model):
+    """Une dépense du plan de financement, son montant prévu (figé à la préparation) et le montant réalisé déclaré."""
+
+    bilan = models.ForeignKey(Bilan, on_delete=models.CASCADE, related_name="depenses")
+    categorie = models.CharField("catégorie", max_length=20, choices=CategorieDepense.choices)
+    libelle = models.CharField("libellé", max_length=250)
+    prevu = models.DecimalField("prévu (€)", max_digits=12, decimal_places=2)
+    realise = models.DecimalField("réalisé (€)", max_digits=12, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["categorie", "id"]
+        constraints = [models.CheckConstraint(condition=Q(realise__gte=0) | Q(realise__isnull=True),
+                                              name="depense_realisee_positive")]
+
+    def __str__(self):
+        return self.libelle
+
+
+class RessourceBilan(models.Model):
+    """Une ressource du plan : le montant prévu et celui effectivement perçu à la date du bilan."""
+
+    bilan = models.ForeignKey(Bilan, on_delete=models.CASCADE, related_name="ressources")
+    financeur = models.ForeignKey(Financeur, verbose_name="financeur", on_delete=models.PROTECT)
+    prevu = models.DecimalField("prévu (€)", max_digits=12, decimal_places=2)
+    recu = models.DecimalField("perçu (€)", max_digits=12, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["financeur__ordre", "id"]
+        constraints = [models.CheckConstraint(condition=Q(recu__gte=0) | Q(recu__isnull=True),
+                                              name="ressource_percue_positive")]
+
+    def __str__(self):
+        return str(self.financeur)

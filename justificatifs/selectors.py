@@ -1,0 +1,145 @@
+"""Lire les bilans : combien l'opération en doit, et leur partie quantitative, calculée depuis les participants.
+
+La partie quantitative n'est jamais saisie : elle se recalcule à chaque lecture sur la période du bilan (objectifs et
+réalisation cumulée à sa fin, participants accompagnés avec leurs indicateurs d'entrée et de sortie, heures de
+présence émargées, étapes, sorties) ; elle suit donc toute correction des données des participants.
+"""
+from collections import Counter
+from dataclasses import dataclass
+from calendar import monthrange
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.urls import reverse
+
+from operations.models import Operation
+from participants.models import Etape, Presence
+from participants.options import StatutPresence
+from participants.realisation import ETATS_REALISES, population, realisation
+
+from .models import Bilan, NatureBilan, voit_les_bilans
+
+MOIS_PAR_BILAN = 12
+
+
+@dataclass(frozen=True)
+class BilanPrevu:
+    rang: int
+    nature: str
+    debut: date
+    fin: date
+
+    @property
+    def titre(self) -> str:
+        return "Bilan final" if self.nature == NatureBilan.FINAL else f"Bilan intermédiaire n° {self.rang}"
+
+
+def _ajouter_mois(jour: date, mois: int) -> date:
+    annee, rang = divmod(jour.month - 1 + mois, 12)
+    annee += jour.year
+    return date(annee, rang + 1, min(jour.day, monthrange(annee, rang + 1)[1]))
+
+
+def bilans_prevus(operation: Operation) -> list[BilanPrevu]:
+    """Un bilan par tranche de 12 mois : jusqu'à 12 mois un bilan final, jusqu'à 24 un intermédiaire puis le final...
+
+    Chaque bilan couvre sa tranche ; le dernier, final, va jusqu'à la fin de l'opération."""
+    prevus, debut, rang = [], operation.date_debut, 1
+    while True:
+        suivant = _ajouter_mois(operation.date_debut, MOIS_PAR_BILAN * rang)
+        if suivant > operation.date_fin:
+            prevus.append(BilanPrevu(rang, NatureBilan.FINAL, debut, operation.date_fin))
+            return prevus
+        prevus.append(BilanPrevu(rang, NatureBilan.INTERMEDIAIRE, debut, suivant - timedelta(days=1)))
+        debut, rang = suivant, rang + 1
+
+
+def prochain_bilan(operation: Operation) -> BilanPrevu | None:
+    faits = operation.bilans.count()
+    prevus = bilans_prevus(operation)
+    return prevus[faits] if faits < len(prevus) else None
+
+
+def _age(naissance: date, jour: date) -> int:
+    return jour.year - naissance.year - ((jour.month, jour.day) < (naissance.month, naissance.day))
+
+
+def _oui_non(valeur) -> str:
+    return "" if valeur is None else ("oui" if valeur else "non")
+
+
+def quantitatif(bilan: Bilan) -> dict:
+    """Objectifs, participants (indicateurs d'entrée et de sortie), heures, étapes et sorties de la période."""
+    operation, debut, fin = bilan.operation, bilan.debut, bilan.fin
+    accompagnes = (population(operation)
+                   .filter(Q(date_sortie__isnull=True) | Q(date_sortie__gte=debut), date_entree__lte=fin)
+                   .select_related("commune", "qpv", "motif_sortie").order_by("nom", "prenom", "pk"))
+    heures = dict(Presence.objects.filter(seance__operation=operation, seance__date__range=(debut, fin),
+                                          statut=StatutPresence.PRESENT)
+                  .values_list("participant").annotate(h=Sum("seance__heures")))
+    participants = []
+    for p in accompagnes:
+        sortie = p.date_sortie if p.date_sortie and p.date_sortie <= fin else None
+        participants.append({
+            "identifiant": p.identifiant, "nom": p.nom.upper(), "prenom": p.prenom, "sexe": p.sexe,
+            "age": _age(p.date_naissance, p.date_entree), "date_entree": p.date_entree,
+            "situation": p.get_situation_entree_display() if p.situation_entree else "",
+            "niveau": p.niveau_formation.replace("ISCED_", "CITE ").replace("_", "-") if p.niveau_formation else "",
+            "rsa": _oui_non(p.beneficiaire_rsa), "qpv": "oui" if p.qpv_id else "non",
+            "date_sortie": sortie, "motif_sortie": str(p.motif_sortie) if sortie and p.motif_sortie else "",
+            "sortie_positive": bool(sortie and p.motif_sortie and p.motif_sortie.positive),
+            "heures": heures.get(p.pk, Decimal(0)),
+        })
+    sexes = Counter(p["sexe"] for p in participants)
+    sorties = [p for p in participants if p["date_sortie"]]
+    etapes = Etape.objects.filter(date_debut__range=(debut, fin))
+    etapes = (etapes.filter(participant__structure_referent_id=operation.porteur_id)
+              if operation.type.code == "PORTAGE_REFERENTS" else etapes.filter(operation=operation))
+    par_type = Counter(etapes.values_list("type__libelle", flat=True))
+    return {
+        "objectifs": [{"indicateur": r.indicateur, "unite": r.unite, "cible": r.cible, "realise": r.realise,
+                       "part": r.part} for r in realisation(operation, au=fin)],
+        "participants": participants,
+        "chiffres": {
+            "accompagnes": len(participants), "hommes": sexes["H"], "femmes": sexes["F"],
+            "entrees": sum(1 for p in participants if debut <= p["date_entree"] <= fin),
+            "sorties": len(sorties), "positives": sum(1 for p in sorties if p["sortie_positive"]),
+            "heures": sum((p["heures"] for p in participants), Decimal(0)),
+            "etapes": sum(par_type.values()),
+        },
+        "etapes": [{"type": t, "nombre": n} for t, n in sorted(par_type.items(), key=lambda x: (-x[1], x[0]))],
+        "sorties": [{"motif": m, "nombre": n} for m, n in
+                    sorted(Counter(p["motif_sortie"] for p in sorties).items(), key=lambda x: (-x[1], x[0]))],
+    }
+
+
+def financier(bilan: Bilan) -> dict:
+    """Les dépenses réalisées face au prévu, par catégorie, et les ressources perçues ; écarts et taux de réalisation."""
+    depenses = list(bilan.depenses.all())
+    ressources = list(bilan.ressources.select_related("financeur"))
+    total_prevu = sum((d.prevu for d in depenses), Decimal(0))
+    total_realise = sum((d.realise or Decimal(0) for d in depenses), Decimal(0))
+    categories = {}
+    for d in depenses:
+        ligne = categories.setdefault(d.categorie, {"categorie": d.get_categorie_display(), "prevu": Decimal(0),
+                                                    "realise": Decimal(0)})
+        ligne["prevu"] += d.prevu
+        ligne["realise"] += d.realise or Decimal(0)
+    return {
+        "depenses": [{"categorie": d.get_categorie_display(), "libelle": d.libelle, "prevu": d.prevu,
+                      "realise": d.realise, "ecart": (d.realise or Decimal(0)) - d.prevu} for d in depenses],
+        "categories": list(categories.values()),
+        "total_prevu": total_prevu, "total_realise": total_realise, "ecart": total_realise - total_prevu,
+        "taux_realisation": (total_realise / total_prevu).quantize(Decimal("0.001")) if total_prevu else None,
+        "ressources": [{"financeur": str(r.financeur), "prevu": r.prevu, "recu": r.recu} for r in ressources],
+        "total_ressources_prevues": sum((r.prevu for r in ressources), Decimal(0)),
+        "total_ressources_recues": sum((r.recu or Decimal(0) for r in ressources), Decimal(0)),
+    }
+
+
+def liens_de_la_fiche(operation: Operation, user) -> list[tuple[str, str]]:
+    """Sur la fiche d'une opération en réalisation ou après : ses bilans d'exécution."""
+    if operation.etat in ETATS_REALISES and voit_les_bilans(operation, user):
+        return [("Bilans d'exécution", reverse("justificatifs:bilans", args=[operation.code]))]
+    return []

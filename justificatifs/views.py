@@ -1,0 +1,121 @@
+"""Les pages des bilans d'exécution : l'échéancier de l'opération, puis chaque bilan (ses trois parties, ses étapes)."""
+from django import forms
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from annuaire.formats import montant
+from operations.forms import TransitionForm
+from operations.models import Operation
+from operations.views.fichiers import telecharger
+from operations.views.transitions import avec_adresses
+from operations.workflow import ActionRefusee, historique, transitions_offertes
+
+from . import selectors, services
+from .models import Bilan, EtatBilan, voit_les_bilans
+from .services import CHAMPS_QUALITATIFS
+
+
+class QualitatifForm(forms.ModelForm):
+    class Meta:
+        model = Bilan
+        fields = CHAMPS_QUALITATIFS
+        widgets = {champ: forms.Textarea(attrs={"rows": 5}) for champ in CHAMPS_QUALITATIFS}
+
+
+def _operation(request, code) -> Operation:
+    operation = get_object_or_404(Operation.objects.visible_to(request.user).select_related("porteur", "type"), code=code)
+    if not voit_les_bilans(operation, request.user):
+        raise Http404("Pas de bilan visible pour cette opération.")
+    return operation
+
+
+def _bilan(request, code, rang) -> Bilan:
+    return get_object_or_404(Bilan.objects.visible_to(request.user).select_related("operation__porteur", "operation__type"),
+                             operation__code=code, rang=rang)
+
+
+def liste(request):
+    """Tous les bilans que l'utilisateur voit ; le gestionnaire y trouve ceux à contrôler."""
+    bilans = Bilan.objects.visible_to(request.user).select_related("operation__porteur").order_by("operation__code", "rang")
+    etat = request.GET.get("etat", "")
+    if etat in EtatBilan.values:
+        bilans = bilans.filter(etat=etat)
+    return render(request, "justificatifs/liste.html", {"bilans": bilans, "etats": EtatBilan.choices, "etat": etat})
+
+
+def bilans(request, code):
+    operation = _operation(request, code)
+    faits = {b.rang: b for b in operation.bilans.all()}
+    echeancier = [(prevu, faits.get(prevu.rang)) for prevu in selectors.bilans_prevus(operation)]
+    return render(request, "justificatifs/bilans.html", {
+        "operation": operation, "echeancier": echeancier,
+        "peut_preparer": services.PORTEUR(operation, request.user) and selectors.prochain_bilan(operation) is not None,
+    })
+
+
+@require_POST
+def preparer(request, code):
+    operation = _operation(request, code)
+    try:
+        bilan = services.bilan_preparer(operation=operation, user=request.user)
+    except ActionRefusee as refus:
+        messages.error(request, str(refus))
+        return redirect("justificatifs:bilans", code=code)
+    messages.success(request, f"{bilan.titre} préparé : la partie quantitative est calculée, saisissez les deux autres.")
+    return redirect(bilan)
+
+
+def bilan(request, code, rang):
+    bilan = _bilan(request, code, rang)
+    peut_modifier = bilan.modifiable and services.PORTEUR(bilan.operation, request.user)
+    formulaire = QualitatifForm(request.POST or None, instance=bilan)
+    erreurs = []
+    if request.method == "POST":
+        if not peut_modifier:
+            raise Http404("Ce bilan n'est pas modifiable par vous.")
+        depenses = {d.pk: request.POST.get(f"depense-{d.pk}", "") for d in bilan.depenses.all()}
+        ressources = {r.pk: request.POST.get(f"ressource-{r.pk}", "") for r in bilan.ressources.all()}
+        try:
+            services.bilan_enregistrer(bilan=bilan, user=request.user, depenses=depenses, ressources=ressources,
+                                       qualitatif={c: request.POST.get(c, "") for c in CHAMPS_QUALITATIFS})
+        except ActionRefusee as refus:
+            erreurs = [{"libelle": "Partie financière", "message": str(refus), "ancre": "financier"}]
+        else:
+            messages.success(request, "Bilan enregistré.")
+            return redirect(bilan)
+    return render(request, "justificatifs/bilan.html", {
+        "bilan": bilan, "operation": bilan.operation, "formulaire": formulaire, "erreurs": erreurs,
+        "peut_modifier": peut_modifier,
+        "quantitatif": selectors.quantitatif(bilan), "financier": selectors.financier(bilan),
+        # Après un refus, chaque case garde ce qui a été tapé (rien n'a été enregistré).
+        "depenses": [(d, request.POST.get(f"depense-{d.pk}", "") if erreurs else montant(d.realise))
+                     for d in bilan.depenses.all()],
+        "ressources": [(r, request.POST.get(f"ressource-{r.pk}", "") if erreurs else montant(r.recu))
+                       for r in bilan.ressources.select_related("financeur")],
+        "transitions": avec_adresses(transitions_offertes(bilan, user=request.user), "justificatifs:transition",
+                                     code, rang),
+        "historique": historique(bilan),
+    })
+
+
+@require_POST
+def transition(request, code, rang, nom):
+    bilan = _bilan(request, code, rang)
+    formulaire = TransitionForm(request.POST)
+    formulaire.is_valid()
+    try:
+        services.bilan_transition(bilan=bilan, nom=nom, user=request.user, motivation=formulaire.cleaned_data["motivation"])
+    except ActionRefusee as refus:
+        messages.error(request, str(refus))
+    else:
+        messages.success(request, f"{bilan.titre} : « {bilan.get_etat_display()} ».")
+    return redirect(bilan)
+
+
+def document(request, code, rang):
+    """Le bilan en Word, à jour de ses données (chaque état des données est gardé une fois)."""
+    bilan = _bilan(request, code, rang)
+    produit = services.bilan_document(bilan, request.user)
+    return telecharger(produit.fichier, produit.nom)
