@@ -48,6 +48,8 @@ from operations.services import operation_creer, operation_transition
 from . import conventions
 from .bilans import TRANSITION_DU_BILAN, avancer_par_le_bilan, dater_bilans
 from .participants import charger_participants
+from .seances import INTITULE as SEANCES_INTITULE
+from .seances import charger_seances
 from .appels import (
     APPELS, COMITES, DELAI_COMPLEMENTS, ECART_ENTRE_DECISIONS, ECARTS, MEMBRE_QUI_DECIDE, MEMBRES, PIECES_MANQUANTES,
     PIECES_REQUISES, REPONSES_AUX_COMPLEMENTS, VERIFICATIONS, analyse_de, piece_pdf,
@@ -458,6 +460,8 @@ def _charger():
                                                        jour=vie.jours[-1], jusqu_a="envoyer")
     avenants = [(a, conventions.amender(a, animation=animation)) for a in conventions.AVENANTS]
     charger_participants(structures)
+    formation = next(v for v in vies if v.op.intitule == SEANCES_INTITULE)
+    charger_seances(formation.operation, formation.createur)
 
     rang = 0
     for vie in vies:

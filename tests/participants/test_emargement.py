@@ -50,13 +50,13 @@ def test_une_feuille_par_semaine_avec_ses_cases_et_ses_heures(action, semaine):
     assert "21/03" not in corps  # la séance du lundi suivant est hors période
     [tableau] = docx.tables
     assert lignes(tableau) == [
-        ["N°", "Nom", "Prénom", "lun. 14/03 matin (3,5 h)", "lun. 14/03 après-midi (3,5 h)", "mar. 15/03 matin (3,5 h)",
+        ["Nom", "Prénom", "lun. 14/03 matin (3,5 h)", "lun. 14/03 après-midi (3,5 h)", "mar. 15/03 matin (3,5 h)",
          "Heures"],
-        ["1", "BENALI", "Bilal", "", "", NON_INSCRIT, "7"],
-        ["2", "CHEVALIER", "Chloé", NON_INSCRIT, "", "", "7"],
-        ["3", "MARTIN", "Anna", "", "", NON_INSCRIT, "7"],
-        ["", "Signature du formateur ou de la formatrice", "", "", "", "", ""],
-        ["", "Total", "", "2 inscrit(s)", "3 inscrit(s)", "1 inscrit(s)", "21"],
+        ["1. BENALI", "Bilal", "", "", NON_INSCRIT, "7"],
+        ["2. CHEVALIER", "Chloé", NON_INSCRIT, "", "", "7"],
+        ["3. MARTIN", "Anna", "", "", NON_INSCRIT, "7"],
+        ["Signature du formateur ou de la formatrice", "", "", "", "", ""],
+        ["Total", "", "2 inscrit(s)", "3 inscrit(s)", "1 inscrit(s)", "21"],
     ]
     assert "Lieu : Salle A & B · Formateur ou formatrice : Mme Roux" in corps
     assert "Total des heures inscrites sur la période du 14/03/2016 au 20/03/2016 : 21 h" in corps
@@ -78,8 +78,8 @@ def test_un_participant_sorti_avant_la_seance_n_y_figure_pas(action, semaine, st
     bilal.date_sortie = date(2016, 3, 13)
     bilal.save()
     docx = ouvrir(emargement_docx(action, Periode(date(2016, 3, 14), date(2016, 3, 20)), PAR_SEMAINE))
-    noms = [ligne[1] for ligne in lignes(docx.tables[0])[1:-2]]
-    assert noms == ["CHEVALIER", "MARTIN"]
+    noms = [ligne[0] for ligne in lignes(docx.tables[0])[1:-2]]
+    assert noms == ["1. CHEVALIER", "2. MARTIN"]
     assert lignes(docx.tables[0])[-1][-1] == "14"
 
 
