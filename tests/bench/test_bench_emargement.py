@@ -1,0 +1,84 @@
+"""Banc d'essai des feuilles d'émargement (issue 6) : 1 000 feuilles produites en un seul traitement (50 actions de
+20 séances, 15 inscrits chacune), le temps et la mémoire imprimés. `make bench`.
+
+La mémoire se lit de deux façons : le pic des allocations Python pendant le traitement (tracemalloc) et le pic de
+mémoire résidente du processus (qui comprend les bancs précédents de la même session).
+"""
+import io
+import time
+import tracemalloc
+import zipfile
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from docx import Document
+
+from annuaire.models import Commune, Prescripteur
+from annuaire.roles import Role
+from operations.models import Traitement, TypeOperation
+from operations.options import Etat
+from participants.models import Etape, Participant, Seance, TypeEtape
+from participants.tasks import generer_emargements
+from tests.factories import OperationFactory, StructureFactory, utilisateur
+
+from .conftest import memoire_max_mio, tableau
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ACTIONS, SEANCES, INSCRITS = 50, 20, 15
+
+
+def _actions():
+    structure = StructureFactory(nom="IRFA Bourgogne")
+    type_action = TypeOperation.objects.get(code="REMOBILISATION")
+    commune, prescripteur = Commune.objects.get(nom="Dijon"), Prescripteur.objects.get(code="POLE_EMPLOI")
+    action_plie = TypeEtape.objects.get(code="ACTION_PLIE")
+    operations = []
+    for a in range(ACTIONS):
+        operation = OperationFactory(porteur=structure, etat=Etat.EN_REALISATION, type=type_action)
+        participants = Participant.objects.bulk_create(
+            Participant(identifiant=f"BENCH-{a}-{i}", nom=f"Nom{i:02d}", prenom=f"Prénom{a}", sexe="F",
+                        date_naissance=date(1980, 1, 1), commune=commune, prescripteur=prescripteur,
+                        date_entree=date(2016, 1, 4)) for i in range(INSCRITS))
+        Etape.objects.bulk_create(Etape(participant=p, type=action_plie, date_debut=date(2016, 2, 1), operation=operation)
+                                  for p in participants)
+        jours = [date(2016, 3, 1) + timedelta(days=7 * (s // 2)) for s in range(SEANCES)]
+        seances = Seance.objects.bulk_create(
+            Seance(operation=operation, date=jour, demi_journee="matin" if s % 2 == 0 else "apres_midi",
+                   heures=Decimal("3.5"), lieu="Salle 1", formateur="Mme Roux") for s, jour in enumerate(jours))
+        Seance.inscrits.through.objects.bulk_create(
+            Seance.inscrits.through(seance_id=s.pk, participant_id=p.pk) for s in seances for p in participants)
+        operations.append(operation)
+    return operations
+
+
+def test_mille_feuilles_en_un_traitement():
+    operations = _actions()
+    traitement = Traitement.objects.create(libelle="Banc d'essai", demande_par=utilisateur(Role.ANIMATION))
+    arguments = (str(traitement.pk), [o.pk for o in operations], "2016-03-01", "2016-12-31", "seance")
+    debut = time.perf_counter()
+    faites = generer_emargements(*arguments)
+    duree = time.perf_counter() - debut
+    # Rejoué sous tracemalloc (qui ralentit) pour le pic de mémoire ; la tâche remplace son archive.
+    tracemalloc.start()
+    generer_emargements(*arguments)
+    _, pic = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    traitement.refresh_from_db()
+    assert (faites, traitement.etat, traitement.faits) == (ACTIONS, Traitement.Etat.TERMINE, ACTIONS)
+    with traitement.fichier.open("rb") as fichier:
+        contenu = fichier.read()
+    archive = zipfile.ZipFile(io.BytesIO(contenu))
+    feuilles = sum(len(Document(io.BytesIO(archive.read(nom))).tables) for nom in archive.namelist())
+    assert feuilles == ACTIONS * SEANCES
+
+    print(tableau(f"Banc d'essai : {feuilles} feuilles d'émargement ({ACTIONS} actions × {SEANCES} séances, "
+                  f"{INSCRITS} inscrits) en un traitement", [
+        ("mesure", "valeur"),
+        ("durée du traitement", f"{duree:.1f} s"),
+        ("débit", f"{feuilles / duree:.0f} feuilles/s"),
+        ("archive ZIP", f"{len(contenu) / 1024 / 1024:.1f} Mio, {len(archive.namelist())} documents"),
+        ("pic des allocations Python (tracemalloc)", f"{pic / 1024 / 1024:.0f} Mio"),
+        ("mémoire résidente maximale du processus", f"{memoire_max_mio():.0f} Mio"),
+    ]))
