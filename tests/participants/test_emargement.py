@@ -190,3 +190,18 @@ def test_un_vrai_worker_prepare_l_archive(worker, action, semaine, porteur):
     with traitement.fichier.open("rb") as f:
         assert len(zipfile.ZipFile(f).namelist()) == 1
     assert [e[0] for e in EXECUTIONS] == [tasks.generer_emargements.name] and EXECUTIONS[0][2] is False
+
+
+@pytest.mark.libreoffice
+def test_les_feuilles_en_pdf_la_ou_libreoffice_est_installe(action, semaine, porteur, client):
+    from django.urls import reverse
+    from pypdf import PdfReader
+
+    client.force_login(porteur)
+    reponse = client.get(reverse("participants:feuilles", args=[action.code]),
+                         {"du": "2016-03-14", "au": "2016-03-20", "par": "seance", "format": "pdf"})
+    assert reponse["Content-Type"] == "application/pdf" and reponse.content.startswith(b"%PDF")
+    pages = PdfReader(io.BytesIO(reponse.content)).pages
+    assert len(pages) == 3  # trois séances cette semaine, une feuille chacune
+    premiere = pages[0].extract_text()
+    assert "Cofinancé par l'Union européenne" in premiere and "MARTIN" in premiere and "Séance du lundi 14/03/2016" in premiere

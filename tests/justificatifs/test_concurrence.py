@@ -1,0 +1,54 @@
+"""Deux gestionnaires agissent au même instant sur le même bilan final (l'un valide le contrôle, l'autre le renvoie) :
+l'un gagne, l'autre reçoit un message clair ; bilan et opération restent d'accord, rien n'est à moitié écrit."""
+import threading
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections
+from django_fsm_log.models import StateLog
+
+from annuaire.roles import Role
+from justificatifs.models import Bilan, EtatBilan
+from justificatifs.services import bilan_transition
+from operations.models import Operation
+from operations.options import Etat
+from operations.workflow import ActionRefusee
+from tests.factories import OperationFactory, StructureFactory, utilisateur
+from tests.justificatifs.factories import bilan_final
+
+pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+
+SUITE = {"controler": (EtatBilan.CONTROLE, Etat.BILAN_CONTROLE), "renvoyer": (EtatBilan.A_CORRIGER, Etat.BILAN_A_CORRIGER)}
+
+
+@pytest.mark.parametrize("repetition", range(5))
+def test_controler_et_renvoyer_en_meme_temps(repetition):
+    operation = OperationFactory(porteur=StructureFactory(), etat=Etat.BILAN_DEPOSE)
+    bilan = bilan_final(operation, EtatBilan.DEPOSE)
+    gestionnaires = [utilisateur(Role.GESTIONNAIRE), utilisateur(Role.GESTIONNAIRE)]
+    barriere, resultats = threading.Barrier(2, timeout=30), {}
+
+    def agent(nom, user):
+        try:
+            lu = Bilan.objects.select_related("operation").get(pk=bilan.pk)
+            barriere.wait()
+            bilan_transition(bilan=lu, nom=nom, user=user, motivation="Pièces à compléter.")
+            resultats[nom] = "gagne"
+        except ActionRefusee as refus:
+            resultats[nom] = str(refus)
+        finally:
+            connections.close_all()
+
+    fils = [threading.Thread(target=agent, args=(nom, user)) for nom, user in zip(SUITE, gestionnaires)]
+    for f in fils:
+        f.start()
+    for f in fils:
+        f.join(60)
+    gagnants = [nom for nom, r in resultats.items() if r == "gagne"]
+    assert len(gagnants) == 1, resultats
+    perdant = next(nom for nom in SUITE if nom not in gagnants)
+    assert "vient de changer d'état" in resultats[perdant]
+    bilan.refresh_from_db()
+    assert (bilan.etat, Operation.objects.get(pk=operation.pk).etat) == SUITE[gagnants[0]]
+    for modele, pk in ((Bilan, bilan.pk), (Operation, operation.pk)):
+        assert StateLog.objects.filter(content_type=ContentType.objects.get_for_model(modele), object_id=pk).count() == 1
