@@ -62,10 +62,14 @@ def test_planifier_imprimer_emarger_puis_deposer_le_bilan(page, live_server, set
     assert "Semaine du lundi 14/03/2016 au dimanche 20/03/2016" in texte(feuille)
     assert [ligne[0] for ligne in lignes(feuille.tables[0])[1:3]] == ["1. BENALI", "2. MARTIN"]
 
-    # Noter les présences en une grille.
+    # Noter les présences en une grille (une fois le téléchargement tout à fait fini : sa navigation est close).
+    page.wait_for_load_state("networkidle")
     page.get_by_role("link", name="14/03/2016, matin").click()
-    page.get_by_label("Présent : Anna Martin").check()
-    page.get_by_label("Excusé : Bilal Benali").check()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Présences du 14/03/2016, matin")
+    page.wait_for_load_state("networkidle")
+    for libelle in ("Présent : Anna Martin", "Excusé : Bilal Benali"):
+        page.get_by_label(libelle).check()
+        expect(page.get_by_label(libelle)).to_be_checked()
     capturer(page, "03-grille-de-presence")
     page.get_by_role("button", name="Enregistrer les présences").click()
     expect(page.get_by_role("status")).to_contain_text("Présences enregistrées.")
