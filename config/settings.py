@@ -97,7 +97,10 @@ LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Pas de séparateur de milliers automatique : un identifiant rendu dans un attribut (`name="presence-{{ p.pk }}"`)
+# deviendrait « presence-1 525 » et le formulaire ne se relirait plus. Les nombres affichés passent par les filtres
+# fr-FR (`|nombre`, `|euros`, `|montant`), qui groupent les milliers.
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -116,6 +119,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not STATIC_COLLECTES
 # Fichiers déposés : hors de la racine web, servis seulement par des vues qui vérifient les droits.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# L'antivirus des pièces justificatives : le démon ClamAV (`unix:///run/clamav/clamd.ctl` ou `tcp://hote:3310`).
+# Vide : pas d'analyse (les pièces restent contrôlées sur leur type et leur taille).
+CLAMAV = env("CLAMAV", default="")
+CLAMAV_DELAI = env.int("CLAMAV_DELAI", default=30)
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",

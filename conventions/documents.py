@@ -106,7 +106,7 @@ def contexte_convention(convention: Convention) -> dict:
     du jour où l'on régénère)."""
     operation, donnees = convention.operation, convention.version.donnees
     decision = selectors.decision_de_programmation(operation)
-    avance = (convention.montant_fse * convention.taux_avance).quantize(Decimal("0.01"))
+    avance = convention.avance
     return {
         "numero": convention.numero,
         "version": convention.version.numero,

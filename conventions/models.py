@@ -4,6 +4,8 @@ Une convention (et chaque avenant) suit le même cycle de signature : générée
 porteur (qui dépose l'exemplaire signé), signée par le PLIE, notifiée. L'opération ne connaît pas ses conventions :
 c'est la convention qui pointe vers elle (DESIGN.md).
 """
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -137,6 +139,11 @@ class Convention(DocumentASigner):
     @property
     def titre(self) -> str:
         return f"Convention n° {self.numero}"
+
+    @property
+    def avance(self) -> Decimal:
+        """L'avance versée à la signature, arrondie au centime le plus proche (celle qu'annonce la convention)."""
+        return (self.montant_fse * self.taux_avance).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
     def get_absolute_url(self):
         return reverse("conventions:fiche", args=[self.operation.code])

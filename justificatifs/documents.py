@@ -1,4 +1,7 @@
-"""Le bilan d'exécution en Word : ses variables, documentées pour les administrateurs (templates/docx/README.md)."""
+"""Le bilan d'exécution et le rapport de contrôle de service fait en Word : leurs variables, documentées pour les
+administrateurs (templates/docx/README.md)."""
+from decimal import Decimal
+
 from operations.documents import declarer_modele
 
 from .models import Bilan
@@ -20,16 +23,86 @@ BILAN_EXECUTION = declarer_modele("bilan_execution", "bilan_execution.docx", "Bi
 
 
 def contexte_bilan(bilan: Bilan) -> dict:
-    operation, porteur = bilan.operation, bilan.operation.porteur
+    commun = contexte_bilan_sans_calculs(bilan)
     return {
-        "bilan": {"titre": bilan.titre, "rang": bilan.rang, "debut": bilan.debut, "fin": bilan.fin,
-                  "etat": bilan.get_etat_display()},
-        "operation": {"code": operation.code, "intitule": operation.intitule, "type": str(operation.type),
-                      "date_debut": operation.date_debut, "date_fin": operation.date_fin},
-        "porteur": {"nom": porteur.nom, "adresse": porteur.adresse, "commune": porteur.commune,
-                    "representant": porteur.representant},
+        **commun,
+        "bilan": {**commun["bilan"], "etat": bilan.get_etat_display()},
         "quantitatif": quantitatif(bilan),
         "financier": financier(bilan),
         "qualitatif": {"actions_menees": bilan.actions_menees, "analyse": bilan.analyse,
                        "difficultes": bilan.difficultes, "perspectives": bilan.perspectives},
+    }
+
+
+RAPPORT_CSF = declarer_modele("rapport_csf", "rapport_csf.docx", "Rapport de contrôle de service fait", {
+    "bilan": "le bilan contrôlé : titre, rang, debut, fin (dates)",
+    "operation": "l'opération : code, intitule, type, date_debut, date_fin (dates)",
+    "porteur": "la structure porteuse : nom, adresse, commune, representant",
+    "controle": ("le contrôle : methode (texte : exhaustif, ou échantillon avec sa taille et sa graine), regime (libellé "
+                 "du régime de dépenses de la convention), valide_par, valide_le (JJ/MM/AAAA à HH:MM)"),
+    "lignes": ("chaque dépense déclarée (liste : categorie, libelle, declare, controlee (oui/non), decision, retenu, "
+               "rejete, motif, commentaire)"),
+    "totaux": "declare, retenu (contrôlé, et extrapolé s'il y a lieu), rejete",
+    "rejets": "les écarts par motif (liste : motif, nombre, montant)",
+    "calcul": ("le FSE dû : etapes (liste de phrases : l'arithmétique complète), forfait, eligible, fse_calcule, "
+               "fse_du, avance, solde, taux_erreur (fraction, vide sans échantillon)"),
+    "sorties": "les preuves de sorties positives contrôlées (liste : participant, motif, conforme (oui/non), commentaire)",
+    "presences": "les séances émargées contrôlées (liste : seance, conforme (oui/non), commentaire)",
+})
+
+
+def contexte_rapport_csf(bilan: Bilan) -> dict:
+    from django.utils import timezone
+
+    from .controle import calcul_du_bilan, controles_participants, csf_de, decisions_courantes
+    from .models import ObjetControleParticipant
+
+    csf, courantes, operation = csf_de(bilan), decisions_courantes(bilan), bilan.operation
+    calcul = calcul_du_bilan(bilan)
+    lignes, rejets = [], {}
+    for d in bilan.depenses.all():
+        c = courantes.get(d.pk) if not csf.par_echantillon or d.pk in csf.echantillon else None
+        declare = d.realise or Decimal(0)
+        lignes.append({"categorie": d.get_categorie_display(), "libelle": d.libelle, "declare": declare,
+                       "controlee": "oui" if c else "non", "decision": c.get_decision_display() if c else "hors échantillon",
+                       "retenu": c.montant_retenu if c else None, "rejete": declare - c.montant_retenu if c else None,
+                       "motif": str(c.motif) if c and c.motif else "", "commentaire": c.commentaire if c else ""})
+        if c and c.motif:
+            ligne = rejets.setdefault(str(c.motif), {"motif": str(c.motif), "nombre": 0, "montant": Decimal(0)})
+            ligne["nombre"] += 1
+            ligne["montant"] += declare - c.montant_retenu
+    convention = operation.convention
+    methode = (f"échantillon de {len(csf.echantillon)} dépense(s) sur {len(lignes)}, tiré avec la graine {csf.graine}"
+               if csf.par_echantillon else f"exhaustif : les {len(lignes)} dépenses")
+    participants = controles_participants(bilan)
+    valide_le = timezone.localtime(csf.valide_le) if csf.valide_le else None
+    return {
+        **contexte_bilan_sans_calculs(bilan),
+        "controle": {"methode": methode, "regime": convention.get_regime_couts_display(),
+                     "valide_par": csf.valide_par.get_full_name() if csf.valide_par else "",
+                     "valide_le": f"{valide_le:%d/%m/%Y à %H:%M}" if valide_le else ""},
+        "lignes": lignes,
+        "totaux": {"declare": calcul.declare, "retenu": calcul.retenu_direct, "rejete": calcul.rejete},
+        "rejets": sorted(rejets.values(), key=lambda r: -r["montant"]),
+        "calcul": {"etapes": calcul.etapes, "forfait": calcul.forfait, "eligible": calcul.eligible,
+                   "fse_calcule": calcul.fse_calcule, "fse_du": calcul.fse_du, "avance": calcul.avance,
+                   "solde": calcul.solde, "taux_erreur": calcul.taux_erreur},
+        "sorties": [{"participant": f"{c.participant.nom.upper()} {c.participant.prenom}",
+                     "motif": str(c.participant.motif_sortie or ""), "conforme": "oui" if c.conforme else "non",
+                     "commentaire": c.commentaire}
+                    for (objet, _), c in participants.items() if objet == ObjetControleParticipant.SORTIE_POSITIVE],
+        "presences": [{"seance": f"{c.seance.date:%d/%m/%Y}, {c.seance.get_demi_journee_display().lower()}",
+                       "conforme": "oui" if c.conforme else "non", "commentaire": c.commentaire}
+                      for (objet, _), c in participants.items() if objet == ObjetControleParticipant.PRESENCE],
+    }
+
+
+def contexte_bilan_sans_calculs(bilan: Bilan) -> dict:
+    operation, porteur = bilan.operation, bilan.operation.porteur
+    return {
+        "bilan": {"titre": bilan.titre, "rang": bilan.rang, "debut": bilan.debut, "fin": bilan.fin},
+        "operation": {"code": operation.code, "intitule": operation.intitule, "type": str(operation.type),
+                      "date_debut": operation.date_debut, "date_fin": operation.date_fin},
+        "porteur": {"nom": porteur.nom, "adresse": porteur.adresse, "commune": porteur.commune,
+                    "representant": porteur.representant},
     }

@@ -11,7 +11,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from annuaire.models import Financeur
 from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
-from operations.models import ConditionsOuvertes, Operation
+from operations.models import Operation
 from operations.options import CategorieDepense
 from operations.regles import Acteurs, Condition, libelle
 
@@ -72,8 +72,11 @@ _precedents_deposes = Condition(
     lambda b: not b.operation.bilans.filter(rang__lt=b.rang, etat__in=ETATS_MODIFIABLES).exists(),
     "Le bilan précédent doit être déposé d'abord.")
 CONDITIONS_DE_DEPOT = [_recit, _depenses, _ressources, _periode_echue, _precedents_deposes]
-# Le contrôle de service fait (issue des justificatifs) ajoute les siennes.
-CONDITIONS_DE_CONTROLE = ConditionsOuvertes()
+# Le contrôle se valide par le rapport de contrôle de service fait ; le bilan est validé une fois le solde payé.
+_csf_valide = Condition(lambda b: hasattr(b, "csf") and b.csf.valide_le is not None,
+                        "Validez le contrôle depuis la page « Contrôle de service fait » du bilan.")
+_solde_paye = Condition(lambda b: hasattr(b, "csf") and b.csf.paye_le is not None,
+                        "Enregistrez le paiement du solde depuis la page « Contrôle de service fait ».")
 
 
 class Bilan(ConcurrentTransitionMixin, models.Model):
@@ -140,12 +143,12 @@ class Bilan(ConcurrentTransitionMixin, models.Model):
     def redeposer(self):
         pass
 
-    @transition(etat, EtatBilan.DEPOSE, EtatBilan.CONTROLE, permission=GESTIONNAIRE, conditions=CONDITIONS_DE_CONTROLE,
+    @transition(etat, EtatBilan.DEPOSE, EtatBilan.CONTROLE, permission=GESTIONNAIRE, conditions=[_csf_valide],
                 custom=libelle("Valider le contrôle"))
     def controler(self):
         pass
 
-    @transition(etat, EtatBilan.CONTROLE, EtatBilan.VALIDE, permission=GESTIONNAIRE,
+    @transition(etat, EtatBilan.CONTROLE, EtatBilan.VALIDE, permission=GESTIONNAIRE, conditions=[_solde_paye],
                 custom=libelle("Valider le bilan (paiement effectué)"))
     def valider(self):
         pass
@@ -184,3 +187,151 @@ class RessourceBilan(models.Model):
 
     def __str__(self):
         return str(self.financeur)
+
+
+# --- Pièces justificatives et contrôle de service fait (CSF) ---
+
+class NaturePiece(models.TextChoices):
+    FACTURE = "facture", "Facture acquittée"
+    BULLETIN = "bulletin", "Bulletin de salaire"
+    TEMPS = "temps", "Feuille de temps"
+    EMARGEMENT = "emargement", "Feuille d'émargement signée"
+    PREUVE_SORTIE = "preuve_sortie", "Preuve de sortie positive (contrat, attestation de formation)"
+    AUTRE = "autre", "Autre pièce"
+
+
+class PieceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Les pièces des bilans que l'utilisateur voit : celles d'un autre porteur n'existent pas pour lui."""
+        return self.filter(bilan__in=Bilan.objects.visible_to(user))
+
+
+class PieceJustificative(models.Model):
+    """Un fichier qui prouve une dépense du bilan, ou la sortie positive d'un participant. Contrôlé sur son contenu,
+    stocké hors de la racine web, servi par une vue qui vérifie les droits (et trace qui l'a ouvert)."""
+
+    bilan = models.ForeignKey(Bilan, on_delete=models.CASCADE, related_name="pieces")
+    depense = models.ForeignKey(DepenseBilan, verbose_name="dépense", null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="pieces")
+    participant = models.ForeignKey("participants.Participant", verbose_name="participant", null=True, blank=True,
+                                    on_delete=models.CASCADE, related_name="+")
+    nature = models.CharField("nature", max_length=20, choices=NaturePiece.choices)
+    fichier = models.FileField("fichier", upload_to="justificatifs/%Y/%m/")
+    nom = models.CharField("nom du fichier déposé", max_length=255)
+    type_mime = models.CharField("type reconnu", max_length=120)
+    taille = models.PositiveIntegerField("taille (octets)")
+    empreinte = models.CharField("empreinte SHA-256", max_length=64)
+    antivirus = models.CharField("analyse antivirus", max_length=120, blank=True,
+                                 help_text="Vide : aucun antivirus n'est configuré sur ce serveur.")
+    deposee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    deposee_le = models.DateTimeField("déposée le", auto_now_add=True)
+
+    objects = PieceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["deposee_le", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(depense__isnull=False) | Q(participant__isnull=False),
+                                              name="piece_rattachee")]
+
+    def __str__(self):
+        return f"{self.get_nature_display()} : {self.nom}"
+
+
+class AccesPiece(models.Model):
+    """Qui a ouvert quelle pièce, quand : une pièce peut porter des données personnelles (bulletin, contrat)."""
+
+    piece = models.ForeignKey(PieceJustificative, on_delete=models.CASCADE, related_name="acces")
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    le = models.DateTimeField(auto_now_add=True)
+
+
+class MotifRejet(models.Model):
+    """Les motifs d'écart retenus au contrôle (référentiel modifiable : `justificatifs/referentiel/motifs_rejet.json`)."""
+
+    code = models.CharField("code", max_length=40, unique=True)
+    libelle = models.CharField("libellé", max_length=200)
+    ordre = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["ordre", "libelle"]
+        verbose_name = "motif de rejet"
+
+    def __str__(self):
+        return self.libelle
+
+
+class Decision(models.TextChoices):
+    RETENUE = "retenue", "Retenue"
+    PARTIELLE = "partielle", "Retenue en partie"
+    REJETEE = "rejetee", "Rejetée"
+
+
+class DecisionFigee(models.Model):
+    """Une décision de contrôle ne se modifie ni ne s'efface : une nouvelle décision la remplace (trace complète)."""
+
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    le = models.DateTimeField(auto_now_add=True)
+    commentaire = models.TextField("commentaire", blank=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Une décision de contrôle ne se modifie pas : enregistrez-en une nouvelle qui la remplace.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Une décision de contrôle ne s'efface pas : enregistrez-en une nouvelle qui la remplace.")
+
+
+class ControleDepense(DecisionFigee):
+    """La décision du gestionnaire sur une dépense déclarée ; la plus récente fait foi."""
+
+    depense = models.ForeignKey(DepenseBilan, on_delete=models.CASCADE, related_name="controles")
+    decision = models.CharField("décision", max_length=10, choices=Decision.choices)
+    montant_retenu = models.DecimalField("montant retenu (€)", max_digits=12, decimal_places=2)
+    motif = models.ForeignKey(MotifRejet, verbose_name="motif", null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        ordering = ["le", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(montant_retenu__gte=0), name="montant_retenu_positif")]
+
+
+class ObjetControleParticipant(models.TextChoices):
+    SORTIE_POSITIVE = "sortie_positive", "Preuve de la sortie positive"
+    PRESENCE = "presence", "Présence émargée"
+
+
+class ControleParticipant(DecisionFigee):
+    """Le contrôle d'une réalisation : la preuve d'une sortie positive, ou une séance émargée de l'échantillon."""
+
+    bilan = models.ForeignKey(Bilan, on_delete=models.CASCADE, related_name="controles_participants")
+    objet = models.CharField("objet", max_length=20, choices=ObjetControleParticipant.choices)
+    participant = models.ForeignKey("participants.Participant", null=True, blank=True, on_delete=models.CASCADE,
+                                    related_name="+")
+    seance = models.ForeignKey("participants.Seance", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    conforme = models.BooleanField("conforme")
+
+    class Meta:
+        ordering = ["le", "pk"]
+
+
+class ControleServiceFait(models.Model):
+    """Le contrôle d'un bilan : sa méthode (exhaustif ou échantillon tiré avec une graine notée), l'avance déjà
+    versée, sa validation (qui produit le rapport et fait passer le bilan à « contrôlé »), puis le paiement."""
+
+    bilan = models.OneToOneField(Bilan, on_delete=models.CASCADE, related_name="csf")
+    graine = models.BigIntegerField("graine du tirage", null=True, blank=True)
+    echantillon = models.JSONField("dépenses de l'échantillon", default=list, blank=True)
+    seances_tirees = models.JSONField("séances de l'échantillon de présence", default=list, blank=True)
+    avance_versee = models.DecimalField("avance déjà versée (€)", max_digits=12, decimal_places=2, default=0)
+    valide_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    valide_le = models.DateTimeField("validé le", null=True, blank=True)
+    montant_paye = models.DecimalField("solde payé (€)", max_digits=12, decimal_places=2, null=True, blank=True)
+    paye_le = models.DateField("payé le", null=True, blank=True)
+
+    @property
+    def par_echantillon(self) -> bool:
+        return bool(self.echantillon)

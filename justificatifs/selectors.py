@@ -4,21 +4,22 @@ La partie quantitative n'est jamais saisie : elle se recalcule à chaque lecture
 réalisation cumulée à sa fin, participants accompagnés avec leurs indicateurs d'entrée et de sortie, heures de
 présence émargées, étapes, sorties) ; elle suit donc toute correction des données des participants.
 """
+from calendar import monthrange
 from collections import Counter
 from dataclasses import dataclass
-from calendar import monthrange
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Q, Sum
 from django.urls import reverse
 
+from annuaire.roles import roles_de
 from operations.models import Operation
 from participants.models import Etape, Presence
 from participants.options import StatutPresence
 from participants.realisation import ETATS_REALISES, population, realisation
 
-from .models import Bilan, NatureBilan, voit_les_bilans
+from .models import EQUIPE_DU_PLIE, Bilan, NatureBilan, voit_les_bilans
 
 MOIS_PAR_BILAN = 12
 
@@ -114,6 +115,12 @@ def quantitatif(bilan: Bilan) -> dict:
     }
 
 
+def sorties_positives(bilan: Bilan) -> list:
+    """Les participants de l'opération sortis positivement dans la période du bilan (ceux dont la preuve se contrôle)."""
+    return list(population(bilan.operation).filter(date_sortie__range=(bilan.debut, bilan.fin))
+                .exclude(motif_sortie__categorie="").select_related("motif_sortie").order_by("nom", "prenom", "pk"))
+
+
 def financier(bilan: Bilan) -> dict:
     """Les dépenses réalisées face au prévu, par catégorie, et les ressources perçues ; écarts et taux de réalisation."""
     depenses = list(bilan.depenses.all())
@@ -140,6 +147,9 @@ def financier(bilan: Bilan) -> dict:
 
 def liens_de_la_fiche(operation: Operation, user) -> list[tuple[str, str]]:
     """Sur la fiche d'une opération en réalisation ou après : ses bilans d'exécution."""
+    liens = []
     if operation.etat in ETATS_REALISES and voit_les_bilans(operation, user):
-        return [("Bilans d'exécution", reverse("justificatifs:bilans", args=[operation.code]))]
-    return []
+        liens.append(("Bilans d'exécution", reverse("justificatifs:bilans", args=[operation.code])))
+        if roles_de(user) & EQUIPE_DU_PLIE:
+            liens.append(("Export « Ma Démarche FSE »", reverse("justificatifs:mdfse", args=[operation.code])))
+    return liens

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 
 from operations.documents import document_generer
 from operations.models import Operation
-from operations.options import Etat
+from operations.options import CategorieDepense, Etat
 from operations.services import operation_transition
 from operations.workflow import ActionRefusee, tirer_transition
 
@@ -24,7 +24,7 @@ ETATS_OU_L_ON_PREPARE = [Etat.EN_REALISATION]
 CHAMPS_QUALITATIFS = ["actions_menees", "analyse", "difficultes", "perspectives"]
 
 
-def _exiger_porteur(operation: Operation, user, action: str):
+def exiger_porteur(operation: Operation, user, action: str):
     refus = PORTEUR.refus(operation, user)
     if refus:
         raise ActionRefusee(f"« {action} » : {refus}")
@@ -32,7 +32,7 @@ def _exiger_porteur(operation: Operation, user, action: str):
 
 def bilan_preparer(*, operation: Operation, user) -> Bilan:
     """Le bilan suivant de l'échéancier, avec les dépenses et ressources du plan en cours comme « prévu »."""
-    _exiger_porteur(operation, user, "Préparer le bilan")
+    exiger_porteur(operation, user, "Préparer le bilan")
     if operation.etat not in ETATS_OU_L_ON_PREPARE:
         raise ActionRefusee(f"{operation.code} est à l'état « {operation.get_etat_display()} » : "
                             "un bilan se prépare pendant la réalisation.")
@@ -75,7 +75,7 @@ def _montant(texte, libelle: str, erreurs: list[str]) -> Decimal | None:
 def bilan_enregistrer(*, bilan: Bilan, user, qualitatif: dict[str, str], depenses: dict[int, str],
                       ressources: dict[int, str]) -> Bilan:
     """Les parties financière (montants réalisés et perçus, ligne par ligne) et qualitative ; tout ou rien."""
-    _exiger_porteur(bilan.operation, user, "Enregistrer le bilan")
+    exiger_porteur(bilan.operation, user, "Enregistrer le bilan")
     if not bilan.modifiable:
         raise ActionRefusee(f"Le bilan est à l'état « {bilan.get_etat_display()} » : il n'est plus modifiable.")
     erreurs, realises, recus = [], {}, {}
@@ -103,6 +103,26 @@ def bilan_enregistrer(*, bilan: Bilan, user, qualitatif: dict[str, str], depense
         for pk, valeur in recus.items():
             RessourceBilan.objects.filter(pk=pk).update(recu=valeur)
     return bilan
+
+
+def depense_ajouter(*, bilan: Bilan, user, categorie: str, libelle: str, montant) -> DepenseBilan:
+    """Une dépense réalisée hors des lignes du plan (une facture, un bulletin...) : l'état récapitulatif détaillé que
+    le contrôle parcourt ligne à ligne, ou par échantillon."""
+    exiger_porteur(bilan.operation, user, "Ajouter une dépense")
+    if not bilan.modifiable:
+        raise ActionRefusee(f"Le bilan est à l'état « {bilan.get_etat_display()} » : il n'est plus modifiable.")
+    erreurs = []
+    if categorie not in CategorieDepense.values:
+        erreurs.append(f"Catégorie : « {categorie} » n'est pas une catégorie de dépense.")
+    if not (libelle or "").strip():
+        erreurs.append("Libellé : décrivez la dépense (fournisseur, objet, date).")
+    valeur = _montant(montant, "Montant", erreurs)
+    if valeur is None and not erreurs:
+        erreurs.append("Montant : saisissez le montant réalisé.")
+    if erreurs:
+        raise ActionRefusee(" ".join(erreurs))
+    return DepenseBilan.objects.create(bilan=bilan, categorie=categorie, libelle=libelle.strip()[:250],
+                                       prevu=Decimal(0), realise=valeur)
 
 
 def nom_du_bilan(bilan: Bilan) -> str:

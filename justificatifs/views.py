@@ -8,12 +8,14 @@ from django.views.decorators.http import require_POST
 from annuaire.formats import montant
 from operations.forms import TransitionForm
 from operations.models import Operation
+from operations.options import CategorieDepense
 from operations.views.fichiers import telecharger
 from operations.views.transitions import avec_adresses
 from operations.workflow import ActionRefusee, historique, transitions_offertes
+from participants.models import Participant
 
-from . import selectors, services
-from .models import Bilan, EtatBilan, voit_les_bilans
+from . import controle, pieces, selectors, services
+from .models import Bilan, EtatBilan, NaturePiece, PieceJustificative, voit_les_bilans
 from .services import CHAMPS_QUALITATIFS
 
 
@@ -97,6 +99,10 @@ def bilan(request, code, rang):
         "transitions": avec_adresses(transitions_offertes(bilan, user=request.user), "justificatifs:transition",
                                      code, rang),
         "historique": historique(bilan),
+        "pieces": bilan.pieces.select_related("depense", "participant"),
+        "natures": NaturePiece.choices, "categories": CategorieDepense.choices,
+        "sorties_positives": selectors.sorties_positives(bilan) if peut_modifier else [],
+        "peut_controler": controle.GESTIONNAIRE(bilan, request.user),
     })
 
 
@@ -119,3 +125,61 @@ def document(request, code, rang):
     bilan = _bilan(request, code, rang)
     produit = services.bilan_document(bilan, request.user)
     return telecharger(produit.fichier, produit.nom)
+
+
+# --- Pièces justificatives et dépenses détaillées (porteur) ---
+
+@require_POST
+def deposer_piece(request, code, rang):
+    bilan = _bilan(request, code, rang)
+    cible, fichier = request.POST.get("rattachement", ""), request.FILES.get("fichier")
+    try:
+        if fichier is None:
+            raise ActionRefusee("Fichier : choisissez la pièce à déposer (PDF, image ou document bureautique).")
+        genre, _, pk = cible.partition("-")
+        depense = bilan.depenses.filter(pk=pk).first() if genre == "d" and pk.isdigit() else None
+        participant = (Participant.objects.visible_to(request.user).filter(pk=pk).first()
+                       if genre == "p" and pk.isdigit() else None)
+        if depense is None and participant is None:
+            raise ActionRefusee("Rattacher à : choisissez la dépense ou la sortie positive que la pièce justifie.")
+        pieces.piece_deposer(bilan=bilan, user=request.user, fichier=fichier, nature=request.POST.get("nature", ""),
+                             depense=depense, participant=participant)
+    except ActionRefusee as refus:
+        messages.error(request, str(refus))
+    else:
+        messages.success(request, f"Pièce « {fichier.name} » déposée.")
+    return redirect(f"{bilan.get_absolute_url()}#pieces")
+
+
+def piece(request, code, rang, pk):
+    """Une pièce, à qui voit le bilan (sinon 404), et chaque ouverture tracée."""
+    bilan = _bilan(request, code, rang)
+    trouvee = get_object_or_404(PieceJustificative.objects.visible_to(request.user), bilan=bilan, pk=pk)
+    pieces.piece_ouvrir(piece=trouvee, user=request.user)
+    return telecharger(trouvee.fichier, trouvee.nom, trouvee.type_mime)
+
+
+@require_POST
+def retirer_piece(request, code, rang, pk):
+    bilan = _bilan(request, code, rang)
+    trouvee = get_object_or_404(PieceJustificative.objects.visible_to(request.user), bilan=bilan, pk=pk)
+    try:
+        pieces.piece_retirer(piece=trouvee, user=request.user)
+    except ActionRefusee as refus:
+        messages.error(request, str(refus))
+    else:
+        messages.success(request, f"Pièce « {trouvee.nom} » retirée.")
+    return redirect(f"{bilan.get_absolute_url()}#pieces")
+
+
+@require_POST
+def ajouter_depense(request, code, rang):
+    bilan = _bilan(request, code, rang)
+    try:
+        services.depense_ajouter(bilan=bilan, user=request.user, categorie=request.POST.get("categorie", ""),
+                                 libelle=request.POST.get("libelle", ""), montant=request.POST.get("montant", ""))
+    except ActionRefusee as refus:
+        messages.error(request, str(refus))
+    else:
+        messages.success(request, "Dépense ajoutée à l'état récapitulatif.")
+    return redirect(f"{bilan.get_absolute_url()}#financier")

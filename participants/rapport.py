@@ -19,15 +19,20 @@ def _arrondi(valeur, chiffres: int) -> float:
     return float(Decimal(str(valeur)).quantize(Decimal(1).scaleb(-chiffres), rounding=ROUND_HALF_UP))
 
 
-def _tranche_age():
-    """La tranche d'âge en années révolues à la date d'entrée, calculée par la base."""
+def age_a_l_entree():
+    """L'âge en années révolues à la date d'entrée, calculé par la base (à annoter sur des participants)."""
     annees = ExtractYear("date_entree") - ExtractYear("date_naissance")
     avant_anniversaire = Case(
         When(Q(date_entree__month__lt=ExtractMonth("date_naissance"))
              | Q(date_entree__month=ExtractMonth("date_naissance"), date_entree__day__lt=F("date_naissance__day")),
              then=Value(1)),
         default=Value(0), output_field=IntegerField())
-    age = annees - avant_anniversaire
+    return annees - avant_anniversaire
+
+
+def _tranche_age():
+    """La tranche d'âge en années révolues à la date d'entrée, calculée par la base."""
+    age = age_a_l_entree()
     return Case(*[When(Q(age_calcule__gte=mini, age_calcule__lte=maxi), then=Value(cle)) for cle, mini, maxi in TRANCHES],
                 default=Value("")), age
 

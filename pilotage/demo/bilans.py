@@ -2,7 +2,8 @@
 (préparé, rempli, déposé, renvoyé, contrôlé, validé), qui fait avancer l'opération comme dans la vraie vie."""
 from decimal import Decimal
 
-from justificatifs.models import Bilan, NatureBilan
+from justificatifs.controle import calcul_du_bilan, csf_valider, depense_controler, paiement_enregistrer
+from justificatifs.models import Bilan, ControleDepense, ControleServiceFait, MotifRejet, NatureBilan
 from justificatifs.services import bilan_enregistrer, bilan_preparer, bilan_transition
 
 # La transition du bilan final qui entraîne chaque transition de bilan de l'opération.
@@ -27,7 +28,7 @@ def _remplir(bilan: Bilan, porteur):
         ressources={r.pk: str(r.prevu) for r in bilan.ressources.all()})
 
 
-def avancer_par_le_bilan(operation, nom: str, *, porteur, gestionnaire, motivation: str):
+def avancer_par_le_bilan(operation, nom: str, *, porteur, gestionnaire, motivation: str, jour):
     """Tire la transition de bilan `nom` de l'opération en passant par son bilan final (et ses bilans intermédiaires)."""
     if nom == "deposer_bilan":
         while True:
@@ -40,8 +41,26 @@ def avancer_par_le_bilan(operation, nom: str, *, porteur, gestionnaire, motivati
     if nom == "redeposer_bilan":
         bilan_enregistrer(bilan=final, user=porteur, depenses={}, ressources={},
                           qualitatif={"analyse": ANALYSE + " Les dépenses de personnel sont détaillées par salarié."})
-    auteur = porteur if nom == "redeposer_bilan" else gestionnaire
-    bilan_transition(bilan=final, nom=TRANSITION_DU_BILAN[nom], user=auteur, motivation=motivation)
+    if nom == "valider_controle":
+        _controler(final, gestionnaire)
+        csf_valider(bilan=final, user=gestionnaire)
+    elif nom == "solder":
+        paiement_enregistrer(bilan=final, user=gestionnaire, montant=calcul_du_bilan(final).solde, le=jour)
+    else:
+        auteur = porteur if nom == "redeposer_bilan" else gestionnaire
+        bilan_transition(bilan=final, nom=TRANSITION_DU_BILAN[nom], user=auteur, motivation=motivation)
+
+
+def _controler(bilan: Bilan, gestionnaire):
+    """Le contrôle de la démonstration : tout est retenu, sauf une part des déplacements faute de justificatif."""
+    motif = MotifRejet.objects.get(code="PIECE_ABSENTE")
+    for depense in bilan.depenses.all():
+        if depense.categorie == "fonctionnement" and depense.realise:
+            depense_controler(depense=depense, user=gestionnaire, decision="partielle", motif=motif,
+                              montant_retenu=(depense.realise * Decimal("0.9")).quantize(Decimal("0.01")),
+                              commentaire="Deux notes de frais sans justificatif de paiement.")
+        else:
+            depense_controler(depense=depense, user=gestionnaire, decision="retenue")
 
 
 def dater_bilans(operation, moments: dict):
@@ -60,6 +79,12 @@ def dater_bilans(operation, moments: dict):
         for ligne in StateLog.objects.filter(content_type=type_bilan, object_id=bilan.pk):
             moment = moments[nom_de_l_operation[ligne.transition]] if bilan.nature == NatureBilan.FINAL else depot
             StateLog.objects.filter(pk=ligne.pk).update(timestamp=moment)
-        documents = DocumentGenere.objects.filter(content_type=type_bilan, object_id=bilan.pk).order_by("pk")
-        for document, nom in zip(documents, ["deposer_bilan", "redeposer_bilan"]):
+        documents = DocumentGenere.objects.filter(content_type=type_bilan, object_id=bilan.pk)
+        for document, nom in zip(documents.filter(nature="bilan_execution").order_by("pk"),
+                                 ["deposer_bilan", "redeposer_bilan"]):
             DocumentGenere.objects.filter(pk=document.pk).update(cree_le=moments.get(nom, depot))
+        if "valider_controle" in moments:
+            controle = moments["valider_controle"]
+            documents.filter(nature="rapport_csf").update(cree_le=controle)
+            ControleDepense.objects.filter(depense__bilan=bilan).update(le=controle)
+            ControleServiceFait.objects.filter(bilan=bilan).update(valide_le=controle)

@@ -220,7 +220,7 @@ def _avancer(vie: _Vie, *, par_role):
             vie.operation = Operation.objects.get(pk=vie.operation.pk)  # conventionnée en base par la notification
         elif nom in TRANSITION_DU_BILAN:  # par le bilan final, que le porteur dépose et le gestionnaire contrôle
             avancer_par_le_bilan(vie.operation, nom, porteur=vie.createur, gestionnaire=par_role[Role.GESTIONNAIRE],
-                                 motivation=_motivation(vie, nom, jour))
+                                 motivation=_motivation(vie, nom, jour), jour=jour)
             vie.operation = Operation.objects.get(pk=vie.operation.pk)
         elif vie.reponse is None or not _etape_de_la_reponse(vie, nom, animation=animation):
             utilisateur = vie.createur if nom in PAR_LE_PORTEUR else par_role[PAR_ROLE[nom]]

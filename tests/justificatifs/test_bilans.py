@@ -7,7 +7,8 @@ import pytest
 
 from docx import Document
 
-from justificatifs import services
+from conventions.options import EtatSignature
+from justificatifs import controle, services
 from justificatifs.models import Bilan, EtatBilan
 from justificatifs.selectors import bilans_prevus, financier, quantitatif
 from operations.models import Operation
@@ -15,6 +16,7 @@ from operations.options import Etat
 from operations.services import operation_transition
 from operations.workflow import ActionRefusee
 from participants.seances import presences_enregistrer
+from tests.conventions.factories import ConventionFactory
 from tests.factories import OperationFactory
 from tests.lecture_docx import eur, lignes, ouvrir, texte, verifier_publicite
 from tests.participants.test_realisation import participant
@@ -69,8 +71,16 @@ def test_preparer_remplir_deposer_le_bilan_final_fait_avancer_l_operation(action
     assert Operation.objects.get(pk=action.pk).etat == Etat.BILAN_A_CORRIGER
     remplir(bilan, porteur, analyse="Détail des salaires ajouté.")
     services.bilan_transition(bilan=bilan, nom="redeposer", user=porteur)
-    services.bilan_transition(bilan=bilan, nom="controler", user=gestionnaire)
-    services.bilan_transition(bilan=bilan, nom="valider", user=gestionnaire)
+    # Le contrôle passe par le contrôle de service fait : son rapport validé, puis le solde payé.
+    with pytest.raises(ActionRefusee, match="Validez le contrôle depuis la page « Contrôle de service fait »"):
+        services.bilan_transition(bilan=bilan, nom="controler", user=gestionnaire)
+    ConventionFactory(operation=action, etat=EtatSignature.NOTIFIEE)
+    for depense in bilan.depenses.all():
+        controle.depense_controler(depense=depense, user=gestionnaire, decision="retenue")
+    controle.csf_valider(bilan=bilan, user=gestionnaire)
+    assert Operation.objects.get(pk=action.pk).etat == Etat.BILAN_CONTROLE
+    controle.paiement_enregistrer(bilan=Bilan.objects.get(pk=bilan.pk), user=gestionnaire, montant=Decimal("5415.52"),
+                                  le=date(2017, 9, 1))
     assert Operation.objects.get(pk=action.pk).etat == Etat.SOLDEE
     # Le document déposé (puis redéposé) est gardé : deux versions.
     from operations.documents import documents_de

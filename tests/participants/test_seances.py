@@ -104,3 +104,21 @@ def test_les_heures_emargees_font_la_realisation_de_l_action(action, structure, 
     assert heures() == Decimal("0")  # les séances sont planifiées : seules les présences comptent
     presences_enregistrer(seance=seance, user=porteur, statuts={anna.pk: "present", bilal.pk: "absent"})
     assert heures() == Decimal("3.5")
+
+
+def test_la_grille_se_relit_quand_les_identifiants_depassent_mille(action, structure, porteur, client):
+    """Un identifiant rendu dans un attribut n'est jamais groupé par milliers (« presence-1 525 »)."""
+    from django.urls import reverse
+
+    from participants.models import Participant
+
+    anna = participant(structure, date(2016, 1, 4))
+    Participant.objects.filter(pk=anna.pk).update(id=152500)
+    anna = Participant.objects.get(pk=152500)
+    inscrire(action, anna)
+    seance = planifier(action, porteur, date(2016, 3, 14), [anna])
+    client.force_login(porteur)
+    grille = reverse("participants:grille", args=[action.code, seance.pk])
+    assert 'name="presence-152500"' in client.get(grille).content.decode()
+    client.post(grille, {"presence-152500": "present"})
+    assert Presence.objects.get().statut == "present"

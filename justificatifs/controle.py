@@ -1,0 +1,257 @@
+"""Le contrôle de service fait (CSF) d'un bilan déposé, par le gestionnaire FSE : chaque dépense (ou un échantillon
+tiré avec une graine notée) retenue, retenue en partie ou rejetée avec un motif ; les preuves des sorties positives
+et un échantillon de séances émargées ; le calcul du FSE dû selon la convention ; la validation, qui produit le
+rapport et fait passer le bilan à « contrôlé » ; le paiement du solde, qui le valide (et solde l'opération).
+
+Chaque décision est une ligne nouvelle : rien ne se modifie, une décision plus récente remplace la précédente.
+"""
+import math
+import random
+import secrets
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from annuaire.formats import euros
+from operations.documents import document_generer
+from operations.workflow import ActionRefusee
+
+from .calcul import Calcul, ControleIncomplet, Ligne, calculer
+from .models import (
+    GESTIONNAIRE, Bilan, ControleDepense, ControleParticipant, ControleServiceFait, Decision, DepenseBilan, EtatBilan,
+    MotifRejet, ObjetControleParticipant,
+)
+from .selectors import sorties_positives
+from .services import bilan_transition
+
+SEUIL_ECHANTILLON = 10  # en dessous, contrôler chaque dépense va plus vite que tirer un échantillon
+SEANCES_A_CONTROLER = 5
+
+
+def exiger_gestionnaire(bilan: Bilan, user, action: str):
+    refus = GESTIONNAIRE.refus(bilan, user)
+    if refus:
+        raise ActionRefusee(f"« {action} » : {refus}")
+
+
+def _exiger_en_controle(bilan: Bilan):
+    if bilan.etat != EtatBilan.DEPOSE:
+        raise ActionRefusee(f"Le bilan est à l'état « {bilan.get_etat_display()} » : seul un bilan déposé se contrôle.")
+
+
+def csf_de(bilan: Bilan) -> ControleServiceFait:
+    """Le contrôle du bilan, créé à la première lecture avec l'avance prévue par la convention comme avance versée."""
+    csf = ControleServiceFait.objects.filter(bilan=bilan).first()
+    if csf is None:
+        convention = getattr(bilan.operation, "convention", None)
+        avance = convention.avance if convention else Decimal(0)
+        csf, _ = ControleServiceFait.objects.get_or_create(bilan=bilan, defaults={"avance_versee": avance})
+    return csf
+
+
+def tirer(identifiants: list[int], taille: int, graine: int) -> list[int]:
+    """Le même tirage pour la même graine et les mêmes lignes : l'échantillon se retire à l'identique."""
+    return sorted(random.Random(graine).sample(sorted(identifiants), taille))
+
+
+def taille_proposee(nombre: int) -> int:
+    return min(nombre - 1, max(5, math.ceil(nombre * 0.2)))
+
+
+def echantillon_tirer(*, bilan: Bilan, user, taille: int, graine: int | None = None) -> ControleServiceFait:
+    exiger_gestionnaire(bilan, user, "Tirer un échantillon")
+    _exiger_en_controle(bilan)
+    identifiants = list(bilan.depenses.values_list("pk", flat=True))
+    if len(identifiants) < SEUIL_ECHANTILLON:
+        raise ActionRefusee(f"Le bilan compte {len(identifiants)} dépense(s) : en dessous de {SEUIL_ECHANTILLON}, "
+                            "toutes se contrôlent.")
+    if not 1 <= taille < len(identifiants):
+        raise ActionRefusee(f"Taille de l'échantillon : entre 1 et {len(identifiants) - 1} dépenses.")
+    csf = csf_de(bilan)
+    csf.graine = graine if graine is not None else secrets.randbelow(10**9)
+    csf.echantillon = tirer(identifiants, taille, csf.graine)
+    csf.save(update_fields=["graine", "echantillon"])
+    return csf
+
+
+def controle_exhaustif(*, bilan: Bilan, user) -> ControleServiceFait:
+    exiger_gestionnaire(bilan, user, "Contrôler toutes les dépenses")
+    _exiger_en_controle(bilan)
+    csf = csf_de(bilan)
+    csf.graine, csf.echantillon = None, []
+    csf.save(update_fields=["graine", "echantillon"])
+    return csf
+
+
+def avance_enregistrer(*, bilan: Bilan, user, avance: Decimal) -> ControleServiceFait:
+    exiger_gestionnaire(bilan, user, "Enregistrer l'avance versée")
+    _exiger_en_controle(bilan)
+    if avance < 0:
+        raise ActionRefusee("Avance versée : un montant positif est attendu.")
+    csf = csf_de(bilan)
+    csf.avance_versee = avance
+    csf.save(update_fields=["avance_versee"])
+    return csf
+
+
+def depense_controler(*, depense: DepenseBilan, user, decision: str, montant_retenu: Decimal | None = None,
+                      motif: MotifRejet | None = None, commentaire: str = "") -> ControleDepense:
+    bilan = depense.bilan
+    exiger_gestionnaire(bilan, user, "Contrôler une dépense")
+    _exiger_en_controle(bilan)
+    declare = depense.realise or Decimal(0)
+    ligne = f"Dépense « {depense.libelle} »"
+    if decision == Decision.RETENUE:
+        montant_retenu = declare
+    elif decision == Decision.REJETEE:
+        montant_retenu = Decimal(0)
+    elif decision == Decision.PARTIELLE:
+        if montant_retenu is None or not Decimal(0) < montant_retenu < declare:
+            raise ActionRefusee(f"{ligne} : le montant retenu en partie doit être entre 0 et {declare} € (exclus).")
+    else:
+        raise ActionRefusee(f"{ligne} : décision « {decision} » inconnue.")
+    if decision != Decision.RETENUE and motif is None:
+        raise ActionRefusee(f"{ligne} : choisissez le motif de l'écart.")
+    return ControleDepense.objects.create(depense=depense, decision=decision, montant_retenu=montant_retenu,
+                                          motif=motif if decision != Decision.RETENUE else None,
+                                          commentaire=commentaire.strip(), par=user)
+
+
+def decisions_courantes(bilan: Bilan) -> dict[int, ControleDepense]:
+    """La décision qui fait foi pour chaque dépense : la plus récente."""
+    courantes = {}
+    for controle in ControleDepense.objects.filter(depense__bilan=bilan).select_related("motif", "par").order_by("le", "pk"):
+        courantes[controle.depense_id] = controle
+    return courantes
+
+
+def participant_controler(*, bilan: Bilan, user, objet: str, conforme: bool, commentaire: str = "",
+                          participant=None, seance=None) -> ControleParticipant:
+    exiger_gestionnaire(bilan, user, "Contrôler une réalisation")
+    _exiger_en_controle(bilan)
+    if objet == ObjetControleParticipant.SORTIE_POSITIVE:
+        if participant is None or participant.pk not in {p.pk for p in sorties_positives(bilan)}:
+            raise ActionRefusee("Ce participant n'a pas de sortie positive dans la période du bilan.")
+        seance = None
+    elif objet == ObjetControleParticipant.PRESENCE:
+        if seance is None or seance.pk not in csf_de(bilan).seances_tirees:
+            raise ActionRefusee("Cette séance n'est pas dans l'échantillon de présence du bilan.")
+        participant = None
+    else:
+        raise ActionRefusee(f"Objet du contrôle « {objet} » inconnu.")
+    if not conforme and not commentaire.strip():
+        raise ActionRefusee("Un contrôle non conforme s'explique : écrivez le commentaire.")
+    return ControleParticipant.objects.create(bilan=bilan, objet=objet, participant=participant, seance=seance,
+                                              conforme=conforme, commentaire=commentaire.strip(), par=user)
+
+
+def seances_a_controler(bilan: Bilan):
+    return bilan.operation.seances.filter(date__range=(bilan.debut, bilan.fin))
+
+
+def presences_tirer(*, bilan: Bilan, user, graine: int | None = None) -> ControleServiceFait:
+    """Quelques séances émargées de la période, tirées avec une graine notée : leur feuille signée se vérifie."""
+    exiger_gestionnaire(bilan, user, "Tirer les séances à contrôler")
+    _exiger_en_controle(bilan)
+    identifiants = list(seances_a_controler(bilan).values_list("pk", flat=True))
+    if not identifiants:
+        raise ActionRefusee("L'opération n'a aucune séance dans la période du bilan.")
+    csf = csf_de(bilan)
+    graine = graine if graine is not None else secrets.randbelow(10**9)
+    csf.seances_tirees = tirer(identifiants, min(SEANCES_A_CONTROLER, len(identifiants)), graine)
+    csf.save(update_fields=["seances_tirees"])
+    return csf
+
+
+def controles_participants(bilan: Bilan) -> dict[tuple, ControleParticipant]:
+    """La décision qui fait foi pour chaque preuve : {(objet, participant ou séance): contrôle}."""
+    courants = {}
+    for c in bilan.controles_participants.select_related("par").order_by("le", "pk"):
+        courants[(c.objet, c.participant_id or c.seance_id)] = c
+    return courants
+
+
+def lignes_du_calcul(bilan: Bilan) -> list[Ligne]:
+    csf, courantes = csf_de(bilan), decisions_courantes(bilan)
+    perimetre = set(csf.echantillon) if csf.par_echantillon else None
+    lignes, restantes = [], 0
+    for depense in bilan.depenses.all():
+        dans_le_perimetre = perimetre is None or depense.pk in perimetre
+        decision = courantes.get(depense.pk)
+        if dans_le_perimetre and decision is None:
+            restantes += 1
+        lignes.append(Ligne(depense.categorie, depense.realise or Decimal(0),
+                            decision.montant_retenu if decision and dans_le_perimetre else None))
+    if restantes:
+        raise ControleIncomplet(f"{restantes} dépense(s) {'de l’échantillon ' if perimetre else ''}restent à contrôler.")
+    return lignes
+
+
+def calcul_du_bilan(bilan: Bilan) -> Calcul:
+    """Le FSE dû, selon la convention de l'opération (régime, extrapolation, aide votée) et son plan."""
+    operation, csf = bilan.operation, csf_de(bilan)
+    convention = getattr(operation, "convention", None)
+    if convention is None:
+        raise ControleIncomplet("L'opération n'a pas de convention : ni plafond ni régime de dépenses.")
+    return calculer(lignes_du_calcul(bilan), regime=convention.regime_couts, montant_fse=operation.montant_fse,
+                    cout_total=operation.total_depenses, plafond=convention.montant_fse, avance=csf.avance_versee,
+                    extrapolation_autorisee=convention.extrapolation_autorisee)
+
+
+def manques_du_controle(bilan: Bilan) -> list[str]:
+    """Ce qui empêche encore de valider le contrôle (liste vide : il peut l'être)."""
+    manques = []
+    try:
+        calcul_du_bilan(bilan)
+    except ControleIncomplet as incomplet:
+        manques.append(str(incomplet))
+    courants = controles_participants(bilan)
+    sans = [p for p in sorties_positives(bilan) if (ObjetControleParticipant.SORTIE_POSITIVE, p.pk) not in courants]
+    if sans:
+        manques.append(f"{len(sans)} sortie(s) positive(s) sans preuve contrôlée.")
+    if seances_a_controler(bilan).exists():
+        csf = csf_de(bilan)
+        if not csf.seances_tirees:
+            manques.append("Tirez l'échantillon de séances émargées à contrôler.")
+        elif any((ObjetControleParticipant.PRESENCE, pk) not in courants for pk in csf.seances_tirees):
+            manques.append("Des séances de l'échantillon de présence restent à contrôler.")
+    return manques
+
+
+def csf_valider(*, bilan: Bilan, user):
+    """Valide le contrôle : le rapport est produit et gardé, le bilan passe à « contrôlé » (et l'opération le suit)."""
+    from .documents import contexte_rapport_csf
+
+    exiger_gestionnaire(bilan, user, "Valider le contrôle")
+    _exiger_en_controle(bilan)
+    manques = manques_du_controle(bilan)
+    if manques:
+        raise ActionRefusee("Le contrôle ne peut pas encore être validé : " + " ".join(manques))
+    with transaction.atomic():
+        csf = ControleServiceFait.objects.select_for_update().get(pk=csf_de(bilan).pk)
+        csf.valide_par, csf.valide_le = user, timezone.now()
+        csf.save(update_fields=["valide_par", "valide_le"])
+        bilan.csf = csf
+        bilan_transition(bilan=bilan, nom="controler", user=user,
+                         motivation=f"Contrôle de service fait validé : FSE dû {euros(calcul_du_bilan(bilan).fse_du)}.")
+        document = document_generer(objet=bilan, nature="rapport_csf", contexte=contexte_rapport_csf(bilan),
+                                    nom=f"rapport-csf-{bilan.operation.code}-{bilan.rang}.docx", user=user)
+    return document
+
+
+def paiement_enregistrer(*, bilan: Bilan, user, montant: Decimal, le: date):
+    """Le solde versé (ou le trop-perçu reversé, en négatif) : le bilan est validé, l'opération soldée s'il est final."""
+    exiger_gestionnaire(bilan, user, "Enregistrer le paiement")
+    if bilan.etat != EtatBilan.CONTROLE:
+        raise ActionRefusee("Le paiement s'enregistre sur un bilan contrôlé.")
+    if le > timezone.localdate():
+        raise ActionRefusee("Date du paiement : elle ne peut pas être à venir.")
+    with transaction.atomic():
+        csf = ControleServiceFait.objects.select_for_update().get(bilan=bilan)
+        csf.montant_paye, csf.paye_le = montant, le
+        csf.save(update_fields=["montant_paye", "paye_le"])
+        bilan.csf = csf
+        bilan_transition(bilan=bilan, nom="valider", user=user, motivation=f"Solde de {euros(montant)} payé le {le:%d/%m/%Y}.")
+    return bilan

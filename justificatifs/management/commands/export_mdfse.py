@@ -1,0 +1,26 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from justificatifs.mdfse import export_mdfse, qualite
+from operations.models import Operation
+
+
+class Command(BaseCommand):
+    help = ("L'export « Ma Démarche FSE » d'une opération (participants, indicateurs par sexe, dépenses) : une archive "
+            "ZIP avec un classeur XLSX et les tableaux en CSV. Affiche d'abord le contrôle qualité des fiches.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("code", help="code de l'opération, par exemple OP-2016-013")
+        parser.add_argument("--sortie", type=Path, required=True, help="fichier .zip à écrire")
+
+    def handle(self, *args, code, sortie, **options):
+        operation = Operation.objects.filter(code=code).first()
+        if operation is None:
+            raise CommandError(f"Aucune opération {code}.")
+        controle = qualite(operation)
+        if controle["incomplets"]:
+            self.stderr.write(f"{len(controle['incomplets'])} fiche(s) incomplète(s) sur {controle['total']} "
+                              "(page « Export Ma Démarche FSE » de l'opération pour les compléter).")
+        sortie.write_bytes(export_mdfse(operation))
+        self.stdout.write(f"{sortie} écrit ({controle['total']} participants).")
