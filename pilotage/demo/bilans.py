@@ -2,9 +2,16 @@
 (préparé, rempli, déposé, renvoyé, contrôlé, validé), qui fait avancer l'opération comme dans la vraie vie."""
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
+
 from justificatifs.controle import calcul_du_bilan, csf_valider, depense_controler, paiement_enregistrer
-from justificatifs.models import Bilan, ControleDepense, ControleServiceFait, MotifRejet, NatureBilan
+from justificatifs.models import (
+    Bilan, ControleDepense, ControleServiceFait, MotifRejet, NatureBilan, PieceJustificative,
+)
+from justificatifs.pieces import piece_deposer
 from justificatifs.services import bilan_enregistrer, bilan_preparer, bilan_transition
+
+from .appels import piece_pdf
 
 # La transition du bilan final qui entraîne chaque transition de bilan de l'opération.
 TRANSITION_DU_BILAN = {"deposer_bilan": "deposer", "renvoyer_bilan": "renvoyer", "redeposer_bilan": "redeposer",
@@ -16,6 +23,17 @@ RECIT = ("{description} Les actions se sont déroulées comme prévu par la conv
          "accompagnement individuel et ateliers collectifs, avec un suivi mensuel en comité technique.")
 ANALYSE = ("Les objectifs quantitatifs sont approchés ; l'écart tient surtout aux entrées du premier trimestre, "
            "plus lentes que prévu.")
+
+
+def _joindre_les_pieces(bilan: Bilan, porteur):
+    """Une pièce par dépense : un PDF qui tient la place de la facture ou du bulletin (la démonstration n'a pas les vrais)."""
+    nature = {"personnel": "bulletin", "indirectes": "autre"}
+    for depense in bilan.depenses.all():
+        contenu = piece_pdf(depense.libelle, [f"{bilan.operation.code} — {bilan.operation.intitule}",
+                                              f"{depense.get_categorie_display()} : {depense.realise} €",
+                                              "Pièce de démonstration : elle tient la place du justificatif."])
+        piece_deposer(bilan=bilan, user=porteur, depense=depense, nature=nature.get(depense.categorie, "facture"),
+                      fichier=ContentFile(contenu, name=f"justificatif-{depense.pk}.pdf"))
 
 
 def _remplir(bilan: Bilan, porteur):
@@ -34,6 +52,7 @@ def avancer_par_le_bilan(operation, nom: str, *, porteur, gestionnaire, motivati
         while True:
             bilan = bilan_preparer(operation=operation, user=porteur)
             _remplir(bilan, porteur)
+            _joindre_les_pieces(bilan, porteur)
             bilan_transition(bilan=bilan, nom="deposer", user=porteur, motivation=motivation)
             if bilan.nature == NatureBilan.FINAL:
                 return
@@ -76,6 +95,7 @@ def dater_bilans(operation, moments: dict):
     for bilan in Bilan.objects.filter(operation=operation):
         depot = moments["deposer_bilan"]
         Bilan.objects.filter(pk=bilan.pk).update(cree_le=depot, modifie_le=depot)
+        PieceJustificative.objects.filter(bilan=bilan).update(deposee_le=depot)
         for ligne in StateLog.objects.filter(content_type=type_bilan, object_id=bilan.pk):
             moment = moments[nom_de_l_operation[ligne.transition]] if bilan.nature == NatureBilan.FINAL else depot
             StateLog.objects.filter(pk=ligne.pk).update(timestamp=moment)
