@@ -3,9 +3,11 @@
 Sans variable d'environnement, le produit démarre en démonstration : base SQLite locale,
 tâches Celery exécutées dans le processus, courriels affichés dans la console.
 """
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,6 +39,7 @@ INSTALLED_APPS = [
     "participants",
     "justificatifs",
     "pilotage",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -50,7 +53,28 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Connexion : au 5e échec pour un même identifiant depuis une même adresse, 15 minutes de verrou (django-axes,
+# compté en base : vaut pour tous les workers). Une connexion réussie remet le compteur à zéro.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_VERROU_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/verrouille.html"
+AXES_VERBOSE = False
+
+# Content-Security-Policy : rien que ce que l'application sert elle-même (pas de CDN, pas de script en ligne).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF], "script-src": [SELF], "style-src": [SELF], "img-src": [SELF, "data:"],
+        "font-src": [SELF], "connect-src": [SELF], "form-action": [SELF], "base-uri": [SELF],
+        "frame-ancestors": [NONE], "object-src": [NONE],
+    },
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -5,6 +5,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import RequestFactory
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
@@ -67,7 +68,7 @@ def test_chargement_sur_base_vide(demo):
 
     for login, role in [("animation", Role.ANIMATION), ("porteur", Role.PORTEUR), ("referent", Role.REFERENT),
                         ("comite", Role.COMITE), ("gestionnaire", Role.GESTIONNAIRE), ("admin", Role.ADMINISTRATEUR)]:
-        u = authenticate(username=login, password="demo")
+        u = authenticate(RequestFactory().post("/accounts/login/"), username=login, password="demo")
         assert u is not None, login
         assert list(u.groups.values_list("name", flat=True)) == [role]
         assert u.email == f"{login}@demo.plie.invalid"
