@@ -16,7 +16,14 @@ demo: $(INSTALLE)
 	DEBUG=1 $(PY) manage.py charger_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(INSTALLE)
+# axe-core (contrôle d'accessibilité des tests navigateur) vient de npm ; sans npm, ces tests se disent sautés.
+AXE := node_modules/axe-core/axe.min.js
+
+$(AXE): package.json package-lock.json
+	if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm absent : les contrôles d'accessibilité seront sautés (apt-get install npm)"; fi
+
+test: $(INSTALLE) $(AXE)
 	$(PY) -m pytest $(ARGS)
 
 bench: $(INSTALLE)

@@ -80,8 +80,17 @@ def _raison_sans_libreoffice() -> str | None:
     return None
 
 
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _raison_sans_axe() -> str | None:
+    if not AXE.exists():
+        return f"exige axe-core : {AXE} est absent (npm ci, que `make test` lance quand npm est installé)"
+    return None
+
+
 VERIFICATIONS = {"postgresql": _raison_sans_postgresql, "redis": _raison_sans_redis, "navigateur": _raison_sans_navigateur,
-                 "libreoffice": _raison_sans_libreoffice}
+                 "libreoffice": _raison_sans_libreoffice, "accessibilite": _raison_sans_axe}
 
 
 def pytest_collection_modifyitems(config, items):

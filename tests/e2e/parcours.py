@@ -18,10 +18,10 @@ def capturer(page, nom):
         page.screenshot(path=str(Path(CAPTURES) / f"{nom}.png"), full_page=True)
 
 
-def se_connecter(page, live_server, identifiant):
+def se_connecter(page, live_server, identifiant, mot_de_passe=MOT_DE_PASSE):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Identifiant").fill(identifiant)
-    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
+    page.get_by_label("Mot de passe").fill(mot_de_passe)
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
 
