@@ -1,0 +1,116 @@
+"""Banc de charge (issue 8) : 50 utilisateurs simultanés (locust, sans interface, 60 s) contre l'application servie
+par gunicorn sur la boucle locale et PostgreSQL. Aucune erreur, p95 sous 500 ms, et aucune transition perdue ni
+appliquée deux fois : les déclarations de recevabilité réussies vues par les clients sont exactement celles de
+l'historique en base. `make bench` (durée : BENCH_CHARGE_SECONDES)."""
+import csv
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django_fsm_log.models import StateLog
+
+from annuaire.roles import Role
+from operations.models import Operation
+from operations.options import Etat
+from tests.factories import OperationFactory, StructureFactory, utilisateur
+
+from .conftest import tableau
+
+pytestmark = pytest.mark.django_db(transaction=True)
+RACINE = Path(__file__).resolve().parent.parent.parent
+UTILISATEURS, DEMANDES = 50, 300
+DUREE = int(os.environ.get("BENCH_CHARGE_SECONDES", 60))
+
+
+def _port_libre() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _rechauffer(port: int, session: str, codes: list[str]):
+    """Quelques pages avant la mesure : chaque worker gunicorn charge ses modules et compile ses gabarits une fois."""
+    import urllib.request
+
+    for _ in range(3):
+        for chemin in ["/operations/", "/participants/", *[f"/operations/{c}/" for c in codes]]:
+            requete = urllib.request.Request(f"http://127.0.0.1:{port}{chemin}", headers={"Cookie": f"sessionid={session}"})
+            urllib.request.urlopen(requete, timeout=30).read()
+
+
+def test_cinquante_utilisateurs_pendant_une_minute(tmp_path):
+    structures = [StructureFactory() for _ in range(10)]
+    codes = [OperationFactory(porteur=structures[i % 10], etat=Etat.DEPOSEE).code for i in range(DEMANDES)]
+    # Chaque utilisateur arrive connecté (session ouverte d'avance) : on mesure la navigation et les transitions, pas
+    # 50 hachages PBKDF2 simultanés (volontairement coûteux) sur les 2 cœurs d'une machine de test.
+    sessions = []
+    for i in range(UTILISATEURS):
+        compte = utilisateur(Role.ANIMATION, username=f"charge-{i}")
+        session = SessionStore()
+        session.update({SESSION_KEY: str(compte.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                        HASH_SESSION_KEY: compte.get_session_auth_hash()})
+        session.create()
+        sessions.append(session.session_key)
+    base = connection.settings_dict
+    port = _port_libre()
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update({"DATABASE_URL": f"postgres://{base['USER']}:{base['PASSWORD'] or ''}@{base['HOST']}:{base['PORT']}/{base['NAME']}",
+                "DEBUG": "0", "SECRET_KEY": settings.SECRET_KEY, "ALLOWED_HOSTS": "127.0.0.1",
+                "CELERY_BROKER_URL": "", "AXES_FAILURE_LIMIT": "1000",
+                "CHARGE_CODES": ",".join(codes), "CHARGE_SESSIONS": ",".join(sessions),
+                "CHARGE_JOURNAL": str(tmp_path / "appliquees.txt")})
+    serveur = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
+                                "--workers", "4", "--threads", "4", "--access-logfile", "/dev/null"],
+                               cwd=RACINE, env=env, start_new_session=True)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        _rechauffer(port, sessions[0], codes[:10])
+        subprocess.run([sys.executable, "-m", "locust", "-f", str(Path(__file__).parent / "locustfile.py"),
+                        "--headless", "-u", str(UTILISATEURS), "-r", "5", "-t", f"{DUREE}s",
+                        "--host", f"http://127.0.0.1:{port}", "--csv", str(tmp_path / "charge"), "--only-summary",
+                        "--stop-timeout", "30",  # chacun finit sa tâche en cours : aucune réponse perdue à l'arrêt
+                        "--loglevel", "WARNING"], cwd=RACINE, env=env, check=False, timeout=DUREE + 120)
+    finally:
+        os.killpg(serveur.pid, signal.SIGTERM)
+        serveur.wait(30)
+
+    with open(tmp_path / "charge_stats.csv", encoding="utf-8") as fichier:
+        stats = {ligne["Name"]: ligne for ligne in csv.DictReader(fichier)}
+    total = stats["Aggregated"]
+    journal = ContentType.objects.get_for_model(Operation)
+    appliquees = Counter(StateLog.objects.filter(content_type=journal, transition="declarer_recevable")
+                         .values_list("object_id", flat=True))
+    vues = (tmp_path / "appliquees.txt").read_text().split() if (tmp_path / "appliquees.txt").exists() else []
+    recevables = Operation.objects.filter(etat=Etat.RECEVABLE).count()
+    print(tableau(f"Banc de charge : {UTILISATEURS} utilisateurs, {DUREE} s, gunicorn 4×4 + PostgreSQL", [
+        ("mesure", "valeur", "cible"),
+        ("requêtes", total["Request Count"], ""),
+        ("échecs", total["Failure Count"], "0"),
+        ("médiane", f"{total['50%']} ms", ""),
+        ("p95", f"{total['95%']} ms", "< 500 ms"),
+        ("débit", f"{float(total['Requests/s']):.0f} requêtes/s", ""),
+        ("transitions réussies vues par les clients", len(vues), ""),
+        ("transitions dans l'historique", sum(appliquees.values()), "= vues"),
+        ("demandes recevables en base", recevables, "= vues"),
+    ]))
+    assert int(total["Failure Count"]) == 0
+    assert float(total["95%"]) < 500
+    assert max(appliquees.values(), default=1) == 1  # aucune appliquée deux fois
+    assert sorted(vues) == sorted(Operation.objects.filter(pk__in=appliquees).values_list("code", flat=True))
+    assert recevables == len(vues) == sum(appliquees.values())
