@@ -213,4 +213,6 @@ LOGGING = {
     "formatters": {"simple": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "simple"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # django-axes trace chaque connexion (identifiant et adresse masqués) : ses avertissements suffisent au journal.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

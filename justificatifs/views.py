@@ -1,6 +1,7 @@
 """Les pages des bilans d'exécution : l'échéancier de l'opération, puis chaque bilan (ses trois parties, ses étapes)."""
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -44,7 +45,8 @@ def liste(request):
     etat = request.GET.get("etat", "")
     if etat in EtatBilan.values:
         bilans = bilans.filter(etat=etat)
-    return render(request, "justificatifs/liste.html", {"bilans": bilans, "etats": EtatBilan.choices, "etat": etat})
+    page = Paginator(bilans, 50).get_page(request.GET.get("page"))
+    return render(request, "justificatifs/liste.html", {"page": page, "etats": EtatBilan.choices, "etat": etat})
 
 
 def bilans(request, code):

@@ -1,21 +1,30 @@
 """Ce que partagent les parcours navigateur : connexion, déconnexion, captures d'écran.
 
-`CAPTURES=/un/dossier` enregistre une capture pleine page de chaque étape (`capturer(page, "03-depot")`).
+Chaque étape d'un parcours laisse une capture pleine page (`capturer(page, "03-depot")`) dans
+`artefacts/parcours/<nom du test>/` (ou sous `CAPTURES=/un/dossier`) ; le dossier est imprimé à la première capture.
 """
 import os
+import re
 from pathlib import Path
 
 from playwright.sync_api import expect
 
 from tests.factories import MOT_DE_PASSE
 
-CAPTURES = os.environ.get("CAPTURES")
+CAPTURES = Path(os.environ.get("CAPTURES") or Path(__file__).resolve().parents[2] / "artefacts" / "parcours")
+
+
+_ANNONCES: set[Path] = set()
 
 
 def capturer(page, nom):
-    if CAPTURES:
-        Path(CAPTURES).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(CAPTURES) / f"{nom}.png"), full_page=True)
+    test = os.environ.get("PYTEST_CURRENT_TEST", "parcours").split("::")[-1].split(" ")[0]
+    dossier = CAPTURES / re.sub(r"[^\w.-]+", "_", test)
+    if dossier not in _ANNONCES:
+        _ANNONCES.add(dossier)
+        dossier.mkdir(parents=True, exist_ok=True)
+        print(f"\ncaptures du parcours : {dossier}")
+    page.screenshot(path=str(dossier / f"{nom}.png"), full_page=True)
 
 
 def se_connecter(page, live_server, identifiant, mot_de_passe=MOT_DE_PASSE):
