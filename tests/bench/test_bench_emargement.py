@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 from docx import Document
+from docxtpl import DocxTemplate
 
 from annuaire.models import Commune, Prescripteur
 from annuaire.roles import Role
@@ -52,7 +53,7 @@ def _actions():
     return operations
 
 
-def test_mille_feuilles_en_un_traitement():
+def test_mille_feuilles_en_un_traitement(tmp_path):
     operations = _actions()
     traitement = Traitement.objects.create(libelle="Banc d'essai", demande_par=utilisateur(Role.ANIMATION))
     arguments = (str(traitement.pk), [o.pk for o in operations], "2016-03-01", "2016-12-31", "seance")
@@ -73,11 +74,26 @@ def test_mille_feuilles_en_un_traitement():
     feuilles = sum(len(Document(io.BytesIO(archive.read(nom))).tables) for nom in archive.namelist())
     assert feuilles == ACTIONS * SEANCES
 
+    # La référence : un rendu docxtpl nu d'un modèle minimal (un paragraphe, une variable), sans base ni contexte.
+    minimal = tmp_path / "minimal.docx"
+    document = Document()
+    document.add_paragraph("Bonjour {{ nom }}")
+    document.save(minimal)
+    debut = time.perf_counter()
+    for rang in range(200):
+        gabarit = DocxTemplate(minimal)
+        gabarit.render({"nom": f"n° {rang}"})
+        gabarit.save(io.BytesIO())
+    nu = 200 / (time.perf_counter() - debut)
+    documents = ACTIONS / duree
+
     print(tableau(f"Banc d'essai : {feuilles} feuilles d'émargement ({ACTIONS} actions × {SEANCES} séances, "
                   f"{INSCRITS} inscrits) en un traitement", [
         ("mesure", "valeur"),
         ("durée du traitement", f"{duree:.1f} s"),
-        ("débit", f"{feuilles / duree:.0f} feuilles/s"),
+        ("débit", f"{feuilles / duree:.0f} feuilles/s, {documents:.1f} documents/s (20 feuilles chacun)"),
+        ("rendu docxtpl nu d'un modèle minimal", f"{nu:.0f} documents/s"),
+        ("rendu nu / documents produits (débit)", f"{nu / documents:.0f}"),
         ("archive ZIP", f"{len(contenu) / 1024 / 1024:.1f} Mio, {len(archive.namelist())} documents"),
         ("pic des allocations Python (tracemalloc)", f"{pic / 1024 / 1024:.0f} Mio"),
         ("mémoire résidente maximale du processus", f"{memoire_max_mio():.0f} Mio"),
