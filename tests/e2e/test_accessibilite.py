@@ -1,5 +1,6 @@
 """L'accessibilité des pages principales, rôle par rôle, sur la démonstration : axe-core (WCAG 2 A et AA) injecté
-dans chaque page ne doit y trouver aucune violation grave ou critique. Et un formulaire se remplit au clavier seul.
+dans chaque page ne doit y trouver aucune violation grave ou critique, et chaque champ ou bouton de chaque formulaire
+s'atteint avec la touche Tab. La connexion se fait au clavier seul, de bout en bout.
 
 `CAPTURES=/un/dossier` enregistre une capture de chaque page contrôlée.
 """
@@ -29,13 +30,40 @@ def violations(page) -> list[str]:
             if v["impact"] in GRAVES]
 
 
+def hors_clavier(page) -> list[str]:
+    """Les champs et boutons de la page qu'on n'atteint pas avec la touche Tab (un groupe de boutons radio compte
+    pour un : on y entre par Tab, on choisit avec les flèches)."""
+    attendus = page.evaluate("""() => {
+        const vus = new Set(), attendus = [];
+        document.querySelectorAll('main input, main select, main textarea, main button').forEach((el, i) => {
+            if (el.type === 'hidden' || el.disabled || el.closest('details:not([open])') || !el.getClientRects().length) return;
+            const cle = el.type === 'radio' ? 'radio:' + el.name : 'champ:' + i;
+            el.dataset.clavier = cle;
+            if (!vus.has(cle)) { vus.add(cle); attendus.push(cle); }
+        });
+        return attendus;
+    }""")
+    atteints = set()
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+    nombre = page.evaluate("() => document.querySelectorAll('a[href], input, select, textarea, button, summary').length")
+    for _ in range(nombre + 5):
+        page.keyboard.press("Tab")
+        cle = page.evaluate("() => document.activeElement && document.activeElement.dataset.clavier")
+        if cle:
+            atteints.add(cle)
+        if len(atteints) == len(attendus):
+            break
+    return [cle for cle in attendus if cle not in atteints]
+
+
 def pages_de(code_action: str, code_bilan: str) -> dict[str, list[str]]:
     return {
         "animation": ["/", "/operations/", f"/operations/{code_action}/", "/appels/", "/comites/",
                       "/conventions/", "/participants/", "/participants/completude/", "/rapport-activite/",
                       "/participants/import/", "/participants/commission-d-entree/", "/participants/commission-de-sortie/",
                       f"/operations/{code_action}/seances/", "/emargements/", "/bilans/"],
-        "porteur.amnyos": ["/", f"/operations/{code_action}/bilans/1/", f"/operations/{code_action}/seances/"],
+        "porteur.amnyos": ["/", f"/operations/{code_action}/bilans/1/", f"/operations/{code_action}/seances/",
+                           "/operations/nouvelle/"],
         "gestionnaire": ["/", f"/operations/{code_bilan}/bilans/1/controle/", f"/operations/{code_bilan}/mdfse/"],
         "comite": ["/", "/comites/"],
         "admin": ["/modeles/"],
@@ -58,6 +86,8 @@ def test_les_pages_principales_sans_violation_grave(page, live_server, settings,
             capturer(page, f"{identifiant}{adresse.replace('/', '_')}")
             if trouvees := violations(page):
                 constats[f"{identifiant} {adresse}"] = trouvees
+            if manques := hors_clavier(page):
+                constats[f"{identifiant} {adresse} (clavier)"] = [f"inaccessible au clavier : {m}" for m in manques]
         se_deconnecter(page)
     assert not constats, "\n".join(f"{ou} :\n  " + "\n  ".join(v) for ou, v in constats.items())
 
@@ -75,3 +105,10 @@ def test_la_connexion_au_clavier_seul(page, live_server, db):
     page.keyboard.type(MOT_DE_PASSE)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
+
+
+def test_le_controle_du_clavier_voit_un_champ_inaccessible(page):
+    """Le contrôle lui-même : un champ sorti de l'ordre de tabulation est signalé, un groupe radio compte pour un."""
+    page.set_content('<main><input id="a"><input id="b" tabindex="-1"><input type="radio" name="r">'
+                     '<input type="radio" name="r"><button>Envoyer</button></main>')
+    assert hors_clavier(page) == ["champ:1"]
