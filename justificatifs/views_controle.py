@@ -49,13 +49,14 @@ def page(request, code, rang):
     participants = controle.controles_participants(bilan)
     seances = Seance.objects.filter(pk__in=csf.seances_tirees).order_by("date")
     nombre = bilan.depenses.count()
+    pieces = list(bilan.pieces.all())  # lues une fois, rangées ensuite par dépense et par participant
     return render(request, "justificatifs/controle.html", {
         "bilan": bilan, "operation": bilan.operation, "csf": csf, "calcul": calcul, "incomplet": incomplet,
         "lignes": [(d, courantes.get(d.pk), perimetre is None or d.pk in perimetre,
-                    [p for p in bilan.pieces.all() if p.depense_id == d.pk])
+                    [p for p in pieces if p.depense_id == d.pk])
                    for d in bilan.depenses.prefetch_related("controles__motif", "controles__par")],
         "sorties": [(p, participants.get((ObjetControleParticipant.SORTIE_POSITIVE, p.pk)),
-                     [pc for pc in bilan.pieces.all() if pc.participant_id == p.pk]) for p in sorties_positives(bilan)],
+                     [pc for pc in pieces if pc.participant_id == p.pk]) for p in sorties_positives(bilan)],
         "seances": [(s, participants.get((ObjetControleParticipant.PRESENCE, s.pk))) for s in seances],
         "a_des_seances": controle.seances_a_controler(bilan).exists(),
         "motifs": MotifRejet.objects.all(), "decisions": Decision.choices,
