@@ -168,7 +168,8 @@ def presences_tirer(*, bilan: Bilan, user, graine: int | None = None) -> Control
 def controles_participants(bilan: Bilan) -> dict[tuple, ControleParticipant]:
     """La décision qui fait foi pour chaque preuve : {(objet, participant ou séance): contrôle}."""
     courants = {}
-    for c in bilan.controles_participants.select_related("par", "participant__motif_sortie", "seance").order_by("le", "pk"):
+    lignes = bilan.controles_participants.select_related("par", "participant__motif_sortie", "seance")
+    for c in lignes.order_by("le", "pk"):
         courants[(c.objet, c.participant_id or c.seance_id)] = c
     return courants
 
