@@ -35,10 +35,7 @@ def referentiel() -> dict:
 
 def participants_de(operation: Operation):
     """Les participants accompagnés pendant l'opération (ceux qu'elle déclare au FSE)."""
-    return (population(operation)
-            .filter(Q(date_sortie__isnull=True) | Q(date_sortie__gte=operation.date_debut),
-                    date_entree__lte=operation.date_fin)
-            .annotate(age_entree=age_a_l_entree()))
+    return population(operation).accompagnes(operation.date_debut, operation.date_fin).annotate(age_entree=age_a_l_entree())
 
 
 def qualite(operation: Operation) -> dict:

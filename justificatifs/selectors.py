@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.urls import reverse
 
 from annuaire.roles import roles_de
 from operations.models import Operation
-from participants.models import Etape, Presence
+from participants.models import Presence
 from participants.options import StatutPresence
-from participants.realisation import ETATS_REALISES, population, realisation
+from participants.realisation import ETATS_REALISES, etapes_de, population, realisation
 
 from .models import EQUIPE_DU_PLIE, Bilan, NatureBilan, voit_les_bilans
 
@@ -73,8 +73,7 @@ def _oui_non(valeur) -> str:
 def quantitatif(bilan: Bilan) -> dict:
     """Objectifs, participants (indicateurs d'entrée et de sortie), heures, étapes et sorties de la période."""
     operation, debut, fin = bilan.operation, bilan.debut, bilan.fin
-    accompagnes = (population(operation)
-                   .filter(Q(date_sortie__isnull=True) | Q(date_sortie__gte=debut), date_entree__lte=fin)
+    accompagnes = (population(operation).accompagnes(debut, fin)
                    .select_related("commune", "qpv", "motif_sortie").order_by("nom", "prenom", "pk"))
     heures = dict(Presence.objects.filter(seance__operation=operation, seance__date__range=(debut, fin),
                                           statut=StatutPresence.PRESENT)
@@ -94,10 +93,7 @@ def quantitatif(bilan: Bilan) -> dict:
         })
     sexes = Counter(p["sexe"] for p in participants)
     sorties = [p for p in participants if p["date_sortie"]]
-    etapes = Etape.objects.filter(date_debut__range=(debut, fin))
-    etapes = (etapes.filter(participant__structure_referent_id=operation.porteur_id)
-              if operation.type.code == "PORTAGE_REFERENTS" else etapes.filter(operation=operation))
-    par_type = Counter(etapes.values_list("type__libelle", flat=True))
+    par_type = Counter(etapes_de(operation, debut, fin).values_list("type__libelle", flat=True))
     return {
         "objectifs": [{"indicateur": r.indicateur, "unite": r.unite, "cible": r.cible, "realise": r.realise,
                        "part": r.part} for r in realisation(operation, au=fin)],

@@ -2,11 +2,12 @@
 
 Chaque écriture est tout ou rien ; une erreur nomme le champ ou la ligne fautive et ne change rien.
 """
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from annuaire.formats import lire_montant
 from operations.documents import document_generer
 from operations.models import Operation
 from operations.options import CategorieDepense, Etat
@@ -57,14 +58,12 @@ def bilan_preparer(*, operation: Operation, user) -> Bilan:
 
 
 def _montant(texte, libelle: str, erreurs: list[str]) -> Decimal | None:
-    saisi = str(texte if texte is not None else "").strip()
-    chiffres = saisi.removesuffix("€").replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    if chiffres == "":
-        return None
     try:
-        valeur = Decimal(chiffres)
-    except InvalidOperation:
-        erreurs.append(f"{libelle} : « {saisi} » n'est pas un montant.")
+        valeur = lire_montant(texte)
+    except ValueError:
+        erreurs.append(f"{libelle} : « {str(texte).strip()} » n'est pas un montant.")
+        return None
+    if valeur is None:
         return None
     if valeur < 0 or valeur != valeur.quantize(Decimal("0.01")) or valeur >= Decimal("1e10"):
         erreurs.append(f"{libelle} : un montant positif, au centime près, est attendu.")

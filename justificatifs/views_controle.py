@@ -1,7 +1,7 @@
 """Les pages du gestionnaire FSE : le contrôle de service fait d'un bilan (dépenses, échantillon, réalisations,
 calcul, validation, paiement) et l'export vers « Ma Démarche FSE » d'une opération, précédé du contrôle qualité."""
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from annuaire.formats import lire_montant
 from annuaire.roles import Role, roles_de
 from operations.models import Operation
 from operations.workflow import ActionRefusee
@@ -25,9 +26,12 @@ EQUIPE = {Role.GESTIONNAIRE, Role.ANIMATION, Role.ADMINISTRATEUR}
 
 def _montant(texte: str, libelle: str) -> Decimal:
     try:
-        return Decimal((texte or "").replace("\u202f", "").replace(" ", "").replace(",", ".").removesuffix("€"))
-    except InvalidOperation:
-        raise ActionRefusee(f"{libelle} : « {texte} » n'est pas un montant.") from None
+        valeur = lire_montant(texte)
+    except ValueError:
+        valeur = None
+    if valeur is None:
+        raise ActionRefusee(f"{libelle} : « {texte} » n'est pas un montant.")
+    return valeur
 
 
 def _bilan_controle(request, code, rang):

@@ -19,6 +19,7 @@ from operations.documents import declarer_modele, rendre
 from operations.models import Operation
 
 from .options import DemiJournee
+from .seances import dans_le_parcours
 
 JOURS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 PAR_SEANCE, PAR_SEMAINE = "seance", "semaine"
@@ -50,10 +51,6 @@ class Periode:
             raise ValueError(f"La fin de la période ({self.fin:%d/%m/%Y}) précède son début ({self.debut:%d/%m/%Y}).")
 
 
-def _dans_le_parcours(participant, jour: date) -> bool:
-    return participant.date_entree <= jour and (participant.date_sortie is None or jour <= participant.date_sortie)
-
-
 def _groupes(seances: list, par: str) -> list[tuple[str, list]]:
     if par == PAR_SEANCE:
         return [(f"Séance du {JOURS[s.date.weekday()]} {s.date:%d/%m/%Y}, {s.get_demi_journee_display().lower()}", [s])
@@ -66,7 +63,7 @@ def _groupes(seances: list, par: str) -> list[tuple[str, list]]:
 
 
 def _feuille(titre: str, seances: list) -> dict:
-    inscrits_par_seance = [{p.pk: p for p in s.inscrits.all() if _dans_le_parcours(p, s.date)} for s in seances]
+    inscrits_par_seance = [{p.pk: p for p in s.inscrits.all() if dans_le_parcours(p, s.date)} for s in seances]
     participants = {pk: p for inscrits in inscrits_par_seance for pk, p in inscrits.items()}
     lignes = []
     for numero, p in enumerate(sorted(participants.values(), key=lambda p: (p.nom.upper(), p.prenom.upper(), p.pk)), 1):

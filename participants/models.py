@@ -60,6 +60,10 @@ class TypeEtape(models.Model):
 
 
 class ParticipantQuerySet(models.QuerySet):
+    def accompagnes(self, debut, fin):
+        """En parcours à un moment de la période : entrés avant sa fin, pas sortis avant son début."""
+        return self.filter(Q(date_sortie__isnull=True) | Q(date_sortie__gte=debut), date_entree__lte=fin)
+
     def entres(self):
         """Ceux dont l'entrée est validée : les seuls que comptent la réalisation et le rapport d'activité."""
         return self.filter(statut_entree=StatutEntree.ENTRE)

@@ -44,7 +44,7 @@ def _compter(queryset, champ) -> dict:
 def rapport_activite(debut: date, fin: date) -> dict:
     tranche, age = _tranche_age()
     participants = Participant.objects.entres().annotate(age_calcule=age).annotate(tranche=tranche)
-    accompagnes = participants.filter(Q(date_sortie__isnull=True) | Q(date_sortie__gte=debut), date_entree__lte=fin)
+    accompagnes = participants.accompagnes(debut, fin)
     entrees = participants.filter(date_entree__range=(debut, fin))
     sorties = Participant.objects.entres().filter(date_sortie__range=(debut, fin))
     etapes = Etape.objects.filter(date_debut__range=(debut, fin))

@@ -47,7 +47,8 @@ def population(operation: Operation):
     return Participant.objects.entres().filter(etapes__operation=operation).distinct()
 
 
-def _etapes(operation: Operation, debut: date, fin: date):
+def etapes_de(operation: Operation, debut: date, fin: date):
+    """Les étapes de la période qui comptent pour l'opération (celles des suivis du porteur, pour un portage)."""
     etapes = Etape.objects.filter(date_debut__range=(debut, fin))
     if operation.type.code == PORTAGE:
         return etapes.filter(participant__structure_referent_id=operation.porteur_id)
@@ -56,10 +57,10 @@ def _etapes(operation: Operation, debut: date, fin: date):
 
 def _valeurs(operation: Operation, debut: date, fin: date) -> dict:
     participants = population(operation)
-    accompagnes = participants.filter(Q(date_sortie__isnull=True) | Q(date_sortie__gte=debut), date_entree__lte=fin)
+    accompagnes = participants.accompagnes(debut, fin)
     sorties = participants.filter(date_sortie__range=(debut, fin)).aggregate(
         total=Count("pk"), positives=Count("pk", filter=~Q(motif_sortie__categorie="")))
-    etapes = _etapes(operation, debut, fin)
+    etapes = etapes_de(operation, debut, fin)
     presence = heures_presentes(operation, debut, fin)
     # Une action qui tient ses séances prouve ses heures par l'émargement : elles remplacent les heures déclarées
     # sur les étapes « action du PLIE » (les mêmes heures, non attestées) ; les formations extérieures s'y ajoutent.

@@ -28,8 +28,12 @@ def exiger_porteur_ou_animation(operation: Operation, user):
         raise ActionRefusee("Seuls le porteur de l'opération et l'équipe d'animation tiennent ses séances.")
 
 
+def dans_le_parcours(participant: Participant, jour: date) -> bool:
+    return participant.date_entree <= jour and (participant.date_sortie is None or jour <= participant.date_sortie)
+
+
 def _hors_parcours(participant: Participant, jour: date) -> str | None:
-    if participant.date_entree <= jour and (participant.date_sortie is None or jour <= participant.date_sortie):
+    if dans_le_parcours(participant, jour):
         return None
     periode = f"entré(e) le {participant.date_entree:%d/%m/%Y}" + (
         f", sorti(e) le {participant.date_sortie:%d/%m/%Y}" if participant.date_sortie else "")
