@@ -27,7 +27,12 @@ SIGNATURE_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # conteneur des .doc et .xl
 def _type_bureautique(debut: bytes, contenu) -> str | None:
     """Un docx, xlsx, odt ou ods est une archive zip dont on reconnaît l'arborescence."""
     if debut.startswith(SIGNATURE_OLE):
-        return "application/msword"  # .doc ou .xls : même conteneur ; on les accepte sous un même type
+        # .doc ou .xls : même conteneur, accepté sous un même type, s'il en a l'en-tête de 512 octets (ordre des
+        # octets FFFE, secteurs de 512 ou 4 096 octets) : la signature seule suivie de n'importe quoi ne suffit pas.
+        entete = contenu.getvalue()[:512]
+        if len(entete) == 512 and entete[28:30] == b"\xfe\xff" and entete[30:32] in (b"\x09\x00", b"\x0c\x00"):
+            return "application/msword"
+        return None
     if not debut.startswith(b"PK\x03\x04"):
         return None
     try:

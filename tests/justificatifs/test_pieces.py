@@ -39,6 +39,17 @@ def test_un_executable_nomme_invoice_pdf_est_refuse(bilan, porteur):
     assert not PieceJustificative.objects.exists()
 
 
+# L'en-tête d'un fichier composé OLE (.doc, .xls) : signature, CLSID nul, version 3, ordre FFFE, secteurs de 512 octets.
+DOC = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16) + b"\x3e\x00\x03\x00\xfe\xff\x09\x00").ljust(1024, b"\x00")
+
+
+def test_un_doc_est_reconnu_a_son_en_tete_pas_a_sa_seule_signature(bilan, porteur):
+    assert deposer(bilan, porteur, nom="facture.doc", contenu=DOC).type_mime == "application/msword"
+    with pytest.raises(ActionRefusee, match="« faux.doc » n'est ni un PDF, ni une image"):
+        deposer(bilan, porteur, nom="faux.doc", contenu=DOC[:8] + bytes(2000))
+    assert PieceJustificative.objects.count() == 1
+
+
 def test_la_piece_deposee_garde_son_empreinte_et_s_ouvre_avec_trace(bilan, porteur, gestionnaire, client):
     piece = deposer(bilan, porteur, nom="Facture Dupont mars.pdf")
     assert (piece.type_mime, piece.taille, len(piece.empreinte)) == ("application/pdf", len(PDF), 64)
