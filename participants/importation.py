@@ -11,11 +11,13 @@ from functools import lru_cache
 from django.db import transaction
 from django.utils import timezone
 
+from annuaire import en_masse
 from annuaire.models import Commune, Prescripteur, Qpv, Structure, Utilisateur
 from annuaire.normalisation import cle_de_recherche
 from operations.models import Operation
 
-from .lecture import FichierIllisible, ValeurInvalide, cle, cle_entete, lire_booleen, lire_date, lire_decimal, lire_tableau, texte
+from .lecture import (FichierIllisible, Tableau, ValeurInvalide, cle, cle_entete, lire_booleen, lire_date, lire_decimal,
+                      lire_tableau, texte)
 from .models import Etape, ImportParticipants, MotifSortie, Participant, TypeEtape
 from .options import ContratClause, NiveauFormation, Secteur, SituationEntree, Sexe
 
@@ -114,174 +116,193 @@ def _choix(classe, valeur: str, attendu: str) -> str:
 
 
 class _Lecteur:
-    """Lit les lignes d'un fichier colonne par colonne, en notant chaque erreur avec sa ligne et sa colonne."""
+    """Vérifie un fichier colonne par colonne : chaque valeur distincte n'est convertie qu'une fois (une extraction
+    répète les mêmes communes, dates et codes des milliers de fois) et chaque erreur garde sa ligne et sa colonne."""
 
-    def __init__(self, nom_fichier: str, entetes: list[str], colonnes: dict[str, bool], erreurs: list[Erreur]):
-        self.nom, self.erreurs = nom_fichier, erreurs
+    def __init__(self, nom_fichier: str, tableau: Tableau, colonnes: dict[str, bool]):
+        self.nom, self.tableau, self.erreurs, self.en_erreur = nom_fichier, tableau, [], set()
         self.colonnes = {cle_entete(c): c for c in colonnes}
-        presentes = {cle_entete(e) for e in entetes}
-        manquantes = [c for c, requise in colonnes.items() if requise and cle_entete(c) not in presentes]
+        manquantes = [c for c, requise in colonnes.items() if requise and cle_entete(c) not in tableau.colonnes]
         if manquantes:
             raise ImportRefuse([Erreur(nom_fichier, None, "en-têtes",
                                        f"colonne(s) obligatoire(s) absente(s) : {', '.join(manquantes)}.")])
-        self.ignorees = [e for e in entetes if e and cle_entete(e) not in self.colonnes]
+        self.ignorees = [e for e in tableau.entetes if e and cle_entete(e) not in self.colonnes]
         self.obligatoires = {cle_entete(c) for c, requise in colonnes.items() if requise}
 
-    def lire(self, numero: int, ligne: dict, colonne: str, conversion=texte, requise=None):
-        """La valeur convertie, ou None après avoir noté l'erreur."""
-        brut = ligne.get(cle_entete(colonne), "")
-        obligatoire = cle_entete(colonne) in self.obligatoires if requise is None else requise
-        if obligatoire and not texte(brut):
-            self.erreurs.append(Erreur(self.nom, numero, colonne, "valeur obligatoire manquante."))
-            return None
-        try:
-            return conversion(brut)
-        except ValeurInvalide as erreur:
-            self.erreurs.append(Erreur(self.nom, numero, colonne, str(erreur)))
-            return None
+    def noter(self, rang: int, colonne: str, message: str):
+        self.erreurs.append(Erreur(self.nom, self.tableau.numeros[rang], colonne, message))
+        self.en_erreur.add(rang)
 
-    def chercher(self, numero: int, ligne: dict, colonne: str, table: dict, quoi: str, requise=None):
-        valeur = self.lire(numero, ligne, colonne, requise=requise)
-        if not valeur:
-            return None
-        pk = table.get(cle(valeur))
-        if pk is None:
-            self.erreurs.append(Erreur(self.nom, numero, colonne, f"« {valeur} » n'est pas {quoi}."))
-        return pk
+    def erreurs_dans_l_ordre(self) -> list[Erreur]:
+        return sorted(self.erreurs, key=lambda e: e.ligne or 0)  # tri stable : dans une ligne, l'ordre des colonnes
+
+    def lire(self, colonne: str, conversion=texte, requise=None) -> list:
+        """La valeur convertie de chaque ligne ; None là où elle est refusée, l'erreur notée."""
+        bruts = self.tableau.colonne(cle_entete(colonne))
+        obligatoire = cle_entete(colonne) in self.obligatoires if requise is None else requise
+        # Un classeur mêle nombres, dates et textes : 1, 1.0 et True ne doivent pas se confondre.
+        cles = bruts if all(type(b) is str for b in bruts) else [(type(b), b) for b in bruts]
+        convertis, refus = {}, {}
+        for cle_brute, brut in dict(zip(cles, bruts)).items():
+            if obligatoire and not texte(brut):
+                refus[cle_brute] = "valeur obligatoire manquante."
+                continue
+            try:
+                convertis[cle_brute] = conversion(brut)
+            except ValeurInvalide as erreur:
+                refus[cle_brute] = str(erreur)
+        if refus:
+            for rang, cle_brute in enumerate(cles):
+                if cle_brute in refus:
+                    self.noter(rang, colonne, refus[cle_brute])
+        return [convertis.get(c) for c in cles]
+
+    def chercher(self, colonne: str, table: dict, quoi: str, requise=None) -> list:
+        """La clé primaire de chaque valeur dans `table` (code ou libellé, sans casse ni accents)."""
+        valeurs = self.lire(colonne, requise=requise)
+        trouves = {v: table.get(cle(v)) for v in set(valeurs) if v}
+        for rang, valeur in enumerate(valeurs):
+            if valeur and trouves[valeur] is None:
+                self.noter(rang, colonne, f"« {valeur} » n'est pas {quoi}.")
+        return [trouves.get(v) for v in valeurs]
 
 
 def _empreinte(contenu: bytes) -> str:
     return hashlib.sha256(contenu).hexdigest()
 
 
-def analyser(fichier_participants: tuple[str, bytes], fichier_etapes: tuple[str, bytes] | None = None) -> Analyse:
-    """Lit et vérifie les deux fichiers sans rien écrire ; lève ImportRefuse avec toutes les erreurs trouvées."""
-    ref, erreurs, analyse = _Referentiels(), [], Analyse()
-    nom, contenu = fichier_participants
-    analyse.fichiers["participants"] = (nom, _empreinte(contenu))
+def _lire(fichier: tuple[str, bytes], colonnes: dict[str, bool], analyse: Analyse, role: str) -> _Lecteur:
+    nom, contenu = fichier
+    analyse.fichiers[role] = (nom, _empreinte(contenu))
     try:
-        entetes, lignes = lire_tableau(contenu, nom)
+        tableau = lire_tableau(contenu, nom)
     except FichierIllisible as refus:
         raise ImportRefuse([Erreur(nom, None, "fichier", str(refus))]) from None
-    lecteur = _Lecteur(nom, entetes, COLONNES_PARTICIPANTS, erreurs)
+    lecteur = _Lecteur(nom, tableau, colonnes)
     analyse.colonnes_ignorees += lecteur.ignorees
-    for numero, ligne in lignes:
-        participant = _participant(lecteur, ref, numero, ligne, analyse)
-        if participant is None:
-            continue
-        if participant["identifiant"] in analyse.participants:
-            erreurs.append(Erreur(nom, numero, "identifiant", f"« {participant['identifiant']} » apparaît déjà plus haut "
-                                                              "dans le fichier."))
-            continue
-        analyse.participants[participant["identifiant"]] = participant
+    return lecteur
+
+
+def analyser(fichier_participants: tuple[str, bytes], fichier_etapes: tuple[str, bytes] | None = None) -> Analyse:
+    """Lit et vérifie les deux fichiers sans rien écrire ; lève ImportRefuse avec toutes les erreurs trouvées."""
+    ref, analyse = _Referentiels(), Analyse()
+    lecteur = _lire(fichier_participants, COLONNES_PARTICIPANTS, analyse, "participants")
+    _participants(lecteur, ref, analyse)
+    erreurs = lecteur.erreurs_dans_l_ordre()
     if fichier_etapes:
-        _etapes(fichier_etapes, ref, erreurs, analyse)
+        try:
+            lecteur_etapes = _lire(fichier_etapes, COLONNES_ETAPES, analyse, "etapes")
+        except ImportRefuse as refus:
+            erreurs += refus.erreurs
+        else:
+            _etapes(lecteur_etapes, ref, analyse)
+            erreurs += lecteur_etapes.erreurs_dans_l_ordre()
     if erreurs:
         raise ImportRefuse(erreurs)
     return analyse
 
 
-def _participant(lecteur: _Lecteur, ref: _Referentiels, numero: int, ligne: dict, analyse: Analyse) -> dict | None:
-    avant = len(lecteur.erreurs)
+def _participants(lecteur: _Lecteur, ref: _Referentiels, analyse: Analyse):
     lire, chercher = lecteur.lire, lecteur.chercher
     p = {
-        "identifiant": lire(numero, ligne, "identifiant"),
-        "nom": lire(numero, ligne, "nom"),
-        "prenom": lire(numero, ligne, "prenom"),
-        "sexe": lire(numero, ligne, "sexe", lambda v: _choix(Sexe, texte(v), "un sexe (H ou F)")),
-        "date_naissance": lire(numero, ligne, "date_naissance", lire_date),
-        "commune_id": chercher(numero, ligne, "commune", ref.communes,
+        "identifiant": lire("identifiant"),
+        "nom": lire("nom"),
+        "prenom": lire("prenom"),
+        "sexe": lire("sexe", lambda v: _choix(Sexe, texte(v), "un sexe (H ou F)")),
+        "date_naissance": lire("date_naissance", lire_date),
+        "commune_id": chercher("commune", ref.communes,
                                "une commune du territoire : seuls ses habitants sont éligibles au PLIE"),
-        "qpv_id": chercher(numero, ligne, "qpv", ref.qpv, "un quartier prioritaire du territoire"),
-        "prescripteur_id": chercher(numero, ligne, "prescripteur", ref.prescripteurs, "un prescripteur connu"),
-        "date_entree": lire(numero, ligne, "date_entree", lire_date),
-        "date_sortie": lire(numero, ligne, "date_sortie", lire_date),
-        "situation_entree": lire(numero, ligne, "situation_entree",
-                                 lambda v: _choix(SituationEntree, texte(v), "une situation à l'entrée")),
-        "niveau_formation": lire(numero, ligne, "niveau_formation",
-                                 lambda v: _choix(NiveauFormation, texte(v), "un niveau de formation")),
-        **{b: lire(numero, ligne, b, lire_booleen) for b in BOOLEENS},
+        "qpv_id": chercher("qpv", ref.qpv, "un quartier prioritaire du territoire"),
+        "prescripteur_id": chercher("prescripteur", ref.prescripteurs, "un prescripteur connu"),
+        "date_entree": lire("date_entree", lire_date),
+        "date_sortie": lire("date_sortie", lire_date),
+        "situation_entree": lire("situation_entree", lambda v: _choix(SituationEntree, texte(v), "une situation à l'entrée")),
+        "niveau_formation": lire("niveau_formation", lambda v: _choix(NiveauFormation, texte(v), "un niveau de formation")),
+        **{b: lire(b, lire_booleen) for b in BOOLEENS},
+        "motif_sortie_id": chercher("motif_sortie", ref.motifs, "un motif de sortie connu", requise=False),
+        "referent_texte": lire("referent"),
+        "structure_referent_texte": lire("structure_referent"),
     }
-    p["motif_sortie_id"] = chercher(numero, ligne, "motif_sortie", ref.motifs, "un motif de sortie connu",
-                                    requise=bool(p["date_sortie"]))
-    if p["motif_sortie_id"] and not texte(ligne.get(cle_entete("date_sortie"))):
-        lecteur.erreurs.append(Erreur(lecteur.nom, numero, "date_sortie", "un motif de sortie est donné sans date de sortie."))
-    if p["date_naissance"] and p["date_entree"] and p["date_naissance"] >= p["date_entree"]:
-        lecteur.erreurs.append(Erreur(lecteur.nom, numero, "date_naissance", "la date de naissance suit la date d'entrée."))
-    if p["date_sortie"] and p["date_entree"] and p["date_sortie"] < p["date_entree"]:
-        lecteur.erreurs.append(Erreur(lecteur.nom, numero, "date_sortie", "la sortie précède l'entrée."))
-    p["referent_texte"] = lire(numero, ligne, "referent")
-    p["referent_id"] = ref.referents.get(cle_de_recherche(p["referent_texte"] or "")) if p["referent_texte"] else None
-    p["structure_referent_texte"] = lire(numero, ligne, "structure_referent")
-    p["structure_referent_id"] = (ref.structures.get(cle_de_recherche(p["structure_referent_texte"]))
-                                  if p["structure_referent_texte"] else None)
-    if p["referent_texte"] and p["referent_id"] is None:
-        analyse.avertissements.append(f"ligne {numero} : référent « {p['referent_texte']} » inconnu, gardé tel quel.")
-    if p["structure_referent_texte"] and p["structure_referent_id"] is None:
-        analyse.avertissements.append(
-            f"ligne {numero} : structure « {p['structure_referent_texte']} » inconnue, gardée telle quelle.")
-    return p if len(lecteur.erreurs) == avant else None
+    referents = {t: ref.referents.get(cle_de_recherche(t)) for t in set(p["referent_texte"]) if t}
+    structures = {t: ref.structures.get(cle_de_recherche(t)) for t in set(p["structure_referent_texte"]) if t}
+    p["referent_id"] = [referents.get(t) for t in p["referent_texte"]]
+    p["structure_referent_id"] = [structures.get(t) for t in p["structure_referent_texte"]]
+    sorties_ecrites = lecteur.tableau.colonne(cle_entete("date_sortie"))
+    motifs_ecrits = lecteur.tableau.colonne(cle_entete("motif_sortie"))
+    champs = list(p)
+    for rang, valeurs in enumerate(zip(*p.values())):
+        ligne = dict(zip(champs, valeurs))
+        if ligne["date_sortie"] and not texte(motifs_ecrits[rang]):
+            lecteur.noter(rang, "motif_sortie", "valeur obligatoire manquante.")
+        if ligne["motif_sortie_id"] and not texte(sorties_ecrites[rang]):
+            lecteur.noter(rang, "date_sortie", "un motif de sortie est donné sans date de sortie.")
+        if ligne["date_naissance"] and ligne["date_entree"] and ligne["date_naissance"] >= ligne["date_entree"]:
+            lecteur.noter(rang, "date_naissance", "la date de naissance suit la date d'entrée.")
+        if ligne["date_sortie"] and ligne["date_entree"] and ligne["date_sortie"] < ligne["date_entree"]:
+            lecteur.noter(rang, "date_sortie", "la sortie précède l'entrée.")
+        numero = lecteur.tableau.numeros[rang]
+        if ligne["referent_texte"] and ligne["referent_id"] is None:
+            analyse.avertissements.append(f"ligne {numero} : référent « {ligne['referent_texte']} » inconnu, gardé tel quel.")
+        if ligne["structure_referent_texte"] and ligne["structure_referent_id"] is None:
+            analyse.avertissements.append(
+                f"ligne {numero} : structure « {ligne['structure_referent_texte']} » inconnue, gardée telle quelle.")
+        if rang in lecteur.en_erreur:
+            continue
+        if ligne["identifiant"] in analyse.participants:
+            lecteur.noter(rang, "identifiant", f"« {ligne['identifiant']} » apparaît déjà plus haut dans le fichier.")
+            continue
+        analyse.participants[ligne["identifiant"]] = ligne
 
 
-def _etapes(fichier: tuple[str, bytes], ref: _Referentiels, erreurs: list[Erreur], analyse: Analyse):
-    nom, contenu = fichier
-    analyse.fichiers["etapes"] = (nom, _empreinte(contenu))
-    try:
-        entetes, lignes = lire_tableau(contenu, nom)
-    except FichierIllisible as refus:
-        erreurs.append(Erreur(nom, None, "fichier", str(refus)))
-        return
-    try:
-        lecteur = _Lecteur(nom, entetes, COLONNES_ETAPES, erreurs)
-    except ImportRefuse as refus:
-        erreurs.extend(refus.erreurs)
-        return
-    analyse.colonnes_ignorees += lecteur.ignorees
+def _etapes(lecteur: _Lecteur, ref: _Referentiels, analyse: Analyse):
+    lire, chercher = lecteur.lire, lecteur.chercher
+    e = {
+        "identifiant": lire("identifiant_participant"),
+        "type_id": chercher("type_etape", ref.types, "un type d'étape connu"),
+        "date_debut": lire("date_debut", lire_date),
+        "date_fin": lire("date_fin", lire_date),
+        "operation_id": chercher("operation", ref.operations, "le code d'une opération de la programmation"),
+        "heures": lire("heures", lire_decimal),
+        "employeur": lire("employeur"),
+        "secteur": lire("secteur", lambda v: _choix(Secteur, texte(v), "un secteur")),
+        "contrat_clause": lire("contrat_clause", lambda v: _choix(ContratClause, texte(v), "un contrat")),
+    }
     connus = set(analyse.participants)
-    a_chercher = {texte(ligne.get(cle_entete("identifiant_participant"))) for _, ligne in lignes} - connus
-    connus |= set(Participant.objects.filter(identifiant__in=a_chercher).values_list("identifiant", flat=True))
-    vues = set()
-    for numero, ligne in lignes:
-        avant = len(erreurs)
-        lire, chercher = lecteur.lire, lecteur.chercher
-        e = {
-            "identifiant": lire(numero, ligne, "identifiant_participant"),
-            "type_id": chercher(numero, ligne, "type_etape", ref.types, "un type d'étape connu"),
-            "date_debut": lire(numero, ligne, "date_debut", lire_date),
-            "date_fin": lire(numero, ligne, "date_fin", lire_date),
-            "operation_id": chercher(numero, ligne, "operation", ref.operations, "le code d'une opération de la programmation"),
-            "heures": lire(numero, ligne, "heures", lire_decimal),
-            "employeur": lire(numero, ligne, "employeur"),
-            "secteur": lire(numero, ligne, "secteur", lambda v: _choix(Secteur, texte(v), "un secteur")),
-            "contrat_clause": lire(numero, ligne, "contrat_clause", lambda v: _choix(ContratClause, texte(v), "un contrat")),
-        }
-        if e["identifiant"] and e["identifiant"] not in connus:
-            erreurs.append(Erreur(nom, numero, "identifiant_participant",
-                                  f"« {e['identifiant']} » n'est ni dans le fichier des participants ni déjà importé."))
-        if e["date_debut"] and e["date_fin"] and e["date_fin"] < e["date_debut"]:
-            erreurs.append(Erreur(nom, numero, "date_fin", "la fin de l'étape précède son début."))
-        cle = (e["identifiant"], e["type_id"], e["date_debut"])
-        if len(erreurs) == avant and cle in vues:
-            erreurs.append(Erreur(nom, numero, "date_debut", "la même étape (participant, type, début) apparaît déjà plus haut."))
-        vues.add(cle)
-        if len(erreurs) == avant:
-            analyse.etapes.append(e)
+    connus.update(identifiant for identifiant, in en_masse.parmi(
+        Participant.objects.values_list("identifiant"), "identifiant", {i for i in e["identifiant"] if i} - connus))
+    champs, vues = list(e), set()
+    for rang, valeurs in enumerate(zip(*e.values())):
+        etape = dict(zip(champs, valeurs))
+        if etape["identifiant"] and etape["identifiant"] not in connus:
+            lecteur.noter(rang, "identifiant_participant",
+                          f"« {etape['identifiant']} » n'est ni dans le fichier des participants ni déjà importé.")
+        if etape["date_debut"] and etape["date_fin"] and etape["date_fin"] < etape["date_debut"]:
+            lecteur.noter(rang, "date_fin", "la fin de l'étape précède son début.")
+        if rang in lecteur.en_erreur:
+            continue
+        cle_etape = (etape["identifiant"], etape["type_id"], etape["date_debut"])
+        if cle_etape in vues:
+            lecteur.noter(rang, "date_debut", "la même étape (participant, type, début) apparaît déjà plus haut.")
+            continue
+        vues.add(cle_etape)
+        analyse.etapes.append(etape)
 
 
 def _comparer_participants(analyse: Analyse):
-    """(nouveaux, modifiés, nombre d'inchangés) : ce que l'import écrirait, sans rien écrire."""
-    existants = Participant.objects.in_bulk(list(analyse.participants), field_name="identifiant")
-    maintenant = timezone.now()
+    """(nouveaux, modifiés, nombre d'inchangés) : ce que l'import écrirait, sans rien écrire. Les modifiés sont des
+    tuples (clé primaire, valeurs de CHAMPS_PARTICIPANT)."""
+    existants = {ligne[0]: ligne[1:] for ligne in en_masse.parmi(
+        Participant.objects.values_list("identifiant", "pk", *CHAMPS_PARTICIPANT), "identifiant", analyse.participants)}
     nouveaux, modifies = [], []
     for identifiant, valeurs in analyse.participants.items():
         actuel = existants.get(identifiant)
         if actuel is None:
-            nouveaux.append(Participant(**valeurs))
-        elif any(getattr(actuel, c) != valeurs[c] for c in CHAMPS_PARTICIPANT):
-            for c in CHAMPS_PARTICIPANT:
-                setattr(actuel, c, valeurs[c])
-            actuel.modifie_le = maintenant  # bulk_update ne passe pas par auto_now
-            modifies.append(actuel)
+            nouveaux.append(valeurs)
+            continue
+        pk, *actuelles = actuel
+        importees = [valeurs[c] for c in CHAMPS_PARTICIPANT]
+        if actuelles != importees:
+            modifies.append((pk, *importees))
     return nouveaux, modifies, len(analyse.participants) - len(nouveaux) - len(modifies)
 
 
@@ -297,8 +318,9 @@ def importer(analyse: Analyse, *, user=None) -> ImportParticipants:
     compte = {"etapes_creees": 0, "etapes_modifiees": 0, "etapes_inchangees": 0}
     with transaction.atomic():
         nouveaux, modifies, inchanges = _comparer_participants(analyse)
-        Participant.objects.bulk_create(nouveaux, batch_size=2000)
-        Participant.objects.bulk_update(modifies, CHAMPS_PARTICIPANT + ["modifie_le"], batch_size=2000)
+        en_masse.inserer(Participant, nouveaux)
+        maintenant = timezone.now()  # une mise à jour en masse ne passe pas par auto_now
+        en_masse.mettre_a_jour(Participant, CHAMPS_PARTICIPANT + ["modifie_le"], [(*m, maintenant) for m in modifies])
         compte.update(participants_crees=len(nouveaux), participants_modifies=len(modifies),
                       participants_inchanges=inchanges)
         _ecrire_etapes(analyse.etapes, compte)
@@ -312,24 +334,21 @@ def importer(analyse: Analyse, *, user=None) -> ImportParticipants:
 def _ecrire_etapes(etapes: list[dict], compte: dict):
     if not etapes:
         return
-    ids = dict(Participant.objects.filter(identifiant__in={e["identifiant"] for e in etapes})
-               .values_list("identifiant", "pk"))
-    existantes = {(x.participant_id, x.type_id, x.date_debut): x
-                  for x in Etape.objects.filter(participant_id__in=ids.values())}
+    ids = dict(en_masse.parmi(Participant.objects.values_list("identifiant", "pk"), "identifiant",
+                         {e["identifiant"] for e in etapes}))
+    existantes = {(participant, type_, debut): (pk, autres) for pk, participant, type_, debut, *autres in en_masse.parmi(
+        Etape.objects.values_list("pk", "participant_id", "type_id", "date_debut", *CHAMPS_ETAPE), "participant_id",
+        ids.values())}
     nouvelles, modifiees = [], []
     for e in etapes:
-        valeurs = {c: e[c] for c in CHAMPS_ETAPE}
-        valeurs["employeur"], valeurs["secteur"], valeurs["contrat_clause"] = (
-            valeurs["employeur"] or "", valeurs["secteur"] or "", valeurs["contrat_clause"] or "")
+        valeurs = [e[c] for c in CHAMPS_ETAPE]
         actuelle = existantes.get((ids[e["identifiant"]], e["type_id"], e["date_debut"]))
         if actuelle is None:
-            nouvelles.append(Etape(participant_id=ids[e["identifiant"]], type_id=e["type_id"], date_debut=e["date_debut"],
-                                   **valeurs))
-        elif any(getattr(actuelle, c) != v for c, v in valeurs.items()):
-            for c, v in valeurs.items():
-                setattr(actuelle, c, v)
-            modifiees.append(actuelle)
-    Etape.objects.bulk_create(nouvelles, batch_size=5000)
-    Etape.objects.bulk_update(modifiees, CHAMPS_ETAPE, batch_size=5000)
+            nouvelles.append({"participant_id": ids[e["identifiant"]], "type_id": e["type_id"],
+                              "date_debut": e["date_debut"], **dict(zip(CHAMPS_ETAPE, valeurs))})
+        elif actuelle[1] != valeurs:
+            modifiees.append((actuelle[0], *valeurs))
+    en_masse.inserer(Etape, nouvelles)
+    en_masse.mettre_a_jour(Etape, CHAMPS_ETAPE, modifiees)
     compte.update(etapes_creees=len(nouvelles), etapes_modifiees=len(modifiees),
                   etapes_inchangees=len(etapes) - len(nouvelles) - len(modifiees))

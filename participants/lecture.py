@@ -4,6 +4,7 @@ séparateur détecté, BOM toléré ; et les valeurs (dates, booléens, décimau
 import csv
 import io
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from decimal import Decimal, InvalidOperation
@@ -25,8 +26,20 @@ def cle_entete(texte) -> str:
     return cle(str(texte or ""))
 
 
-def lire_tableau(contenu: bytes, nom: str) -> tuple[list[str], list[tuple[int, dict]]]:
-    """Les en-têtes tels qu'écrits et les lignes (numéro de ligne du fichier, {en-tête normalisé: texte})."""
+@dataclass
+class Tableau:
+    """Un fichier lu : les en-têtes tels qu'écrits, le numéro de chaque ligne de données dans le fichier et les
+    valeurs colonne par colonne ({en-tête normalisé: [valeur de chaque ligne]}), pour vérifier une colonne d'un coup."""
+
+    entetes: list[str]
+    numeros: list[int]
+    colonnes: dict[str, list]
+
+    def colonne(self, cle_normalisee: str) -> list:
+        return self.colonnes.get(cle_normalisee) or [""] * len(self.numeros)
+
+
+def lire_tableau(contenu: bytes, nom: str) -> Tableau:
     if contenu[:4] == b"PK\x03\x04":
         lignes = _lignes_xlsx(contenu, nom)
     else:
@@ -34,13 +47,19 @@ def lire_tableau(contenu: bytes, nom: str) -> tuple[list[str], list[tuple[int, d
     if not lignes:
         raise FichierIllisible(f"Le fichier « {nom} » est vide : il faut au moins la ligne des en-têtes.")
     entetes = [str(e or "").strip() for e in lignes[0]]
-    cles = [cle_entete(e) for e in entetes]
-    donnees = []
+    largeur = len(entetes)
+    numeros, donnees = [], []
     for numero, valeurs in enumerate(lignes[1:], start=2):
         if not any(str(v or "").strip() for v in valeurs):
             continue  # une ligne vide (souvent en fin de fichier) n'est pas une erreur
-        donnees.append((numero, {cle: valeurs[i] if i < len(valeurs) else "" for i, cle in enumerate(cles) if cle}))
-    return entetes, donnees
+        numeros.append(numero)
+        # Une ligne courte se complète de cellules vides ; ce qui dépasse les en-têtes est ignoré.
+        donnees.append(valeurs[:largeur] if len(valeurs) >= largeur else [*valeurs, *[""] * (largeur - len(valeurs))])
+    colonnes = {}
+    for cle_normalisee, valeurs in zip((cle_entete(e) for e in entetes), zip(*donnees) if donnees else [()] * largeur):
+        if cle_normalisee:
+            colonnes.setdefault(cle_normalisee, list(valeurs))  # en-tête en double : la première colonne compte
+    return Tableau(entetes, numeros, colonnes)
 
 
 def _lignes_csv(contenu: bytes, nom: str) -> list[list[str]]:
@@ -50,9 +69,12 @@ def _lignes_csv(contenu: bytes, nom: str) -> list[list[str]]:
         raise FichierIllisible(
             f"Le fichier « {nom} » n'est pas en UTF-8 (octet illisible en position {erreur.start}) : "
             "enregistrez-le en « CSV UTF-8 » depuis votre tableur.") from None
-    premiere = texte.split("\n", 1)[0]
+    premiere = re.split("\r\n|\r|\n", texte, maxsplit=1)[0]
     separateur = ";" if premiere.count(";") >= premiere.count(",") and ";" in premiere else ","
-    return list(csv.reader(io.StringIO(texte), delimiter=separateur))
+    try:  # newline="" : les fins de ligne Windows, Unix ou Mac (\r seul) se lisent toutes
+        return list(csv.reader(io.StringIO(texte, newline=""), delimiter=separateur))
+    except csv.Error as erreur:
+        raise FichierIllisible(f"Le fichier « {nom} » n'est pas un CSV lisible ({erreur}).") from None
 
 
 def _lignes_xlsx(contenu: bytes, nom: str) -> list[list]:

@@ -32,6 +32,12 @@ def test_l_exemple_de_la_spec_importe(db):
     assert (second.participants_crees, second.participants_modifies, second.participants_inchanges) == (0, 0, 638)
     assert (second.etapes_creees, second.etapes_modifiees, second.etapes_inchangees) == (0, 0, 631)
     assert ImportParticipants.objects.count() == 2
+    # Une étape dont les heures changent dans l'extraction suivante est mise à jour, pas dupliquée.
+    nom, etapes = fichiers[1]
+    troisieme = importer(analyser(fichiers[0], (nom, etapes.replace(b"P000005,CDDI,2017-04-08,,,452.9",
+                                                                    b"P000005,CDDI,2017-04-08,,,460"))))
+    assert (troisieme.etapes_creees, troisieme.etapes_modifiees, troisieme.etapes_inchangees) == (0, 1, 630)
+    assert str(Etape.objects.get(participant__identifiant="P000005", type__code="CDDI").heures) == "460.00"
 
 
 def test_variantes_reelles_point_virgule_bom_dates_francaises_entetes_accentues(db):
@@ -52,6 +58,15 @@ def test_un_classeur_xlsx_importe(db):
     classeur.save(sortie)
     trace = importer(analyser(("extraction.xlsx", sortie.getvalue())))
     assert trace.participants_crees == 1 and Participant.objects.get().nom == "Durand"
+
+
+def test_les_fins_de_ligne_mac_et_une_ligne_courte_se_lisent(db):
+    # Un ancien tableur Mac termine ses lignes par \r seul ; une ligne qui s'arrête avant la dernière colonne
+    # a ses cellules manquantes vides.
+    courte = LIGNE.replace("P1;", "P2;").rsplit(";", 3)[0]
+    contenu = "\r".join([ENTETE, LIGNE, courte]).encode("utf-8")
+    analyse = analyser(("mac.csv", contenu))
+    assert analyse.participants["P2"]["niveau_formation"] == "" and analyse.participants["P1"]["beneficiaire_rsa"]
 
 
 def test_une_mise_a_jour_ne_change_que_ce_qui_a_change(db):
