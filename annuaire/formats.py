@@ -44,6 +44,17 @@ def nombre(valeur) -> str:
     return montant(valeur, 0) if valeur == valeur.to_integral_value() else montant(valeur, 2).rstrip("0")
 
 
+def pluriel(valeur, suffixes: str = "s") -> str:
+    """La marque du pluriel à la française : à partir de 2 (« 0 entrée », « 1 entrée », « 2 entrées »). Comme
+    `pluralize` : `"s"` par défaut, `"x"`, ou `"singulier,pluriel"`."""
+    singulier, _, pluriel_ = suffixes.rpartition(",") if "," in suffixes else ("", "", suffixes)
+    try:
+        nombre_ = abs(Decimal(len(valeur) if hasattr(valeur, "__len__") and not isinstance(valeur, str) else valeur))
+    except (ArithmeticError, TypeError, ValueError):
+        return singulier
+    return pluriel_ if nombre_ >= 2 else singulier
+
+
 def pourcentage(valeur, decimales: int = 1) -> str:
     """`Decimal("0.4307")` -> `43,1 %`."""
     if valeur is None:

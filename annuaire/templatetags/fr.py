@@ -7,6 +7,7 @@ register.filter("euros", formats.euros)
 register.filter("montant", formats.montant)
 register.filter("nombre", formats.nombre)
 register.filter("pourcentage", formats.pourcentage)
+register.filter("pluriel", formats.pluriel)
 
 
 @register.filter

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 
-from annuaire.formats import euros, lire_montant
+from annuaire.formats import euros, lire_montant, pluriel
 from annuaire.models import Commune, Financeur, Prescripteur, Qpv
 from annuaire.normalisation import cle_de_recherche
 from annuaire.roles import Role
@@ -112,3 +112,11 @@ def test_lire_montant_relit_ce_qu_euros_ecrit():
 def test_lire_montant_refuse_ce_qui_n_est_pas_un_montant(texte):
     with pytest.raises(ValueError):
         lire_montant(texte)
+
+
+@pytest.mark.parametrize(("nombre", "suffixes", "attendu"), [
+    (0, "s", ""), (1, "s", ""), (Decimal("1.5"), "s", ""), (2, "s", "s"), (1525, "x", "x"), ([1, 2], "s", "s"),
+    (1, "al,aux", "al"), (3, "al,aux", "aux"), ("", "s", ""),
+])
+def test_le_pluriel_a_la_francaise_commence_a_deux(nombre, suffixes, attendu):
+    assert pluriel(nombre, suffixes) == attendu  # « 0 entrée », « 1,5 heure », « 2 entrées »
