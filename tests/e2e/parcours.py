@@ -38,3 +38,14 @@ def se_connecter(page, live_server, identifiant, mot_de_passe=MOT_DE_PASSE):
 def se_deconnecter(page):
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
+
+
+def planifier_une_seance(page, jour: str, lieu: str, inscrits: list[str], formateur="Mme Roux", heures="3.5"):
+    """Depuis la page « Séances et émargement » : une séance du matin, `jour` au format AAAA-MM-JJ."""
+    page.get_by_label("Date (obligatoire)").fill(jour)
+    page.get_by_label("Demi-journée (obligatoire)").select_option("matin")
+    page.get_by_label("Heures (obligatoire)").fill(heures)
+    page.get_by_label("Lieu (obligatoire)").fill(lieu)
+    page.get_by_label("Formateur ou formatrice (obligatoire)").fill(formateur)
+    for nom in inscrits:
+        page.get_by_label(nom).check()

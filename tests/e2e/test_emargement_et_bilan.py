@@ -14,7 +14,7 @@ from annuaire.roles import Role
 from operations.models import Operation, TypeOperation
 from operations.options import Etat
 from participants.models import Presence
-from tests.e2e.parcours import capturer, se_connecter
+from tests.e2e.parcours import capturer, planifier_une_seance, se_connecter
 from tests.factories import OperationFactory, StructureFactory, utilisateur
 from tests.lecture_docx import lignes, texte
 from tests.participants.test_realisation import participant
@@ -39,13 +39,7 @@ def test_planifier_imprimer_emarger_puis_deposer_le_bilan(page, live_server, set
     se_connecter(page, live_server, "irfa")
     page.goto(f"{live_server.url}{action.get_absolute_url()}")
     page.get_by_role("link", name="Séances et émargement").click()
-    page.get_by_label("Date (obligatoire)").fill("2016-03-14")
-    page.get_by_label("Demi-journée (obligatoire)").select_option("matin")
-    page.get_by_label("Heures (obligatoire)").fill("3.5")
-    page.get_by_label("Lieu (obligatoire)").fill("Salle Bachelard")
-    page.get_by_label("Formateur ou formatrice (obligatoire)").fill("Mme Roux")
-    page.get_by_label("Anna Martin").check()
-    page.get_by_label("Bilal Benali").check()
+    planifier_une_seance(page, "2016-03-14", "Salle Bachelard", ["Anna Martin", "Bilal Benali"])
     capturer(page, "01-planifier-une-seance")
     page.get_by_role("button", name="Planifier la séance").click()
     expect(page.get_by_role("status")).to_contain_text("Séance du 14/03/2016 planifiée.")
