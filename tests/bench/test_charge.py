@@ -1,20 +1,25 @@
 """Banc de charge (issue 8) : 50 utilisateurs simultanés (locust, sans interface, 60 s) contre l'application servie
 par gunicorn sur la boucle locale et PostgreSQL. Aucune erreur, p95 sous 500 ms, et aucune transition perdue ni
 appliquée deux fois : les déclarations de recevabilité réussies vues par les clients sont exactement celles de
-l'historique en base. `make bench` (durée : BENCH_CHARGE_SECONDES)."""
+l'historique en base. La connexion (hachage PBKDF2 volontairement coûteux) se mesure à part, avant la charge.
+`make bench` (durée : BENCH_CHARGE_SECONDES)."""
 import csv
 import os
+import re
 import signal
 import socket
 import subprocess
+import statistics
 import sys
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -49,6 +54,38 @@ def _rechauffer(port: int, session: str, codes: list[str]):
             urllib.request.urlopen(requete, timeout=30).read()
 
 
+CONNEXIONS, CONNEXIONS_SIMULTANEES = 50, 5
+
+
+def _mesurer_les_connexions(port: int) -> dict:
+    """L'arrivée du matin, mesurée à part : 50 comptes se connectent par le formulaire (page, jeton CSRF, mot de
+    passe haché en PBKDF2 comme en production), cinq à la fois."""
+    import requests
+
+    hachage = PBKDF2PasswordHasher()
+    comptes = []
+    for i in range(CONNEXIONS):
+        compte = utilisateur(Role.ANIMATION, username=f"connexion-{i}")
+        compte.password = hachage.encode("mot de passe du banc", hachage.salt())
+        compte.save(update_fields=["password"])
+        comptes.append(compte.username)
+
+    def connecter(identifiant: str) -> tuple[bool, float]:
+        with requests.Session() as navigateur:
+            debut = time.perf_counter()
+            page = navigateur.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=60).text
+            jeton = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+            reponse = navigateur.post(f"http://127.0.0.1:{port}/accounts/login/", timeout=60, data={
+                "csrfmiddlewaretoken": jeton, "username": identifiant, "password": "mot de passe du banc"})
+            return "Bonjour" in reponse.text, (time.perf_counter() - debut) * 1000
+
+    with ThreadPoolExecutor(CONNEXIONS_SIMULTANEES) as groupe:
+        resultats = list(groupe.map(connecter, comptes))
+    durees = sorted(d for _, d in resultats)
+    return {"reussies": sum(ok for ok, _ in resultats), "mediane": statistics.median(durees),
+            "p95": durees[int(len(durees) * 0.95) - 1]}
+
+
 def test_cinquante_utilisateurs_pendant_une_minute(tmp_path):
     structures = [StructureFactory() for _ in range(10)]
     codes = [OperationFactory(porteur=structures[i % 10], etat=Etat.DEPOSEE).code for i in range(DEMANDES)]
@@ -81,6 +118,7 @@ def test_cinquante_utilisateurs_pendant_une_minute(tmp_path):
             except OSError:
                 time.sleep(0.2)
         _rechauffer(port, sessions[0], codes[:10])
+        connexions = _mesurer_les_connexions(port)
         subprocess.run([sys.executable, "-m", "locust", "-f", str(Path(__file__).parent / "locustfile.py"),
                         "--headless", "-u", str(UTILISATEURS), "-r", "5", "-t", f"{DUREE}s",
                         "--host", f"http://127.0.0.1:{port}", "--csv", str(tmp_path / "charge"), "--only-summary",
@@ -108,7 +146,11 @@ def test_cinquante_utilisateurs_pendant_une_minute(tmp_path):
         ("transitions réussies vues par les clients", len(vues), ""),
         ("transitions dans l'historique", sum(appliquees.values()), "= vues"),
         ("demandes recevables en base", recevables, "= vues"),
+        (f"connexions réelles (PBKDF2), {CONNEXIONS} par {CONNEXIONS_SIMULTANEES} simultanées : réussies",
+         f"{connexions['reussies']}/{CONNEXIONS}", f"= {CONNEXIONS}"),
+        ("connexion : médiane / p95", f"{connexions['mediane']:.0f} ms / {connexions['p95']:.0f} ms", ""),
     ]))
+    assert connexions["reussies"] == CONNEXIONS
     assert int(total["Failure Count"]) == 0
     assert float(total["95%"]) < 500
     assert max(appliquees.values(), default=1) == 1  # aucune appliquée deux fois
