@@ -1,5 +1,5 @@
 """Formulaires des appels et des réponses : saisie française (montants, dates), messages qui nomment le champ."""
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django import forms
@@ -8,9 +8,10 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 
 from annuaire.fichiers import verifier_fichier
-from annuaire.formats import euros
+from annuaire.formats import euros, pourcentage
 from operations.forms import DateInput, MontantField, periode_verifiee
 from operations.models import TypeOperation
+from operations.programmes import programme_pour
 
 from .models import AppelAProjets, CritereAnalyse, PieceJointeAppel, PieceRequise
 from .options import Avis
@@ -43,7 +44,7 @@ class AppelForm(forms.ModelForm):
     class Meta:
         model = AppelAProjets
         fields = [
-            "titre", "annee", "types", "cahier_des_charges", "enveloppe_fse", "cofinancement_attendu",
+            "titre", "annee", "programme", "types", "cahier_des_charges", "enveloppe_fse", "cofinancement_attendu",
             "date_ouverture", "periode_debut_min", "periode_fin_max", "taux_fse_max",
         ]
         widgets = {
@@ -63,16 +64,21 @@ class AppelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["types"].queryset = TypeOperation.objects.filter(actif=True)
         self.fields["annee"].widget.attrs.update({"min": 2000, "max": 2100})
+        self.fields["programme"].required = True
+        self.fields["programme"].empty_label = None
         self.order_fields([
-            "titre", "annee", "types", "cahier_des_charges", "enveloppe_fse", "cofinancement_attendu",
+            "titre", "annee", "programme", "types", "cahier_des_charges", "enveloppe_fse", "cofinancement_attendu",
             "date_ouverture", "date_limite_jour", "date_limite_heure", "periode_debut_min", "periode_fin_max", "taux_fse_max",
         ])
         if self.instance.pk:
             limite = timezone.localtime(self.instance.date_limite)
             self.initial.setdefault("date_limite_jour", limite.date())
             self.initial.setdefault("date_limite_heure", limite.time().replace(second=0, microsecond=0))
-        elif not self.initial.get("annee"):
-            self.initial["annee"] = timezone.localdate().year
+        else:
+            self.initial["annee"] = self.initial.get("annee") or timezone.localdate().year
+            courant = programme_pour(date(int(self.initial["annee"]), 1, 1))
+            if courant:
+                self.initial.setdefault("programme", courant.pk)
         _relier_les_aides(self)
         # Les aides communes à deux champs côte à côte sont écrites au-dessus d'eux (voir le gabarit).
         for nom in ("date_limite_jour", "date_limite_heure"):
@@ -91,6 +97,10 @@ class AppelForm(forms.ModelForm):
         if ouverture and jour and jour < ouverture:
             self.add_error("date_limite_jour", f"La date limite de dépôt ({jour:%d/%m/%Y}) précède l'ouverture des dépôts "
                                                f"({ouverture:%d/%m/%Y}).")
+        programme, taux = donnees.get("programme"), donnees.get("taux_fse_max")
+        if programme and taux is not None and taux / 100 > programme.taux_cofinancement_max:
+            self.add_error("taux_fse_max", f"Au plus {pourcentage(programme.taux_cofinancement_max, 0)}, le taux de "
+                                           f"cofinancement maximal du programme {programme.libelle}.")
         debut, fin = donnees.get("periode_debut_min"), donnees.get("periode_fin_max")
         if debut and fin and fin <= debut:
             self.add_error("periode_fin_max", f"La fin de réalisation au plus tard ({fin:%d/%m/%Y}) doit suivre le début "

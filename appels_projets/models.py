@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
-from operations.models import Operation, TypeOperation
+from operations.models import Operation, Programme, TypeOperation
 from operations.options import Etat
 from operations.regles import Acteurs, Condition, libelle
 
@@ -48,6 +48,9 @@ class AppelAProjets(ConcurrentTransitionMixin, models.Model):
     titre = models.CharField("titre", max_length=250)
     annee = models.PositiveSmallIntegerField("année de programmation", validators=[MinValueValidator(2000)])
     types = models.ManyToManyField(TypeOperation, verbose_name="types d'opération concernés", related_name="appels")
+    programme = models.ForeignKey(Programme, verbose_name="programme européen", on_delete=models.PROTECT,
+                                  related_name="appels",
+                                  help_text="Les opérations qui répondent à l'appel relèvent de ce programme.")
     cahier_des_charges = models.TextField("cahier des charges")
     enveloppe_fse = models.DecimalField("enveloppe FSE (€)", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
     cofinancement_attendu = models.DecimalField(

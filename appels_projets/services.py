@@ -51,7 +51,7 @@ def reponse_creer(*, appel: AppelAProjets, user, intitule: str, type_operation, 
     _exiger(appel.types.filter(pk=type_operation.pk).exists(), f"L'appel ne concerne pas le type « {type_operation} ».")
     with transaction.atomic():
         operation = operation_creer(
-            user=user, porteur=user.structure, date_debut=date_debut, date_fin=date_fin,
+            user=user, porteur=user.structure, date_debut=date_debut, date_fin=date_fin, programme=appel.programme,
             intitule=intitule, type=type_operation, description=description,
         )
         return Reponse.objects.create(appel=appel, operation=operation)

@@ -12,6 +12,7 @@ from annuaire.formats import euros
 from annuaire.models import Financeur, Structure
 from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 
+from .programmes import Programme, taux_maximum_depasse
 from .options import ETATS_ABANDONNABLES, ETATS_VUS_PAR_LE_COMITE, CategorieDepense, Etat
 from .regles import Acteurs, Condition, libelle
 
@@ -82,6 +83,10 @@ periode_valide = Condition(
     "La période de réalisation est incomplète ou sa fin précède son début.",
 )
 a_des_objectifs = Condition(lambda op: op.objectifs.exists(), "Aucun objectif n'est renseigné.")
+sous_le_taux_maximum = Condition(
+    lambda op: taux_maximum_depasse(op.programme, op.montant_fse, op.total_depenses) is None,
+    lambda op: taux_maximum_depasse(op.programme, op.montant_fse, op.total_depenses),
+)
 DEMANDE_COMPLETE = [periode_valide, a_des_depenses, a_du_fse, equilibre, a_des_objectifs]
 
 
@@ -99,7 +104,8 @@ class ConditionsOuvertes(list):
 
 CONDITIONS_DE_DEPOT = ConditionsOuvertes(DEMANDE_COMPLETE)
 # Le plan peut être ajusté pendant l'instruction : il doit encore s'équilibrer pour aller en comité.
-CONDITIONS_DE_CLOTURE_D_INSTRUCTION = ConditionsOuvertes([equilibre])
+# Le taux de cofinancement maximal du programme se vérifie à l'instruction : au-delà, pas de comité.
+CONDITIONS_DE_CLOTURE_D_INSTRUCTION = ConditionsOuvertes([equilibre, sous_le_taux_maximum])
 CONDITIONS_DE_PROGRAMMATION = ConditionsOuvertes()
 CONDITIONS_D_AJOURNEMENT = ConditionsOuvertes()
 CONDITIONS_DE_REJET = ConditionsOuvertes()
@@ -136,6 +142,10 @@ class Operation(ConcurrentTransitionMixin, models.Model):
     intitule = models.CharField("intitulé", max_length=250)
     type = models.ForeignKey(TypeOperation, verbose_name="type", on_delete=models.PROTECT, related_name="operations")
     porteur = models.ForeignKey(Structure, verbose_name="porteur", on_delete=models.PROTECT, related_name="operations")
+    programme = models.ForeignKey(
+        Programme, verbose_name="programme européen", on_delete=models.PROTECT, related_name="operations",
+        help_text="Pris de l'appel à projets ou des dates ; l'équipe d'animation peut le changer jusqu'à la signature "
+                  "de la convention.")
     date_debut = models.DateField("début de réalisation")
     date_fin = models.DateField("fin de réalisation")
     description = models.TextField("description", blank=True)

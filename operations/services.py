@@ -3,14 +3,19 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 
+from django_fsm_log.models import StateLog
+
 from annuaire.roles import Role, a_role
 
 from .models import Operation
+from .programmes import Programme, programme_pour
+from .options import ETATS_FINAUX
 from .selectors import refus_de_modification
+from .signaux import programme_a_changer, programme_change
 from .tasks import notifier_transition
 from .workflow import ActionRefusee, tirer_transition
 
-__all__ = ["ActionRefusee", "operation_transition", "operation_creer", "operation_enregistrer"]
+__all__ = ["ActionRefusee", "operation_transition", "operation_creer", "operation_enregistrer", "operation_changer_programme"]
 
 
 def operation_transition(*, operation: Operation, nom: str, user, motivation: str = "") -> Operation:
@@ -27,10 +32,16 @@ def _prochain_code(annee: int) -> str:
     return f"{prefixe}{max(rangs, default=0) + 1:03d}"
 
 
-def operation_creer(*, user, porteur, date_debut: date, **champs) -> Operation:
-    """Crée une demande en brouillon avec un code `OP-AAAA-NNN` unique, même sous création concurrente."""
+def operation_creer(*, user, porteur, date_debut: date, programme: Programme | None = None, **champs) -> Operation:
+    """Crée une demande en brouillon avec un code `OP-AAAA-NNN` unique, même sous création concurrente.
+
+    Son programme est celui de son appel à projets (`programme`), sinon celui de ses dates.
+    """
+    programme = programme or programme_pour(date_debut)
+    if programme is None:
+        raise ActionRefusee(f"Aucun programme européen ne couvre une opération qui commence le {date_debut:%d/%m/%Y}.")
     for _ in range(5):
-        operation = Operation(porteur=porteur, date_debut=date_debut, cree_par=user, **champs)
+        operation = Operation(porteur=porteur, date_debut=date_debut, programme=programme, cree_par=user, **champs)
         operation.code = _prochain_code(date_debut.year)
         try:
             with transaction.atomic():
@@ -62,3 +73,36 @@ def operation_enregistrer(*, operation: Operation, user, formulaire, formsets) -
             formset.save()
     return operation
 
+
+
+def refus_de_changer_programme(operation: Operation, user=None) -> str | None:
+    """Pourquoi le programme de l'opération ne peut plus changer (ou None) : après la signature de sa convention."""
+    if user is not None and not a_role(user, Role.ANIMATION):
+        return "Seule l'équipe d'animation change le programme d'une opération."
+    if operation.etat in ETATS_FINAUX:
+        return f"{operation.code} est à l'état « {operation.get_etat_display()} » : son programme ne change plus."
+    refus = [r for _, r in programme_a_changer.send(sender=Operation, operation=operation) if r]
+    return " ".join(refus) or None
+
+
+def operation_changer_programme(*, operation: Operation, programme: Programme, user, motivation: str) -> Operation:
+    """L'équipe d'animation rattache l'opération à un autre programme, motivation à l'appui, jusqu'à la signature de
+    la convention ; le changement s'inscrit dans l'historique de l'opération."""
+    motivation = (motivation or "").strip()
+    with transaction.atomic():
+        operation = Operation.objects.select_for_update().select_related("programme").get(pk=operation.pk)
+        refus = refus_de_changer_programme(operation, user)
+        if refus:
+            raise ActionRefusee(refus)
+        if programme.pk == operation.programme_id:
+            raise ActionRefusee(f"{operation.code} relève déjà du programme {programme.libelle}.")
+        if not motivation:
+            raise ActionRefusee("La motivation est obligatoire pour changer le programme d'une opération.")
+        ancien = operation.programme
+        operation.programme = programme
+        operation.save(update_fields=["programme", "modifiee_le"])
+        StateLog.objects.create(
+            content_object=operation, by=user, source_state=operation.etat, state=operation.etat,
+            transition="changer_programme", description=f"Programme : {ancien.libelle} → {programme.libelle}. {motivation}")
+        programme_change.send(sender=Operation, operation=operation, user=user)
+    return operation

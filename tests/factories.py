@@ -15,6 +15,7 @@ from annuaire.models import Financeur, Structure, Utilisateur
 from annuaire.roles import ROLES_DE_STRUCTURE
 from operations.models import Indicateur, LigneDepense, LigneRessource, Objectif, Operation, TypeOperation
 from operations.options import CategorieDepense, Etat
+from operations.programmes import Programme, charger_referentiel, programme_pour
 
 # Le plan de financement équilibré de référence : 18 044,30 € de dépenses, dont 50 % de FSE.
 DEPENSES = [
@@ -35,6 +36,13 @@ def financeur(code: str) -> Financeur:
     return Financeur.objects.get_or_create(
         code=code, defaults={"libelle": code.title(), "est_fse": code == "FSE"}
     )[0]
+
+
+def programme(jour: date) -> Programme:
+    """Le programme qui couvre `jour` (rechargé du référentiel si un test transactionnel a vidé la base)."""
+    if not Programme.objects.exists():
+        charger_referentiel(Programme)
+    return programme_pour(jour)
 
 
 def indicateur(code: str = "FILE_ACTIVE") -> Indicateur:
@@ -107,6 +115,7 @@ class OperationFactory(DjangoModelFactory):
     date_debut = date(2016, 1, 1)
     date_fin = date(2016, 12, 31)
     description = "Portage de référents de parcours sur le territoire."
+    programme = factory.LazyAttribute(lambda o: programme(o.date_debut))
     etat = Etat.BROUILLON
 
     @factory.post_generation

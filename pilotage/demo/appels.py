@@ -65,7 +65,7 @@ class AppelDemo:
     grille: list
     etat: str  # l'état où la démonstration le laisse
     cloture_le: datetime | None = None
-    taux_fse_max: Decimal = Decimal("60.00")
+    taux_fse_max: Decimal = Decimal("50.00")
 
 
 APPELS = [

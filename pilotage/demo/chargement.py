@@ -43,6 +43,7 @@ from operations.models import (
     DocumentGenere, Indicateur, LigneDepense, LigneRessource, Notification, Objectif, Operation, TypeOperation,
 )
 from operations.options import Etat
+from operations.programmes import programme_pour
 from operations.services import operation_creer, operation_transition
 
 from . import conventions
@@ -316,6 +317,7 @@ def _publier_appels(types, *, animation) -> dict[str, AppelAProjets]:
             cofinancement_attendu=a.cofinancement_attendu, date_ouverture=a.ouverture,
             date_limite=provisoire if a.limite else _limite_ouverte(), periode_debut_min=a.periode[0],
             periode_fin_max=a.periode[1], taux_fse_max=a.taux_fse_max, cree_par=animation,
+            programme=programme_pour(a.periode[0]),
         )
         appel.full_clean(exclude=["etat"])  # champ protégé : django-fsm refuse qu'on le réécrive, même à l'identique
         appel.save()

@@ -150,10 +150,10 @@ def plan(*, personnel=(), fonctionnement=(), prestations=(), financement: dict, 
     return depenses, ressources
 
 
-ASSOCIATION = {"FSE": "0.55", "METROPOLE": "0.25", "DEPARTEMENT": "0.10"}
+ASSOCIATION = {"FSE": "0.50", "METROPOLE": "0.25", "DEPARTEMENT": "0.10"}
 COMMUNE = {"FSE": "0.50", "METROPOLE": "0.20", "DEPARTEMENT": "0.10"}
-MISSION_LOCALE = {"FSE": "0.55", "METROPOLE": "0.20", "ETAT": "0.15"}
-PRESTATAIRE = {"FSE": "0.60", "METROPOLE": "0.30"}
+MISSION_LOCALE = {"FSE": "0.50", "METROPOLE": "0.20", "ETAT": "0.15"}
+PRESTATAIRE = {"FSE": "0.50", "METROPOLE": "0.30"}
 GIP_MDEF = {"FSE": "0.50", "METROPOLE": "0.30", "ETAT": "0.10"}
 
 # Coût annuel chargé d'un référent à temps plein, par structure (≈ 45 000 €).
@@ -235,7 +235,7 @@ def operations_de_demo() -> list[OperationDemo]:
     enveloppe_2016 = O(
         "Enveloppe souple 2016", "ENVELOPPE_SOUPLE", GIP, AN_2016, Etat.SOLDEE, date(2016, 1, 8),
         plan(fonctionnement=[("Aides individuelles aux participants (garde d'enfants, transport, équipement)",
-                              "18044.30")], financement={"FSE": "0.60"}, solde="METROPOLE", forfait=False),
+                              "18044.30")], financement={"FSE": "0.50"}, solde="METROPOLE", forfait=False),
         {"PARTICIPANTS_AIDES": 46},
         "Aides ponctuelles qui lèvent les freins périphériques à l'emploi ou à la formation (56 demandes traitées en 2016).",
     )
@@ -244,7 +244,7 @@ def operations_de_demo() -> list[OperationDemo]:
           date(2015, 10, 29),
           plan(personnel=[("Formateurs (1,4 ETP)", 58800), ("Coordination pédagogique (0,2 ETP)", 9600)],
                fonctionnement=[("Supports pédagogiques et immersions en entreprise", 4500)],
-               financement={"FSE": "0.60", "METROPOLE": "0.20", "DEPARTEMENT": "0.10"}),
+               financement={"FSE": "0.50", "METROPOLE": "0.20", "DEPARTEMENT": "0.10"}),
           {"ENTREES": 150},
           "Accueil et diagnostic, remédiation et travail sur le projet, recherche d'emploi : développer les "
           "compétences transverses des participants.", appel=REMOBILISATION_2016),
@@ -314,7 +314,7 @@ def operations_de_demo() -> list[OperationDemo]:
           "Nouveau positionnement de la structure d'animation : pilotage, observation des parcours, relation entreprises."),
         O("Enveloppe souple 2017", "ENVELOPPE_SOUPLE", GIP, AN_2017, Etat.EN_REALISATION, date(2016, 10, 26),
           plan(fonctionnement=[("Aides individuelles aux participants (garde d'enfants, transport, équipement)", 20000)],
-               financement={"FSE": "0.60"}, solde="METROPOLE", forfait=False),
+               financement={"FSE": "0.50"}, solde="METROPOLE", forfait=False),
           {"PARTICIPANTS_AIDES": 50},
           "Aides ponctuelles qui sécurisent l'entrée en emploi ou en formation."),
         O("Mobilité professionnelle 2017", "PRESTATION", "Randstad", (date(2017, 9, 1), date(2018, 2, 28)),
@@ -371,7 +371,7 @@ def operations_de_demo() -> list[OperationDemo]:
           Etat.DEPOSEE, date(2017, 6, 19),
           plan(personnel=[("Formateurs (0,8 ETP sur 6 mois)", 17600)],
                fonctionnement=[("Plateau technique logistique et CACES", 6400)],
-               financement={"FSE": "0.60", "METROPOLE": "0.20", "DEPARTEMENT": "0.10"}),
+               financement={"FSE": "0.50", "METROPOLE": "0.20", "DEPARTEMENT": "0.10"}),
           {"ENTREES": 15, "SORTIES_POSITIVES": 8},
           "Découverte des métiers de l'entrepôt, préparation au CACES et immersions en entreprise.",
           appel=REMOBILISATION_2017),
@@ -379,13 +379,13 @@ def operations_de_demo() -> list[OperationDemo]:
           (date(2017, 9, 4), date(2017, 12, 22)), Etat.BROUILLON, date(2017, 6, 12),
           plan(personnel=[("Formateurs (1,4 ETP sur 4 mois)", 19600), ("Coordination pédagogique", 3200)],
                fonctionnement=[("Supports pédagogiques et immersions en entreprise", 1500)],
-               financement={"FSE": "0.60", "METROPOLE": "0.25", "DEPARTEMENT": "0.10"}),
+               financement={"FSE": "0.50", "METROPOLE": "0.25", "DEPARTEMENT": "0.10"}),
           {"ENTREES": 60, "SORTIES_POSITIVES": 15},
           "Nouvelle session de l'action 2016 : diagnostic, remédiation, recherche d'emploi.", appel=REMOBILISATION_2017),
         O("Ateliers d'initiation au numérique", "PRESTATION", "Ligue de l'enseignement",
           (date(2017, 9, 1), date(2017, 12, 31)), Etat.REJETEE, date(2017, 2, 20),
           plan(personnel=[("Animateur numérique (0,5 ETP sur 4 mois)", 8600)],
-               fonctionnement=[("Matériel informatique", 2400)], financement={"FSE": "0.60", "METROPOLE": "0.20"}),
+               fonctionnement=[("Matériel informatique", 2400)], financement={"FSE": "0.50", "METROPOLE": "0.20"}),
           {"ENTREES": 40},
           "Initiation à l'usage du numérique pour la recherche d'emploi.", appel=ACTIONS_2017,
           motivations={"rejeter": "Les ateliers relèvent de l'offre de droit commun (espaces publics numériques) : "
@@ -393,7 +393,7 @@ def operations_de_demo() -> list[OperationDemo]:
         O("Sensibilisation aux métiers de la relation client à distance", "PRESTATION", "Ethicofil",
           (date(2017, 6, 1), date(2017, 12, 31)), Etat.IRRECEVABLE, date(2017, 4, 10),
           plan(personnel=[("Formateurs (0,5 ETP)", 21000)], fonctionnement=[("Plateau de téléprospection", 3000)],
-               financement={"FSE": "0.55", "METROPOLE": "0.25"}),
+               financement={"FSE": "0.50", "METROPOLE": "0.25"}),
           {"ENTREES": 15},
           "Formation aux métiers de la relation client par téléphone.", appel=ACTIONS_2017,
           motivations={"declarer_irrecevable": "L'action vise des salariés en poste, public non éligible au PLIE : "

@@ -21,7 +21,7 @@ from appels_projets.models import (
 )
 from appels_projets.options import Avis, Decision, EtatAppel, EtatComite, TypeComite
 from operations.options import Etat
-from tests.factories import OperationFactory, type_operation, utilisateur
+from tests.factories import OperationFactory, programme, type_operation, utilisateur
 
 # La grille de référence : trois critères dont les poids font 100.
 CRITERES = [
@@ -48,7 +48,8 @@ class AppelFactory(DjangoModelFactory):
     date_limite = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
     periode_debut_min = date(2016, 1, 1)
     periode_fin_max = date(2016, 12, 31)
-    taux_fse_max = Decimal("60.00")
+    taux_fse_max = Decimal("50.00")
+    programme = factory.LazyAttribute(lambda a: programme(a.periode_debut_min))
     etat = EtatAppel.BROUILLON
 
     @factory.post_generation

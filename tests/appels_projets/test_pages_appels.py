@@ -21,6 +21,7 @@ from appels_projets.models import (
 from appels_projets.options import Decision, EtatAppel
 from operations.documents import documents_de
 from operations.models import Operation, TypeOperation
+from operations.programmes import Programme
 from operations.options import Etat
 from tests.factories import OperationFactory
 
@@ -86,7 +87,8 @@ def donnees_appel(**changements):
         "date_limite_heure": "12:00",
         "periode_debut_min": "2017-01-01",
         "periode_fin_max": "2017-12-31",
-        "taux_fse_max": "60",
+        "programme": str(Programme.objects.get(code="FSE_2014_2020").pk),
+        "taux_fse_max": "50",
         "pieces-TOTAL_FORMS": "3", "pieces-INITIAL_FORMS": "0",
         "pieces-0-libelle": "Budget prévisionnel signé", "pieces-0-obligatoire": "on",
         "pieces-1-libelle": "Lettre d'engagement des cofinanceurs",
@@ -135,6 +137,8 @@ def test_l_animation_redige_un_appel_complet(client, animation):
     ({"criteres-2-poids": "15"}, "Grille d'analyse : Les poids des critères font 90 au lieu de 100."),
     ({"enveloppe_fse": "deux cent mille"}, "Enveloppe FSE (€) : Saisissez un nombre, par exemple 18 044,30."),
     ({"taux_fse_max": "120"}, "Taux FSE maximal (%) : Assurez-vous que cette valeur est inférieure ou égale à 100."),
+    # Règlement (UE) n° 1303/2013, art. 120 : 50 % au plus dans une région plus développée (Bourgogne, 2014-2020).
+    ({"taux_fse_max": "60"}, "Taux FSE maximal (%) : Au plus 50\u00a0%, le taux de cofinancement maximal du programme FSE 2014-2020."),
     ({"types": []}, "Types d'opération concernés : Cochez au moins un type d'opération."),
     ({"jointes-0-titre": "Annexe financière",
       "jointes-0-fichier": SimpleUploadedFile("annexe.pdf", EXECUTABLE, content_type="application/pdf")},
@@ -143,7 +147,7 @@ def test_l_animation_redige_un_appel_complet(client, animation):
     ({"jointes-0-titre": "Annexe financière",
       "jointes-0-fichier": SimpleUploadedFile("annexe.pdf", TROP_GROS, content_type="application/pdf")},
      "Pièces jointes au cahier des charges, ligne 1, fichier : Le fichier « annexe.pdf » pèse 11 Mo : le maximum est 10 Mo."),
-], ids=["date-limite-avant-ouverture", "periode-inversee", "poids-90", "montant-illisible", "taux-au-dela-de-100",
+], ids=["date-limite-avant-ouverture", "periode-inversee", "poids-90", "montant-illisible", "taux-au-dela-de-100", "taux-au-dela-du-programme",
         "sans-type", "fichier-executable", "fichier-trop-gros"])
 def test_une_saisie_fautive_est_nommee_et_rien_n_est_ecrit(client, animation, fichiers_dans_un_dossier_temporaire,
                                                            changements, message):
