@@ -9,6 +9,7 @@ from annuaire.fichiers import verifier_fichier
 from annuaire.formats import euros
 from annuaire.roles import Role, a_role
 from operations.models import Operation
+from operations.programmes import taux_maximum_depasse
 from operations.options import ETATS_MODIFIABLES, Etat
 from operations.services import operation_creer, operation_transition
 from operations.workflow import ActionRefusee, tirer_transition
@@ -175,6 +176,8 @@ def decision_enregistrer(*, point: PointOrdreDuJour, decision: str, montant_vote
         demande = montant_fse_demande(operation)
         _exiger(montant_vote <= demande,
                 f"{operation.code} : le montant voté ({euros(montant_vote)}) dépasse le montant demandé ({euros(demande)}).")
+        depasse_le_taux = taux_maximum_depasse(operation.programme, montant_vote, operation.total_depenses)
+        _exiger(depasse_le_taux is None, f"{operation.code} : {depasse_le_taux}")
     else:
         _exiger(bool(motivation), f"{operation.code} : la motivation est obligatoire pour « {Decision(decision).label} ».")
         montant_vote = None
