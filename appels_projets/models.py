@@ -11,7 +11,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 from operations.models import Operation, Programme, TypeOperation
 from operations.options import Etat
-from operations.regles import Acteurs, Condition, libelle
+from operations.regles import Acteurs, Condition, gardee, libelle
 
 from .options import NOTE_MAX, Avis, Decision, EtatAppel, EtatComite, TypeComite
 
@@ -34,6 +34,7 @@ class AppelQuerySet(models.QuerySet):
 grille_complete = Condition(
     lambda a: a.criteres.aggregate(t=Sum("poids"))["t"] == 100,
     lambda a: f"Les poids des critères d'analyse font {a.criteres.aggregate(t=Sum('poids'))['t'] or 0} au lieu de 100.",
+    libelle="Les poids des critères d'analyse font 100.",
 )
 dates_coherentes = Condition(
     lambda a: a.date_ouverture <= timezone.localtime(a.date_limite).date(),
@@ -91,7 +92,7 @@ class AppelAProjets(ConcurrentTransitionMixin, models.Model):
         return self.etat == EtatAppel.PUBLIE and self.date_ouverture <= timezone.localdate() and maintenant <= self.date_limite
 
     @transition(etat, EtatAppel.BROUILLON, EtatAppel.PUBLIE, permission=ANIMATION,
-                conditions=[grille_complete, dates_coherentes, a_des_types], custom=libelle("Publier l'appel"))
+                conditions=gardee("appel.publier", grille_complete, dates_coherentes, a_des_types), custom=libelle("Publier l'appel"))
     def publier(self):
         pass
 
@@ -291,7 +292,7 @@ class Comite(ConcurrentTransitionMixin, models.Model):
         return reverse("appels_projets:comite", args=[self.pk])
 
     @transition(etat, EtatComite.PLANIFIE, EtatComite.CONVOQUE, permission=ANIMATION,
-                conditions=[Condition(lambda c: c.points.exists(), "L'ordre du jour est vide.")],
+                conditions=gardee("comite.convoquer", Condition(lambda c: c.points.exists(), "L'ordre du jour est vide.")),
                 custom=libelle("Convoquer le comité"))
     def convoquer(self):
         pass
@@ -301,10 +302,11 @@ class Comite(ConcurrentTransitionMixin, models.Model):
         pass
 
     @transition(etat, EtatComite.TENU, EtatComite.PV_VALIDE, permission=COMITE,
-                conditions=[Condition(
+                conditions=gardee("comite.valider_pv", Condition(
                     lambda c: not c.points.filter(decision="").exists(),
                     lambda c: f"{c.points.filter(decision='').count()} opération(s) de l'ordre du jour sans décision.",
-                )],
+                    libelle="Chaque opération de l'ordre du jour a sa décision.",
+                )),
                 custom=libelle("Valider le procès-verbal", avertissement=(
                     "Chaque opération prendra l'état décidé, le procès-verbal sera produit et chaque porteur recevra "
                     "sa lettre de notification par courriel. Les décisions ne pourront plus être modifiées.")))

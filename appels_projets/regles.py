@@ -1,9 +1,9 @@
 """Conditions que l'appel à projets ajoute aux transitions de l'opération qui lui répond."""
 from django.utils import timezone
 
-from operations.regles import Condition
+from operations.regles import GARDES, Condition
 
-from .options import Decision, EtatComite
+from .options import TRANSITION_DE_LA_DECISION, Decision, EtatComite
 
 
 def _reponse(operation):
@@ -23,7 +23,8 @@ def _message_delai(operation) -> str:
     return f"L'appel « {appel} » n'est pas ouvert aux dépôts ({appel.get_etat_display().lower()})."
 
 
-avant_la_date_limite = Condition(_dans_les_delais, _message_delai)
+avant_la_date_limite = Condition(_dans_les_delais, _message_delai,
+                                 libelle="Une réponse à un appel se dépose avant sa date limite.")
 analysee = Condition(
     lambda op: _reponse(op) is None or _reponse(op).analyses.exists(),
     "Aucune analyse n'a été saisie : l'instruction ne peut pas être close.",
@@ -41,11 +42,14 @@ def decidee_en_comite(decision: str) -> Condition:
 
     return Condition(decidee, lambda op: (
         f"Cette opération répond à l'appel « {_reponse(op).appel} » : elle ne peut être "
-        f"« {Decision(decision).label.lower()} » que par la validation du procès-verbal du comité qui en a décidé."))
+        f"« {Decision(decision).label.lower()} » que par la validation du procès-verbal du comité qui en a décidé."),
+        libelle=f"Une réponse à un appel est « {Decision(decision).label.lower()} » par le procès-verbal validé de son comité.")
 
 
-# Une instance par décision : `ajouter_condition` reste idempotent quand ready() est rejoué.
-DECIDEE_EN_COMITE = {decision: decidee_en_comite(decision) for decision in Decision}
+GARDES.ajouter("operation.deposer", avant_la_date_limite)
+GARDES.ajouter("operation.clore_instruction", analysee)
+for _decision, _transition in TRANSITION_DE_LA_DECISION.items():
+    GARDES.ajouter(f"operation.{_transition}", decidee_en_comite(_decision))
 
 
 def liens_de_la_fiche(operation, user) -> list[tuple[str, str]]:

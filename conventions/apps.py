@@ -6,11 +6,9 @@ class ConventionsConfig(AppConfig):
     verbose_name = "Conventions"
 
     def ready(self):
-        from operations import models as operations
         from operations.views.fiche import LIENS_DE_LA_FICHE
 
-        from . import documents, regles  # noqa: F401  (modèles Word déclarés)
+        from . import documents, regles  # noqa: F401  (modèles Word déclarés, conditions ajoutées au registre)
 
-        operations.ajouter_condition(operations.CONDITIONS_DE_CONVENTIONNEMENT, regles.convention_notifiee)
         if regles.liens_de_la_fiche not in LIENS_DE_LA_FICHE:
             LIENS_DE_LA_FICHE.append(regles.liens_de_la_fiche)

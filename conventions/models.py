@@ -14,7 +14,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 from operations.models import Operation
-from operations.regles import Acteurs, Condition, libelle
+from operations.regles import Acteurs, Condition, gardee, libelle
 
 from .options import ETATS_EN_COURS, TAUX_AVANCE_PAR_DEFAUT, EtatSignature, RegimeCouts
 
@@ -80,7 +80,7 @@ class DocumentASigner(ConcurrentTransitionMixin, models.Model):
         pass
 
     @transition(etat, EtatSignature.ENVOYEE, EtatSignature.SIGNEE_PORTEUR, permission=PORTEUR,
-                conditions=[depose_par_le_porteur], custom=libelle("Déclarer signée par le porteur"))
+                conditions=gardee("convention.signer_porteur", depose_par_le_porteur), custom=libelle("Déclarer signée par le porteur"))
     def signer_porteur(self):
         pass
 
@@ -90,7 +90,7 @@ class DocumentASigner(ConcurrentTransitionMixin, models.Model):
         pass
 
     @transition(etat, EtatSignature.SIGNEE_PORTEUR, EtatSignature.SIGNEE, permission=ANIMATION,
-                conditions=[depose_signe_des_deux], custom=libelle("Déclarer signée par le PLIE"))
+                conditions=gardee("convention.signer", depose_signe_des_deux), custom=libelle("Déclarer signée par le PLIE"))
     def signer(self):
         pass
 

@@ -1,5 +1,5 @@
 """Condition que la convention ajoute à l'opération (qui ne connaît pas ses conventions)."""
-from operations.regles import Condition
+from operations.regles import GARDES, Condition
 
 
 def _notifiee(operation) -> bool:
@@ -11,6 +11,7 @@ def _notifiee(operation) -> bool:
 
 convention_notifiee = Condition(
     _notifiee, "La convention n'est pas encore notifiée : l'opération devient conventionnée à sa notification.")
+GARDES.ajouter("operation.conventionner", convention_notifiee)
 
 
 def liens_de_la_fiche(operation, user) -> list[tuple[str, str]]:

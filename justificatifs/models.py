@@ -13,7 +13,7 @@ from annuaire.models import Financeur
 from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 from operations.models import Operation
 from operations.options import CategorieDepense
-from operations.regles import Acteurs, Condition, libelle
+from operations.regles import Acteurs, Condition, gardee, libelle
 
 PORTEUR = Acteurs(Role.PORTEUR)
 GESTIONNAIRE = Acteurs(Role.GESTIONNAIRE)
@@ -61,13 +61,16 @@ _recit = Condition(lambda b: b.actions_menees.strip(), "Partie qualitative : dé
 _depenses = Condition(
     lambda b: b.depenses.exists() and not b.depenses.filter(realise__isnull=True).exists(),
     lambda b: "Partie financière : saisissez le montant réalisé de chaque dépense "
-              f"({b.depenses.filter(realise__isnull=True).count()} sans montant).")
+              f"({b.depenses.filter(realise__isnull=True).count()} sans montant).",
+    libelle="Partie financière : chaque dépense a son montant réalisé.")
 _ressources = Condition(
     lambda b: not b.ressources.filter(recu__isnull=True).exists(),
     lambda b: "Partie financière : saisissez le montant perçu de chaque ressource "
-              f"({b.ressources.filter(recu__isnull=True).count()} sans montant).")
+              f"({b.ressources.filter(recu__isnull=True).count()} sans montant).",
+    libelle="Partie financière : chaque ressource a son montant perçu.")
 _periode_echue = Condition(lambda b: b.fin <= timezone.localdate(),
-                           lambda b: f"La période du bilan ne s'achève que le {b.fin:%d/%m/%Y}.")
+                           lambda b: f"La période du bilan ne s'achève que le {b.fin:%d/%m/%Y}.",
+                           libelle="La période du bilan est achevée.")
 _precedents_deposes = Condition(
     lambda b: not b.operation.bilans.filter(rang__lt=b.rang, etat__in=ETATS_MODIFIABLES).exists(),
     "Le bilan précédent doit être déposé d'abord.")
@@ -127,7 +130,8 @@ class Bilan(ConcurrentTransitionMixin, models.Model):
     def modifiable(self) -> bool:
         return self.etat in ETATS_MODIFIABLES
 
-    @transition(etat, EtatBilan.EN_SAISIE, EtatBilan.DEPOSE, permission=PORTEUR, conditions=CONDITIONS_DE_DEPOT,
+    @transition(etat, EtatBilan.EN_SAISIE, EtatBilan.DEPOSE, permission=PORTEUR,
+                conditions=gardee("bilan.deposer", *CONDITIONS_DE_DEPOT),
                 custom=libelle("Déposer le bilan", avertissement="Une fois déposé, le bilan n'est plus modifiable, "
                                                                  "sauf s'il vous est renvoyé pour correction."))
     def deposer(self):
@@ -138,17 +142,18 @@ class Bilan(ConcurrentTransitionMixin, models.Model):
     def renvoyer(self):
         pass
 
-    @transition(etat, EtatBilan.A_CORRIGER, EtatBilan.DEPOSE, permission=PORTEUR, conditions=CONDITIONS_DE_DEPOT,
+    @transition(etat, EtatBilan.A_CORRIGER, EtatBilan.DEPOSE, permission=PORTEUR,
+                conditions=gardee("bilan.redeposer", *CONDITIONS_DE_DEPOT),
                 custom=libelle("Redéposer le bilan corrigé"))
     def redeposer(self):
         pass
 
-    @transition(etat, EtatBilan.DEPOSE, EtatBilan.CONTROLE, permission=GESTIONNAIRE, conditions=[_csf_valide],
+    @transition(etat, EtatBilan.DEPOSE, EtatBilan.CONTROLE, permission=GESTIONNAIRE, conditions=gardee("bilan.controler", _csf_valide),
                 custom=libelle("Valider le contrôle"))
     def controler(self):
         pass
 
-    @transition(etat, EtatBilan.CONTROLE, EtatBilan.VALIDE, permission=GESTIONNAIRE, conditions=[_solde_paye],
+    @transition(etat, EtatBilan.CONTROLE, EtatBilan.VALIDE, permission=GESTIONNAIRE, conditions=gardee("bilan.valider", _solde_paye),
                 custom=libelle("Valider le bilan (paiement effectué)"))
     def valider(self):
         pass

@@ -16,11 +16,9 @@ from operations.workflow import ActionRefusee, tirer_transition
 
 from .documents import contexte_bilan
 from .models import PORTEUR, Bilan, DepenseBilan, NatureBilan, RessourceBilan
+from .regles import OPERATION_SUIT_LE_BILAN
 from .selectors import prochain_bilan
 
-# La transition de l'opération que chaque transition du bilan final entraîne.
-TRANSITION_DE_L_OPERATION = {"deposer": "deposer_bilan", "renvoyer": "renvoyer_bilan", "redeposer": "redeposer_bilan",
-                             "controler": "valider_controle", "valider": "solder"}
 ETATS_OU_L_ON_PREPARE = [Etat.EN_REALISATION]
 CHAMPS_QUALITATIFS = ["actions_menees", "analyse", "difficultes", "perspectives"]
 
@@ -143,6 +141,6 @@ def bilan_transition(*, bilan: Bilan, nom: str, user, motivation: str = "") -> B
             bilan_document(bilan, user)
         if bilan.nature == NatureBilan.FINAL:
             operation = Operation.objects.select_for_update().get(pk=bilan.operation_id)
-            operation_transition(operation=operation, nom=TRANSITION_DE_L_OPERATION[nom], user=user,
+            operation_transition(operation=operation, nom=OPERATION_SUIT_LE_BILAN[nom][0], user=user,
                                  motivation=motivation or f"{bilan.titre} : {bilan.get_etat_display().lower()}.")
     return bilan

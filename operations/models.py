@@ -14,7 +14,7 @@ from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 
 from .programmes import Programme, taux_maximum_depasse
 from .options import ETATS_ABANDONNABLES, ETATS_VUS_PAR_LE_COMITE, CategorieDepense, Etat
-from .regles import Acteurs, Condition, libelle
+from .regles import Acteurs, Condition, gardee, libelle
 
 ZERO = Decimal("0.00")
 
@@ -68,7 +68,7 @@ class OperationQuerySet(models.QuerySet):
         return self.filter(filtre)
 
 
-# --- Conditions des transitions (chacune dit pourquoi elle bloque) ---
+# --- Conditions des transitions (chacune dit pourquoi elle bloque) ; les autres apps ajoutent les leurs au registre ---
 a_des_depenses = Condition(lambda op: op.total_depenses > 0, "Le plan de financement n'a aucune dépense.")
 equilibre = Condition(
     lambda op: op.total_depenses == op.total_ressources,
@@ -76,6 +76,7 @@ equilibre = Condition(
         f"Les ressources ({euros(op.total_ressources)}) n'équilibrent pas les dépenses "
         f"({euros(op.total_depenses)}) : écart de {euros(op.total_ressources - op.total_depenses)}."
     ),
+    libelle="Les ressources équilibrent les dépenses.",
 )
 a_du_fse = Condition(lambda op: op.montant_fse > 0, "Aucune ressource FSE n'est demandée.")
 periode_valide = Condition(
@@ -86,42 +87,9 @@ a_des_objectifs = Condition(lambda op: op.objectifs.exists(), "Aucun objectif n'
 sous_le_taux_maximum = Condition(
     lambda op: taux_maximum_depasse(op.programme, op.montant_fse, op.total_depenses) is None,
     lambda op: taux_maximum_depasse(op.programme, op.montant_fse, op.total_depenses),
+    libelle="La part FSE ne dépasse pas le taux de cofinancement maximal du programme.",
 )
 DEMANDE_COMPLETE = [periode_valide, a_des_depenses, a_du_fse, equilibre, a_des_objectifs]
-
-
-class ConditionsOuvertes(list):
-    """Conditions d'une transition que les apps de plus haut niveau complètent sans que l'opération les connaisse
-    (la date limite d'un appel, une analyse avant de clore l'instruction, la décision d'un comité...).
-
-    Toujours « vraie » : django-fsm remplace une liste de conditions vide par une copie (`conditions or []`),
-    et ce qu'une app ajouterait ensuite serait perdu.
-    """
-
-    def __bool__(self):
-        return True
-
-
-CONDITIONS_DE_DEPOT = ConditionsOuvertes(DEMANDE_COMPLETE)
-# Le plan peut être ajusté pendant l'instruction : il doit encore s'équilibrer pour aller en comité.
-# Le taux de cofinancement maximal du programme se vérifie à l'instruction : au-delà, pas de comité.
-CONDITIONS_DE_CLOTURE_D_INSTRUCTION = ConditionsOuvertes([equilibre, sous_le_taux_maximum])
-CONDITIONS_DE_PROGRAMMATION = ConditionsOuvertes()
-CONDITIONS_D_AJOURNEMENT = ConditionsOuvertes()
-CONDITIONS_DE_REJET = ConditionsOuvertes()
-CONDITIONS_DE_CONVENTIONNEMENT = ConditionsOuvertes()
-# Le bilan final (justificatifs) mène ces transitions : chacune attend que le bilan soit à l'état qui lui répond.
-CONDITIONS_DE_DEPOT_DU_BILAN = ConditionsOuvertes()
-CONDITIONS_DE_RENVOI_DU_BILAN = ConditionsOuvertes()
-CONDITIONS_DE_REDEPOT_DU_BILAN = ConditionsOuvertes()
-CONDITIONS_DE_CONTROLE = ConditionsOuvertes()
-CONDITIONS_DE_SOLDE = ConditionsOuvertes()
-
-
-def ajouter_condition(liste: ConditionsOuvertes, condition: Condition) -> None:
-    """Appelé depuis AppConfig.ready() d'une app haute ; idempotent (ready peut être rejoué en test)."""
-    if condition not in liste:
-        liste.append(condition)
 
 
 ANIMATION = Acteurs(Role.ANIMATION)
@@ -191,7 +159,7 @@ class Operation(ConcurrentTransitionMixin, models.Model):
         return (self.montant_fse / total).quantize(Decimal("0.0001")) if total else None
 
     # --- Machine à états (DESIGN.md) ---
-    @transition(etat, Etat.BROUILLON, Etat.DEPOSEE, permission=PORTEUR, conditions=CONDITIONS_DE_DEPOT,
+    @transition(etat, Etat.BROUILLON, Etat.DEPOSEE, permission=PORTEUR, conditions=gardee("operation.deposer", *DEMANDE_COMPLETE),
                 custom=libelle("Déposer la demande"))
     def deposer(self):
         pass
@@ -201,7 +169,7 @@ class Operation(ConcurrentTransitionMixin, models.Model):
     def demander_complements(self):
         pass
 
-    @transition(etat, Etat.INCOMPLETE, Etat.DEPOSEE, permission=PORTEUR, conditions=DEMANDE_COMPLETE,
+    @transition(etat, Etat.INCOMPLETE, Etat.DEPOSEE, permission=PORTEUR, conditions=gardee("operation.completer", *DEMANDE_COMPLETE),
                 custom=libelle("Redéposer avec les compléments"))
     def completer(self):
         pass
@@ -221,26 +189,26 @@ class Operation(ConcurrentTransitionMixin, models.Model):
         pass
 
     @transition(etat, Etat.EN_INSTRUCTION, Etat.INSTRUITE, permission=ANIMATION,
-                conditions=CONDITIONS_DE_CLOTURE_D_INSTRUCTION, custom=libelle("Clore l'instruction"))
+                conditions=gardee("operation.clore_instruction", equilibre, sous_le_taux_maximum), custom=libelle("Clore l'instruction"))
     def clore_instruction(self):
         pass
 
-    @transition(etat, Etat.INSTRUITE, Etat.PROGRAMMEE, permission=COMITE, conditions=CONDITIONS_DE_PROGRAMMATION,
+    @transition(etat, Etat.INSTRUITE, Etat.PROGRAMMEE, permission=COMITE, conditions=gardee("operation.programmer"),
                 custom=libelle("Programmer"))
     def programmer(self):
         pass
 
-    @transition(etat, Etat.INSTRUITE, Etat.AJOURNEE, permission=COMITE, conditions=CONDITIONS_D_AJOURNEMENT,
+    @transition(etat, Etat.INSTRUITE, Etat.AJOURNEE, permission=COMITE, conditions=gardee("operation.ajourner"),
                 custom=libelle("Ajourner", motivation=True))
     def ajourner(self):
         pass
 
-    @transition(etat, Etat.INSTRUITE, Etat.REJETEE, permission=COMITE, conditions=CONDITIONS_DE_REJET,
+    @transition(etat, Etat.INSTRUITE, Etat.REJETEE, permission=COMITE, conditions=gardee("operation.rejeter"),
                 custom=libelle("Rejeter", motivation=True))
     def rejeter(self):
         pass
 
-    @transition(etat, Etat.PROGRAMMEE, Etat.CONVENTIONNEE, permission=ANIMATION, conditions=CONDITIONS_DE_CONVENTIONNEMENT,
+    @transition(etat, Etat.PROGRAMMEE, Etat.CONVENTIONNEE, permission=ANIMATION, conditions=gardee("operation.conventionner"),
                 custom=libelle("Enregistrer la convention notifiée"))
     def conventionner(self):
         pass
@@ -250,27 +218,27 @@ class Operation(ConcurrentTransitionMixin, models.Model):
     def demarrer(self):
         pass
 
-    @transition(etat, Etat.EN_REALISATION, Etat.BILAN_DEPOSE, permission=PORTEUR, conditions=CONDITIONS_DE_DEPOT_DU_BILAN,
+    @transition(etat, Etat.EN_REALISATION, Etat.BILAN_DEPOSE, permission=PORTEUR, conditions=gardee("operation.deposer_bilan"),
                 custom=libelle("Déposer le bilan"))
     def deposer_bilan(self):
         pass
 
-    @transition(etat, Etat.BILAN_DEPOSE, Etat.BILAN_A_CORRIGER, permission=GESTIONNAIRE, conditions=CONDITIONS_DE_RENVOI_DU_BILAN,
+    @transition(etat, Etat.BILAN_DEPOSE, Etat.BILAN_A_CORRIGER, permission=GESTIONNAIRE, conditions=gardee("operation.renvoyer_bilan"),
                 custom=libelle("Renvoyer le bilan pour correction", motivation=True))
     def renvoyer_bilan(self):
         pass
 
-    @transition(etat, Etat.BILAN_A_CORRIGER, Etat.BILAN_DEPOSE, permission=PORTEUR, conditions=CONDITIONS_DE_REDEPOT_DU_BILAN,
+    @transition(etat, Etat.BILAN_A_CORRIGER, Etat.BILAN_DEPOSE, permission=PORTEUR, conditions=gardee("operation.redeposer_bilan"),
                 custom=libelle("Redéposer le bilan corrigé"))
     def redeposer_bilan(self):
         pass
 
-    @transition(etat, Etat.BILAN_DEPOSE, Etat.BILAN_CONTROLE, permission=GESTIONNAIRE, conditions=CONDITIONS_DE_CONTROLE,
+    @transition(etat, Etat.BILAN_DEPOSE, Etat.BILAN_CONTROLE, permission=GESTIONNAIRE, conditions=gardee("operation.valider_controle"),
                 custom=libelle("Valider le contrôle du bilan"))
     def valider_controle(self):
         pass
 
-    @transition(etat, Etat.BILAN_CONTROLE, Etat.SOLDEE, permission=GESTIONNAIRE, conditions=CONDITIONS_DE_SOLDE,
+    @transition(etat, Etat.BILAN_CONTROLE, Etat.SOLDEE, permission=GESTIONNAIRE, conditions=gardee("operation.solder"),
                 custom=libelle("Solder"))
     def solder(self):
         pass

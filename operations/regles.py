@@ -1,8 +1,15 @@
 """Qui peut tirer une transition, et à quelles conditions, avec la raison quand c'est refusé.
 
-django-fsm appelle `permission(instance, user)` et chaque `condition(instance)` : ces objets
-s'appellent de la même façon et savent en plus dire pourquoi ils refusent.
+django-fsm appelle `permission(instance, user)` et chaque `condition(instance)` : ces objets s'appellent de la même
+façon et savent en plus dire pourquoi ils refusent.
+
+Les conditions de toutes les machines à états vivent dans un seul registre, `GARDES` : une transition y est nommée
+`machine.transition` (« operation.deposer »). Le modèle y déclare ses propres conditions (`gardee(...)` dans le
+décorateur) ; une app de plus haut niveau y ajoute les siennes (`GARDES.ajouter(...)`) sans que le modèle la
+connaisse. Le registre est la table que lisent les pages (raisons d'un blocage), les diagrammes de docs/workflows.md
+et la commande `workflows`.
 """
+import sys
 from collections.abc import Callable
 
 from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
@@ -25,19 +32,74 @@ class Acteurs:
             return "Réservé à la structure porteuse de l'opération."
         return None
 
+    @property
+    def libelles(self) -> list[str]:
+        return [Role(r).label for r in sorted(self.roles)]
+
 
 class Condition:
-    """Une règle métier nommée ; `message(operation)` explique pourquoi elle n'est pas remplie."""
+    """Une règle métier nommée ; `message(objet)` explique pourquoi elle n'est pas remplie.
 
-    def __init__(self, test: Callable, message: Callable | str):
+    `libelle` : ce que la règle exige, sans objet sous la main (diagrammes, liste des conditions d'une action) ;
+    par défaut le message s'il est fixe. `origine` : le module qui la déclare.
+    """
+
+    def __init__(self, test: Callable, message: Callable | str, *, libelle: str | None = None):
+        if libelle is None and not isinstance(message, str):
+            raise TypeError("Une condition au message calculé doit dire ce qu'elle exige (libelle=...).")
         self.test = test
         self._message = message
+        self.libelle = libelle or message
+        self.origine = sys._getframe(1).f_globals.get("__name__", "?")
 
-    def __call__(self, operation) -> bool:
-        return bool(self.test(operation))
+    def __call__(self, objet) -> bool:
+        return bool(self.test(objet))
 
-    def message(self, operation) -> str:
-        return self._message(operation) if callable(self._message) else self._message
+    def message(self, objet) -> str:
+        return self._message(objet) if callable(self._message) else self._message
+
+
+class Gardes:
+    """Le registre : pour chaque transition (`machine.transition`), ses conditions, dans l'ordre de leur déclaration."""
+
+    def __init__(self):
+        self._table: dict[str, list[Condition]] = {}
+
+    def ajouter(self, cle: str, *conditions: Condition) -> None:
+        """Idempotent : un module rechargé (ready() rejoué en test) n'ajoute pas deux fois la même condition."""
+        liste = self._table.setdefault(cle, [])
+        liste.extend(c for c in conditions if c not in liste)
+
+    def de(self, cle: str) -> list[Condition]:
+        return list(self._table.get(cle, []))
+
+    def table(self) -> dict[str, list[Condition]]:
+        return {cle: list(conditions) for cle, conditions in self._table.items()}
+
+
+GARDES = Gardes()
+
+
+class Garde:
+    """Ce que django-fsm voit d'une transition gardée : vrai quand chaque condition du registre pour elle l'est."""
+
+    def __init__(self, cle: str):
+        self.cle = cle
+
+    def __call__(self, objet) -> bool:
+        return all(condition(objet) for condition in GARDES.de(self.cle))
+
+
+def gardee(cle: str, *conditions: Condition) -> list[Garde]:
+    """Pour le décorateur `@transition(..., conditions=gardee("operation.deposer", plan_equilibre))` : enregistre les
+    conditions que le modèle déclare lui-même et rend la garde qui lira aussi celles des autres apps."""
+    GARDES.ajouter(cle, *conditions)
+    return [Garde(cle)]
+
+
+def conditions_de(transition) -> list[Condition]:
+    """Les conditions d'une transition django-fsm, celles du registre comprises."""
+    return [c for garde in transition.conditions for c in (GARDES.de(garde.cle) if isinstance(garde, Garde) else [garde])]
 
 
 def libelle(texte: str, *, motivation: bool = False, avertissement: str = "") -> dict:

@@ -11,6 +11,8 @@ from django_fsm import ConcurrentTransition
 from django_fsm_log.helpers import FSMLogDescriptor
 from django_fsm_log.models import StateLog
 
+from .regles import conditions_de
+
 
 class ActionRefusee(Exception):
     """Une action métier refusée ; le message, en français, est montré tel quel à l'utilisateur."""
@@ -46,7 +48,7 @@ def transitions_offertes(objet, *, user) -> list[TransitionOfferte]:
     for t in transitions_de(objet):
         if not t.has_perm(objet, user):
             continue
-        raisons = [c.message(objet) for c in t.conditions if not c(objet)]
+        raisons = [c.message(objet) for c in conditions_de(t) if not c(objet)]
         offertes.append(TransitionOfferte(t.name, t.custom["libelle"], t.custom["motivation_requise"],
                                           t.custom["avertissement"], raisons))
     # D'abord ce qui fait avancer le dossier, puis ce qui le renvoie ou le refuse, l'abandon en dernier.
@@ -78,7 +80,7 @@ def tirer_transition(*, objet, nom: str, user, motivation: str = "", par_le_syst
         refus = t.permission.refus(objet, user)
         if refus:
             raise ActionRefusee(f"« {libelle} » : {refus}")
-    bloquants = [c.message(objet) for c in t.conditions if not c(objet)]
+    bloquants = [c.message(objet) for c in conditions_de(t) if not c(objet)]
     if bloquants:
         raise ActionRefusee(f"« {libelle} » est impossible pour l'instant : " + " ".join(bloquants))
     motivation = (motivation or "").strip()

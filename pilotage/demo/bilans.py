@@ -9,13 +9,13 @@ from justificatifs.models import (
     Bilan, ControleDepense, ControleServiceFait, MotifRejet, NatureBilan, PieceJustificative,
 )
 from justificatifs.pieces import piece_deposer
+from justificatifs.regles import OPERATION_SUIT_LE_BILAN
 from justificatifs.services import bilan_enregistrer, bilan_preparer, bilan_transition
 
 from .appels import piece_pdf
 
-# La transition du bilan final qui entraîne chaque transition de bilan de l'opération.
-TRANSITION_DU_BILAN = {"deposer_bilan": "deposer", "renvoyer_bilan": "renvoyer", "redeposer_bilan": "redeposer",
-                       "valider_controle": "controler", "solder": "valider"}
+# La transition du bilan final qui entraîne chaque transition de bilan de l'opération (lue, jamais recopiée).
+TRANSITION_DU_BILAN = {operation: bilan for bilan, (operation, _, _) in OPERATION_SUIT_LE_BILAN.items()}
 # Une part réaliste des dépenses prévues : ni tout, ni rien.
 TAUX_REALISE = Decimal("0.94")
 
@@ -91,13 +91,12 @@ def dater_bilans(operation, moments: dict):
     from operations.models import DocumentGenere
 
     type_bilan = ContentType.objects.get_for_model(Bilan)
-    nom_de_l_operation = {v: k for k, v in TRANSITION_DU_BILAN.items()}
     for bilan in Bilan.objects.filter(operation=operation):
         depot = moments["deposer_bilan"]
         Bilan.objects.filter(pk=bilan.pk).update(cree_le=depot, modifie_le=depot)
         PieceJustificative.objects.filter(bilan=bilan).update(deposee_le=depot)
         for ligne in StateLog.objects.filter(content_type=type_bilan, object_id=bilan.pk):
-            moment = moments[nom_de_l_operation[ligne.transition]] if bilan.nature == NatureBilan.FINAL else depot
+            moment = moments[OPERATION_SUIT_LE_BILAN[ligne.transition][0]] if bilan.nature == NatureBilan.FINAL else depot
             StateLog.objects.filter(pk=ligne.pk).update(timestamp=moment)
         documents = DocumentGenere.objects.filter(content_type=type_bilan, object_id=bilan.pk)
         for document, nom in zip(documents.filter(nature="bilan_execution").order_by("pk"),
