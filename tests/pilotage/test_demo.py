@@ -178,7 +178,9 @@ def test_les_trois_appels_2016_du_rapport(demo):
         assert [(ligne.transition, timezone.localtime(ligne.timestamp).date()) for ligne in historique(appel)] == [
             ("publier", appel.date_ouverture), ("clore", limite), ("cloturer", date(2016, 4, 5)),
         ]
-        assert appel.periode_debut_min == date(2016, 1, 1) and appel.taux_fse_max == Decimal("60.00")
+        # Au plus le taux de cofinancement maximal du FSE 2014-2020 en région plus développée (1303/2013, art. 120).
+        assert appel.periode_debut_min == date(2016, 1, 1) and appel.taux_fse_max == Decimal("50.00")
+        assert appel.programme.code == "FSE_2014_2020"
         assert "Recrutement" in appel.cahier_des_charges and "Déroulement attendu" in appel.cahier_des_charges
         assert appel.pieces_requises.count() == 4 and appel.criteres.aggregate(t=Sum("poids"))["t"] == 100
         assert appel.cofinancement_attendu > 0
@@ -284,7 +286,8 @@ def test_l_enveloppe_de_chaque_appel_est_respectee(demo):
         assert enveloppe_consommee(appel) <= appel.enveloppe_fse, appel.titre
     assert not PointOrdreDuJour.objects.filter(depassement_confirme=True).exists()
     portage = AppelAProjets.objects.get(titre="Portage de référents de parcours 2016")
-    assert enveloppe_consommee(portage) == Decimal("390373.25")
+    # Les dix portages votés à ce qu'ils demandent : 50 % de leurs 728 180 € de dépenses, soit 364 090 €.
+    assert enveloppe_consommee(portage) == Decimal("364090")
 
 
 @pytest.mark.django_db
