@@ -39,8 +39,10 @@ grille_complete = Condition(
 dates_coherentes = Condition(
     lambda a: a.date_ouverture <= timezone.localtime(a.date_limite).date(),
     "La date limite de dépôt précède la date d'ouverture.",
+    libelle="La date limite de dépôt suit la date d'ouverture.",
 )
-a_des_types = Condition(lambda a: a.types.exists(), "Aucun type d'opération n'est concerné par l'appel.")
+a_des_types = Condition(lambda a: a.types.exists(), "Aucun type d'opération n'est concerné par l'appel.",
+                        libelle="L'appel concerne au moins un type d'opération.")
 
 
 class AppelAProjets(ConcurrentTransitionMixin, models.Model):
@@ -292,7 +294,8 @@ class Comite(ConcurrentTransitionMixin, models.Model):
         return reverse("appels_projets:comite", args=[self.pk])
 
     @transition(etat, EtatComite.PLANIFIE, EtatComite.CONVOQUE, permission=ANIMATION,
-                conditions=gardee("comite.convoquer", Condition(lambda c: c.points.exists(), "L'ordre du jour est vide.")),
+                conditions=gardee("comite.convoquer", Condition(
+                    lambda c: c.points.exists(), "L'ordre du jour est vide.", libelle="L'ordre du jour a au moins un point.")),
                 custom=libelle("Convoquer le comité"))
     def convoquer(self):
         pass

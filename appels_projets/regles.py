@@ -28,6 +28,7 @@ avant_la_date_limite = Condition(_dans_les_delais, _message_delai,
 analysee = Condition(
     lambda op: _reponse(op) is None or _reponse(op).analyses.exists(),
     "Aucune analyse n'a été saisie : l'instruction ne peut pas être close.",
+    libelle="Une réponse à un appel a au moins une analyse.",
 )
 
 

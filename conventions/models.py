@@ -21,8 +21,10 @@ from .options import ETATS_EN_COURS, TAUX_AVANCE_PAR_DEFAUT, EtatSignature, Regi
 ANIMATION = Acteurs(Role.ANIMATION)
 PORTEUR = Acteurs(Role.PORTEUR)
 
-depose_par_le_porteur = Condition(lambda d: bool(d.exemplaire_porteur), "L'exemplaire signé par le porteur n'est pas déposé.")
-depose_signe_des_deux = Condition(lambda d: bool(d.exemplaire_signe), "L'exemplaire signé des deux parties n'est pas déposé.")
+depose_par_le_porteur = Condition(lambda d: bool(d.exemplaire_porteur), "L'exemplaire signé par le porteur n'est pas déposé.",
+                                  libelle="L'exemplaire signé par le porteur est déposé.")
+depose_signe_des_deux = Condition(lambda d: bool(d.exemplaire_signe), "L'exemplaire signé des deux parties n'est pas déposé.",
+                                  libelle="L'exemplaire signé des deux parties est déposé.")
 
 
 class VersionOperation(models.Model):

@@ -10,7 +10,8 @@ def _notifiee(operation) -> bool:
 
 
 convention_notifiee = Condition(
-    _notifiee, "La convention n'est pas encore notifiée : l'opération devient conventionnée à sa notification.")
+    _notifiee, "La convention n'est pas encore notifiée : l'opération devient conventionnée à sa notification.",
+    libelle="La convention est notifiée.")
 GARDES.ajouter("operation.conventionner", convention_notifiee)
 
 

@@ -57,7 +57,8 @@ def voit_les_bilans(operation: Operation, user) -> bool:
 
 
 # --- Conditions du dépôt : chacune dit ce qui manque ---
-_recit = Condition(lambda b: b.actions_menees.strip(), "Partie qualitative : décrivez les actions menées.")
+_recit = Condition(lambda b: b.actions_menees.strip(), "Partie qualitative : décrivez les actions menées.",
+                   libelle="Partie qualitative : les actions menées sont décrites.")
 _depenses = Condition(
     lambda b: b.depenses.exists() and not b.depenses.filter(realise__isnull=True).exists(),
     lambda b: "Partie financière : saisissez le montant réalisé de chaque dépense "
@@ -73,13 +74,15 @@ _periode_echue = Condition(lambda b: b.fin <= timezone.localdate(),
                            libelle="La période du bilan est achevée.")
 _precedents_deposes = Condition(
     lambda b: not b.operation.bilans.filter(rang__lt=b.rang, etat__in=ETATS_MODIFIABLES).exists(),
-    "Le bilan précédent doit être déposé d'abord.")
+    "Le bilan précédent doit être déposé d'abord.", libelle="Le bilan précédent est déposé.")
 CONDITIONS_DE_DEPOT = [_recit, _depenses, _ressources, _periode_echue, _precedents_deposes]
 # Le contrôle se valide par le rapport de contrôle de service fait ; le bilan est validé une fois le solde payé.
 _csf_valide = Condition(lambda b: hasattr(b, "csf") and b.csf.valide_le is not None,
-                        "Validez le contrôle depuis la page « Contrôle de service fait » du bilan.")
+                        "Validez le contrôle depuis la page « Contrôle de service fait » du bilan.",
+                        libelle="Le contrôle de service fait est validé.")
 _solde_paye = Condition(lambda b: hasattr(b, "csf") and b.csf.paye_le is not None,
-                        "Enregistrez le paiement du solde depuis la page « Contrôle de service fait ».")
+                        "Enregistrez le paiement du solde depuis la page « Contrôle de service fait ».",
+                        libelle="Le paiement du solde est enregistré.")
 
 
 class Bilan(ConcurrentTransitionMixin, models.Model):

@@ -69,7 +69,8 @@ class OperationQuerySet(models.QuerySet):
 
 
 # --- Conditions des transitions (chacune dit pourquoi elle bloque) ; les autres apps ajoutent les leurs au registre ---
-a_des_depenses = Condition(lambda op: op.total_depenses > 0, "Le plan de financement n'a aucune dépense.")
+a_des_depenses = Condition(lambda op: op.total_depenses > 0, "Le plan de financement n'a aucune dépense.",
+                           libelle="Le plan de financement a au moins une dépense.")
 equilibre = Condition(
     lambda op: op.total_depenses == op.total_ressources,
     lambda op: (
@@ -78,12 +79,15 @@ equilibre = Condition(
     ),
     libelle="Les ressources équilibrent les dépenses.",
 )
-a_du_fse = Condition(lambda op: op.montant_fse > 0, "Aucune ressource FSE n'est demandée.")
+a_du_fse = Condition(lambda op: op.montant_fse > 0, "Aucune ressource FSE n'est demandée.",
+                     libelle="Une ressource FSE est demandée.")
 periode_valide = Condition(
     lambda op: op.date_debut and op.date_fin and op.date_debut <= op.date_fin,
     "La période de réalisation est incomplète ou sa fin précède son début.",
+    libelle="La période de réalisation est complète et sa fin suit son début.",
 )
-a_des_objectifs = Condition(lambda op: op.objectifs.exists(), "Aucun objectif n'est renseigné.")
+a_des_objectifs = Condition(lambda op: op.objectifs.exists(), "Aucun objectif n'est renseigné.",
+                            libelle="Au moins un objectif est renseigné.")
 sous_le_taux_maximum = Condition(
     lambda op: taux_maximum_depasse(op.programme, op.montant_fse, op.total_depenses) is None,
     lambda op: taux_maximum_depasse(op.programme, op.montant_fse, op.total_depenses),

@@ -40,16 +40,14 @@ class Acteurs:
 class Condition:
     """Une règle métier nommée ; `message(objet)` explique pourquoi elle n'est pas remplie.
 
-    `libelle` : ce que la règle exige, sans objet sous la main (diagrammes, liste des conditions d'une action) ;
-    par défaut le message s'il est fixe. `origine` : le module qui la déclare.
+    `libelle` : ce que la règle exige, dit positivement, sans objet sous la main (diagrammes de docs/workflows.md,
+    liste des conditions d'une action sur la fiche). `origine` : le module qui la déclare.
     """
 
-    def __init__(self, test: Callable, message: Callable | str, *, libelle: str | None = None):
-        if libelle is None and not isinstance(message, str):
-            raise TypeError("Une condition au message calculé doit dire ce qu'elle exige (libelle=...).")
+    def __init__(self, test: Callable, message: Callable | str, *, libelle: str):
         self.test = test
         self._message = message
-        self.libelle = libelle or message
+        self.libelle = libelle
         self.origine = sys._getframe(1).f_globals.get("__name__", "?")
 
     def __call__(self, objet) -> bool:

@@ -18,15 +18,26 @@ class ActionRefusee(Exception):
     """Une action métier refusée ; le message, en français, est montré tel quel à l'utilisateur."""
 
 
+@dataclass(frozen=True)
+class ConditionLue:
+    """Une condition d'une transition, telle que la montrent la fiche et docs/workflows.md, remplie ou non."""
+
+    libelle: str
+    remplie: bool
+    message: str = ""
+
+
 @dataclass
 class TransitionOfferte:
-    """Une transition que l'utilisateur a le droit de tirer ; `raisons` dit ce qui la bloque encore."""
+    """Une transition que l'utilisateur a le droit de tirer ; `raisons` dit ce qui la bloque encore, `conditions`
+    liste toutes celles qui la gardent (les mêmes que le diagramme)."""
 
     nom: str
     libelle: str
     motivation_requise: bool
     avertissement: str = ""
     raisons: list[str] = field(default_factory=list)
+    conditions: list[ConditionLue] = field(default_factory=list)
 
     @property
     def possible(self) -> bool:
@@ -48,9 +59,10 @@ def transitions_offertes(objet, *, user) -> list[TransitionOfferte]:
     for t in transitions_de(objet):
         if not t.has_perm(objet, user):
             continue
-        raisons = [c.message(objet) for c in conditions_de(t) if not c(objet)]
+        lues = [ConditionLue(c.libelle, True) if c(objet) else ConditionLue(c.libelle, False, c.message(objet))
+                for c in conditions_de(t)]
         offertes.append(TransitionOfferte(t.name, t.custom["libelle"], t.custom["motivation_requise"],
-                                          t.custom["avertissement"], raisons))
+                                          t.custom["avertissement"], [c.message for c in lues if not c.remplie], lues))
     # D'abord ce qui fait avancer le dossier, puis ce qui le renvoie ou le refuse, l'abandon en dernier.
     return sorted(offertes, key=lambda o: (o.motivation_requise, o.nom == "abandonner"))
 
