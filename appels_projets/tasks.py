@@ -20,7 +20,7 @@ from operations.documents import documents_de
 
 from . import services
 from .documents import accuse_reception_generer, lettre_notification_generer, pv_comite_generer
-# Les documents courts restent synchrones (STYLE.md) : les vues les appellent directement, exposés ici aussi.
+# Les documents courts restent synchrones (docs/architecture.md) : les vues les appellent directement, exposés ici aussi.
 from .documents import dossier_comite_generer, rapport_instruction_generer  # noqa: F401
 from .models import Comite, Reponse
 from .options import EtatComite

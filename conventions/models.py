@@ -2,7 +2,7 @@
 
 Une convention (et chaque avenant) suit le même cycle de signature : générée, envoyée au porteur, signée par le
 porteur (qui dépose l'exemplaire signé), signée par le PLIE, notifiée. L'opération ne connaît pas ses conventions :
-c'est la convention qui pointe vers elle (DESIGN.md).
+c'est la convention qui pointe vers elle (docs/architecture.md).
 """
 from decimal import ROUND_HALF_UP, Decimal
 

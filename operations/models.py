@@ -162,7 +162,7 @@ class Operation(ConcurrentTransitionMixin, models.Model):
         total = self.total_depenses
         return (self.montant_fse / total).quantize(Decimal("0.0001")) if total else None
 
-    # --- Machine à états (DESIGN.md) ---
+    # --- Machine à états (docs/workflows.md) ---
     @transition(etat, Etat.BROUILLON, Etat.DEPOSEE, permission=PORTEUR, conditions=gardee("operation.deposer", *DEMANDE_COMPLETE),
                 custom=libelle("Déposer la demande"))
     def deposer(self):

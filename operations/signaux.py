@@ -1,4 +1,4 @@
-"""Les signaux par lesquels l'opération prévient les apps de plus haut niveau sans les connaître (DESIGN.md)."""
+"""Les signaux par lesquels l'opération prévient les apps de plus haut niveau sans les connaître (docs/architecture.md)."""
 from django.dispatch import Signal
 
 # Avant de changer le programme d'une opération : chaque récepteur rend None, ou la raison de refuser (une convention

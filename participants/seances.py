@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.urls import reverse
 
 from annuaire.roles import Role, roles_de
@@ -99,10 +99,6 @@ def heures_de_presence(operation: Operation, du: date, au: date) -> dict[int, De
                                       statut=StatutPresence.PRESENT)
               .values("participant").annotate(heures=Sum("seance__heures")))
     return {ligne["participant"]: ligne["heures"] for ligne in lignes}
-
-
-def seances_de(operation: Operation, du: date, au: date):
-    return operation.seances.filter(Q(date__gte=du) & Q(date__lte=au)).prefetch_related("inscrits", "presences")
 
 
 def feuille_signee_deposer(*, seance: Seance, fichier, user) -> Seance:

@@ -1,6 +1,6 @@
 """Le cycle de vie d'une opération, tiré par `operation_transition` : qui peut faire quoi, depuis quel état.
 
-La table ci-dessous est écrite d'après DESIGN.md (graphe des états, rôles), pas recopiée du modèle :
+La table ci-dessous est écrite d'après la conception (graphe des états, rôles, docs/architecture.md), pas recopiée du modèle :
 si le modèle s'en écarte, le premier test le dit.
 """
 from dataclasses import dataclass
