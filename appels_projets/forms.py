@@ -165,10 +165,6 @@ CriteresFormSet = _formset(CritereAnalyse, CritereForm, "Grille d'analyse", 3, b
 PiecesJointesFormSet = _formset(PieceJointeAppel, PieceJointeForm, "Pièces jointes au cahier des charges", 2)
 
 
-class TransitionForm(forms.Form):
-    motivation = forms.CharField(label="Motivation", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-
 # --- Export des réponses ---
 
 class ExportForm(forms.Form):

@@ -9,7 +9,7 @@ from django_tables2 import RequestConfig
 
 from annuaire.roles import Role, a_role, roles_de
 from appels_projets.views.communs import resume_erreurs_de
-from operations.forms import TransitionForm
+from operations.views.transitions import vue_de_transition
 from operations.models import Operation
 from operations.views.fichiers import telecharger
 from operations.views.transitions import avec_adresses
@@ -143,19 +143,11 @@ def regenerer(request, code):
     return redirect(convention)
 
 
-@require_POST
-def transition(request, code, nom, rang=None):
-    document = _document(request, code, rang)
-    formulaire = TransitionForm(request.POST)
-    formulaire.is_valid()
-    try:
-        services.signature_transition(document=document, nom=nom, user=request.user,
-                                      motivation=formulaire.cleaned_data["motivation"])
-    except ActionRefusee as refus:
-        messages.error(request, str(refus))
-    else:
-        messages.success(request, f"{document.titre} est maintenant « {document.get_etat_display()} ».")
-    return redirect(document)
+transition = vue_de_transition(
+    trouver=lambda request, code, rang=None: _document(request, code, rang),
+    tirer=lambda document, **action: services.signature_transition(document=document, **action),
+    apres=lambda document: f"{document.titre} est maintenant « {document.get_etat_display()} ».",
+)
 
 
 @require_POST

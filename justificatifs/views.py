@@ -7,11 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from annuaire.formats import montant
-from operations.forms import TransitionForm
 from operations.models import Operation
 from operations.options import CategorieDepense
 from operations.views.fichiers import telecharger
-from operations.views.transitions import avec_adresses
+from operations.views.transitions import avec_adresses, vue_de_transition
 from operations.workflow import ActionRefusee, historique, transitions_offertes
 from participants.models import Participant
 
@@ -108,18 +107,11 @@ def bilan(request, code, rang):
     })
 
 
-@require_POST
-def transition(request, code, rang, nom):
-    bilan = _bilan(request, code, rang)
-    formulaire = TransitionForm(request.POST)
-    formulaire.is_valid()
-    try:
-        services.bilan_transition(bilan=bilan, nom=nom, user=request.user, motivation=formulaire.cleaned_data["motivation"])
-    except ActionRefusee as refus:
-        messages.error(request, str(refus))
-    else:
-        messages.success(request, f"{bilan.titre} : « {bilan.get_etat_display()} ».")
-    return redirect(bilan)
+transition = vue_de_transition(
+    trouver=lambda request, code, rang: _bilan(request, code, rang),
+    tirer=lambda bilan, **action: services.bilan_transition(bilan=bilan, **action),
+    apres=lambda bilan: f"{bilan.titre} : « {bilan.get_etat_display()} ».",
+)
 
 
 def document(request, code, rang):

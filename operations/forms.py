@@ -114,4 +114,8 @@ ObjectifsFormSet = _formset(Objectif, ObjectifForm, "Objectifs")
 
 
 class TransitionForm(forms.Form):
-    motivation = forms.CharField(label="Motivation", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    """Le seul formulaire des transitions, de toutes les machines à états : la motivation (exigée par le service quand
+    la transition la demande, avec un message qui nomme l'action)."""
+
+    motivation = forms.CharField(label="Motivation", required=False, max_length=5000,
+                                 widget=forms.Textarea(attrs={"rows": 3}))

@@ -57,3 +57,29 @@ def test_la_fiche_montre_pour_une_action_bloquee_les_conditions_du_diagramme(cli
         libelle = ligne.split("si : ")[1].rsplit(" [", 1)[0]
         if "équilibrent" not in libelle and "date limite" not in libelle:
             assert libelle in bloc
+
+
+def test_une_seule_vue_tire_les_transitions_de_toutes_les_machines():
+    from django.urls import get_resolver
+
+    vues = {motif.name: motif.callback for motif in _motifs(get_resolver()) if "transition" in (motif.name or "")}
+    assert {"transition", "transition_comite", "transition_avenant"} <= set(vues)
+    assert {vue.__qualname__ for vue in vues.values()} == {"vue_de_transition.<locals>.transition"}
+
+
+def _motifs(resolveur):
+    for motif in resolveur.url_patterns:
+        yield from (_motifs(motif) if hasattr(motif, "url_patterns") else [motif])
+
+
+@pytest.mark.django_db
+def test_une_motivation_hors_format_est_refusee_en_nommant_le_champ_et_rien_n_est_ecrit(client):
+    animation = utilisateur(Role.ANIMATION)
+    operation = OperationFactory(etat=Etat.DEPOSEE)
+    client.force_login(animation)
+    reponse = client.post(reverse("operations:transition", args=[operation.code, "demander_complements"]),
+                          {"motivation": "x" * 5001}, follow=True)
+    assert "Motivation : Assurez-vous que cette valeur comporte au plus 5000 caractères" in html.unescape(
+        reponse.content.decode())
+    operation.refresh_from_db()
+    assert operation.etat == Etat.DEPOSEE

@@ -4,16 +4,15 @@ from pathlib import Path
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from annuaire.roles import Role, a_role
 from operations.views.fichiers import telecharger
-from operations.views.transitions import avec_adresses
+from operations.views.transitions import avec_adresses, vue_de_transition
 from operations.workflow import ActionRefusee, historique, transitions_offertes
 
 from .. import selectors
-from ..forms import AppelForm, CriteresFormSet, ExportForm, PiecesJointesFormSet, PiecesRequisesFormSet, TransitionForm
+from ..forms import AppelForm, CriteresFormSet, ExportForm, PiecesJointesFormSet, PiecesRequisesFormSet
 from ..models import AppelAProjets
 from ..options import EtatAppel
 from ..services import appel_enregistrer, appel_transition
@@ -122,18 +121,11 @@ def appel(request, pk):
     })
 
 
-@require_POST
-def transition(request, pk, nom):
-    appel = appel_visible(request, pk)
-    formulaire = TransitionForm(request.POST)
-    formulaire.is_valid()
-    try:
-        appel_transition(appel=appel, nom=nom, user=request.user, motivation=formulaire.cleaned_data["motivation"])
-    except ActionRefusee as refus:
-        messages.error(request, str(refus))
-    else:
-        messages.success(request, f"L'appel « {appel} » est maintenant « {appel.get_etat_display()} ».")
-    return redirect(appel)
+transition = vue_de_transition(
+    trouver=appel_visible,
+    tirer=lambda appel, **action: appel_transition(appel=appel, **action),
+    apres=lambda appel: f"L'appel « {appel} » est maintenant « {appel.get_etat_display()} ».",
+)
 
 
 def piece_jointe(request, pk, piece):

@@ -14,12 +14,11 @@ from django.views.decorators.http import require_POST
 
 from annuaire.roles import Role, a_role
 from operations.documents import documents_de
-from operations.forms import TransitionForm
 from operations.models import DocumentGenere
 from operations.options import Etat
 from operations.views.edition import resume_erreurs
 from operations.views.fichiers import telecharger
-from operations.views.transitions import avec_adresses
+from operations.views.transitions import avec_adresses, vue_de_transition
 from operations.workflow import ActionRefusee, historique, transitions_offertes
 
 from .. import services
@@ -243,21 +242,19 @@ def decisions(request, pk):
     return _page(request, comite, tableau=tableau)
 
 
-@require_POST
-def transition(request, pk, nom):
-    comite = comite_visible(request, pk)
-    formulaire = TransitionForm(request.POST)
-    formulaire.is_valid()
-    try:
-        services.comite_transition(comite=comite, nom=nom, user=request.user, motivation=formulaire.cleaned_data["motivation"])
-    except ActionRefusee as refus:
-        messages.error(request, str(refus))
-    else:
-        messages.success(request, f"Le comité est maintenant « {comite.get_etat_display()} ».")
-        if comite.etat == EtatComite.PV_VALIDE:
-            messages.info(request, "Les opérations ont pris l'état décidé ; le procès-verbal et les lettres de notification "
-                                   "sont produits et envoyés aux porteurs.")
-    return redirect(comite)
+def _apres_la_transition(comite) -> str:
+    message = f"Le comité est maintenant « {comite.get_etat_display()} »."
+    if comite.etat == EtatComite.PV_VALIDE:
+        message += (" Les opérations ont pris l'état décidé ; le procès-verbal et les lettres de notification sont "
+                    "produits et envoyés aux porteurs.")
+    return message
+
+
+transition = vue_de_transition(
+    trouver=comite_visible,
+    tirer=lambda comite, **action: services.comite_transition(comite=comite, **action),
+    apres=_apres_la_transition,
+)
 
 
 # --- Documents ---

@@ -1,15 +1,12 @@
 from itertools import groupby
 
-from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import get_object_or_404, render
 
-from ..forms import TransitionForm
 from ..models import Operation
 from ..options import CategorieDepense
 from ..selectors import historique, refus_de_modification, transitions_offertes
-from ..services import ActionRefusee, operation_transition
-from .transitions import avec_adresses
+from ..services import operation_transition
+from .transitions import avec_adresses, vue_de_transition
 
 
 # Ce que les apps de plus haut niveau ajoutent à la fiche (lien vers la réponse à l'appel, la convention...) :
@@ -60,15 +57,8 @@ def fiche(request, code):
     )
 
 
-@require_POST
-def transition(request, code, nom):
-    operation = operation_visible(request, code)
-    formulaire = TransitionForm(request.POST)
-    formulaire.is_valid()
-    try:
-        operation_transition(operation=operation, nom=nom, user=request.user, motivation=formulaire.cleaned_data["motivation"])
-    except ActionRefusee as refus:
-        messages.error(request, str(refus))
-    else:
-        messages.success(request, f"L'opération {operation.code} est maintenant « {operation.get_etat_display()} ».")
-    return redirect(operation)
+transition = vue_de_transition(
+    trouver=operation_visible,
+    tirer=lambda operation, **action: operation_transition(operation=operation, **action),
+    apres=lambda operation: f"L'opération {operation.code} est maintenant « {operation.get_etat_display()} ».",
+)
