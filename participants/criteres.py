@@ -141,7 +141,8 @@ def _jours(etape: EtapeLue, au: date) -> int:
     return max(0, (fin - etape.debut).days + 1)
 
 
-def _age(naissance: date, le: date) -> int:
+def age_le(naissance: date, le: date) -> int:
+    """L'âge en années révolues au jour `le`."""
     return le.year - naissance.year - ((le.month, le.day) < (naissance.month, naissance.day))
 
 
@@ -176,7 +177,7 @@ def verdicts(etapes: list[EtapeLue], naissance: date, au: date) -> list[Verdict]
         if trouve is None:
             continue
         jour, utiles = trouve
-        if critere.age_min is not None and _age(naissance, jour) < critere.age_min:
+        if critere.age_min is not None and age_le(naissance, jour) < critere.age_min:
             continue
         resultat.append(Verdict(critere, jour, utiles))
     return resultat
