@@ -156,8 +156,9 @@ ANONYME = "Anonymisé"
 
 
 def participants_anonymiser(*, sortis_avant: date) -> int:
-    """Efface l'identité et les données sensibles des participants sortis avant la date, en gardant ce que comptent
-    les rapports (sexe, année de naissance, commune, dates, motif, étapes). Seule la date de naissance est ramenée au
+    """Efface l'identité et les données sensibles des participants sortis avant la date (et les textes libres de leurs
+    propositions de sortie), en gardant ce que comptent les rapports (sexe, année de naissance, commune, dates, motif,
+    étapes). Seule la date de naissance est ramenée au
     1er janvier : une personne peut changer de tranche d'âge si elle est entrée dans l'année de ses 25, 45, 55 ans."""
     with transaction.atomic():
         a_traiter = participants_a_anonymiser(sortis_avant)
@@ -167,6 +168,11 @@ def participants_anonymiser(*, sortis_avant: date) -> int:
             beneficiaire_rsa=None, rqth=None, sans_domicile=None, motif_refus_entree="")
         Etape.objects.filter(participant_id__in=ids).update(employeur="")
         Consultation.objects.filter(participant_id__in=ids).delete()
+        # Textes libres des propositions de sortie (ils peuvent nommer la personne) ; la preuve, faite de dates et de
+        # types d'étape, reste.
+        propositions = PropositionSortie.objects.filter(participant_id__in=ids)
+        propositions.update(justification="")
+        propositions.filter(derogation=True).update(motivation_derogation=ANONYME)
     return len(ids)
 
 
