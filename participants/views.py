@@ -221,8 +221,8 @@ def commission(request):
             p.choix, p.saisie = choix, motivation  # rendus tels quels si un envoi est refusé
             if choix not in ("", "valider", "refuser"):
                 erreurs.append(f"{p.participant} : décision inconnue.")
-            elif choix and motivation_manquante(p, choix, motivation):
-                erreurs.append(motivation_manquante(p, choix, motivation))
+            elif choix and (manque := motivation_manquante(p, choix, motivation)):
+                erreurs.append(manque)
             elif choix:
                 decisions.append((p, choix, motivation))
         if not erreurs:

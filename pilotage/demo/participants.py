@@ -53,13 +53,16 @@ ETAPES = {"CDD_MOINS_6M": 295, "INTERIM": 239, "CDI": 100, "CDD_PLUS_6M": 116, "
 # Les sorties positives de 2016 qui ne remplissent pas leur critère : (motif, jours d'étape au lieu du seuil, motivation
 # du référent, motivation de la commission qui les a validées).
 DEROGATIONS = [
-    ("CDI", 140, "CDI à temps plein signé, période d'essai validée ; l'employeur confirme l'embauche et la personne "
-                 "ne souhaite plus d'accompagnement.", "Dérogation accordée : contrat et confirmation de l'employeur "
-                                                      "vus en séance, emploi durable."),
-    ("INTERIM_6M", 150, "Missions d'intérim régulières chez le même client depuis cinq mois, contrat de mission de "
-                        "trois mois signé pour la suite.", "Dérogation accordée : le contrat de mission couvre "
-                                                           "les six mois, sortie vers l'emploi durable."),
-    ("CDD_6M", 120, "CDD de quatre mois renouvelé pour six mois : l'avenant est signé, la personne quitte le PLIE.",
+    ("CDI", 140,
+     "CDI à temps plein signé, période d'essai validée ; l'employeur confirme l'embauche et la personne ne souhaite "
+     "plus d'accompagnement.",
+     "Dérogation accordée : contrat et confirmation de l'employeur vus en séance, emploi durable."),
+    ("INTERIM_6M", 150,
+     "Missions d'intérim régulières chez le même client depuis cinq mois, contrat de mission de trois mois signé pour "
+     "la suite.",
+     "Dérogation accordée : le contrat de mission couvre les six mois, sortie vers l'emploi durable."),
+    ("CDD_6M", 120,
+     "CDD de quatre mois renouvelé pour six mois : l'avenant est signé, la personne quitte le PLIE.",
      "Dérogation accordée au vu de l'avenant de renouvellement."),
 ]
 PARCOURS_COURT = ("Parcours plus court que la durée du critère : emploi confirmé par l'employeur à la sortie.",
