@@ -158,7 +158,7 @@ def fiche(request, pk):
 
 
 def _page_fiche(request, participant, formulaire_sortie, erreurs=()):
-    """La fiche ; après une proposition de sortie refusée, avec le formulaire saisi et le résumé des erreurs."""
+    """La fiche ; après une proposition de sortie à corriger, avec le formulaire saisi et le résumé des erreurs."""
     tracer_les_lectures([participant], request.user)
     en_parcours = participant.date_sortie is None
     motifs = dict(MotifSortie.objects.values_list("code", "libelle"))
@@ -196,11 +196,11 @@ def proposer_sortie(request, pk):
     if formulaire.is_valid():
         try:
             sortie_proposer(participant=participant, user=request.user, **formulaire.cleaned_data)
-        except ChampRefuse as refus:
+        except ChampRefuse as refus:  # à corriger dans le formulaire, rendu avec la saisie
             formulaire.add_error(refus.champ, refus.raison)
         except ActionRefusee as refus:
-            return _page_fiche(request, participant, formulaire,
-                               [{"libelle": "Proposition de sortie", "message": str(refus), "ancre": ""}])
+            messages.error(request, str(refus))
+            return redirect("participants:fiche", pk=pk)
         else:
             messages.success(request, "Sortie proposée : elle sera examinée par la prochaine commission de sortie.")
             return redirect(reverse("participants:fiche", args=[pk]) + "#proposition")
