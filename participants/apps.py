@@ -8,7 +8,7 @@ class ParticipantsConfig(AppConfig):
     def ready(self):
         from operations.views.fiche import ENCARTS_DE_LA_FICHE, LIENS_DE_LA_FICHE
 
-        from . import documents, emargement  # noqa: F401  (les modèles Word du rapport et de l'émargement sont déclarés)
+        from . import checks, documents, emargement  # noqa: F401  (vérifications des critères ; modèles Word déclarés)
         from .realisation import encart_de_la_fiche
         from .seances import liens_de_la_fiche
 

@@ -207,6 +207,12 @@ class PropositionSortie(ConcurrentTransitionMixin, models.Model):
     motif = models.ForeignKey(MotifSortie, verbose_name="motif", on_delete=models.PROTECT)
     date_sortie = models.DateField("date de sortie proposée")
     justification = models.TextField("justification", blank=True)
+    # La preuve figée au moment de la proposition (participants.criteres.Preuve.en_json) ; vide pour une sortie qui
+    # n'est pas positive. Une sortie positive dont le critère n'est pas rempli à sa date est une dérogation, motivée.
+    preuve = models.JSONField("preuve", null=True, blank=True)
+    derogation = models.BooleanField("dérogation", default=False,
+                                     help_text="Sortie positive dont le critère n'est pas rempli à la date de sortie.")
+    motivation_derogation = models.TextField("motivation de la dérogation", blank=True)
     proposee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposee_le = models.DateTimeField(auto_now_add=True)
     etat = FSMField("état", default=EtatProposition.PROPOSEE, choices=EtatProposition.choices, protected=True)
@@ -214,7 +220,16 @@ class PropositionSortie(ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ["proposee_le"]
         constraints = [models.UniqueConstraint(fields=["participant"], condition=Q(etat="proposee"),
-                                               name="une_proposition_en_attente_par_participant")]
+                                               name="une_proposition_en_attente_par_participant"),
+                       models.CheckConstraint(condition=Q(derogation=False) | ~Q(motivation_derogation=""),
+                                              name="derogation_motivee")]
+
+    @property
+    def preuve_lue(self):
+        """La preuve figée, avec ses dates (None pour une sortie qui n'est pas positive)."""
+        from .criteres import Preuve
+
+        return Preuve.depuis_json(self.preuve) if self.preuve else None
 
     @property
     def porteur_id(self):  # pour `Acteurs` : un référent ne propose que pour les participants de sa structure

@@ -9,14 +9,25 @@ from django.db.models.functions import TruncYear
 from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 from operations.workflow import ActionRefusee, tirer_transition
 
+from .criteres import preuve_de_sortie
 from .models import Consultation, Etape, EtatProposition, MotifSortie, Participant, PropositionSortie
 from .options import StatutEntree
 
 logger = logging.getLogger(__name__)
 
 
+class ChampRefuse(ActionRefusee):
+    """Un refus dû à un champ du formulaire, que la page montre sur ce champ (`champ`), nommé dans le message."""
+
+    def __init__(self, champ: str, libelle: str, raison: str):
+        self.champ, self.raison = champ, raison
+        super().__init__(f"{libelle} : {raison}")
+
+
 def sortie_proposer(*, participant: Participant, motif: MotifSortie, date_sortie: date, justification: str,
-                    user) -> PropositionSortie:
+                    user, motivation_derogation: str = "") -> PropositionSortie:
+    """Une sortie positive se prouve par le critère qui définit son motif, rempli à la date de sortie ; sinon elle
+    n'est proposée qu'en dérogation, motivée. La preuve (ou son absence) est figée sur la proposition."""
     roles = roles_de(user)
     de_la_structure = roles & ROLES_DE_STRUCTURE and user.structure_id == participant.structure_referent_id
     if not (Role.ANIMATION in roles or (Role.REFERENT in roles and de_la_structure)):
@@ -27,15 +38,42 @@ def sortie_proposer(*, participant: Participant, motif: MotifSortie, date_sortie
         raise ActionRefusee("La date de sortie proposée précède l'entrée dans le PLIE.")
     if participant.propositions_sortie.filter(etat=EtatProposition.PROPOSEE).exists():
         raise ActionRefusee("Une sortie est déjà proposée pour ce participant : la commission ne l'a pas encore examinée.")
-    return PropositionSortie.objects.create(participant=participant, motif=motif, date_sortie=date_sortie,
-                                            justification=(justification or "").strip(), proposee_par=user)
+    preuve = preuve_de_sortie(participant, motif.code, date_sortie) if motif.positive else None
+    if motif.positive and preuve is None:
+        raise ActionRefusee(f"Le motif « {motif} » est une sortie positive qu'aucun critère ne définit : "
+                            "complétez le référentiel des critères de sortie avant de le proposer.")
+    derogation = preuve is not None and not preuve.remplie
+    motivation = (motivation_derogation or "").strip() if derogation else ""
+    if derogation and not motivation:
+        raise ChampRefuse("motivation_derogation", "Motivation de la dérogation",
+                          f"le critère « {preuve.critere} » n'est pas rempli au {preuve.au:%d/%m/%Y} : la sortie ne "
+                          "peut être proposée qu'en dérogation, motivée pour la commission de sortie.")
+    return PropositionSortie.objects.create(
+        participant=participant, motif=motif, date_sortie=date_sortie, justification=(justification or "").strip(),
+        preuve=preuve.en_json() if preuve else None, derogation=derogation, motivation_derogation=motivation,
+        proposee_par=user)
+
+
+def motivation_manquante(proposition: PropositionSortie, decision: str, motivation: str) -> str | None:
+    """Ce qui manque pour décider : un refus est motivé, la validation d'une dérogation aussi."""
+    if (motivation or "").strip():
+        return None
+    if decision == "refuser":
+        return f"{proposition.participant} : la motivation est obligatoire pour refuser une sortie."
+    if decision == "valider" and proposition.derogation:
+        return (f"{proposition.participant} : la motivation de la commission est obligatoire pour valider une sortie "
+                "en dérogation (critère non rempli).")
+    return None
 
 
 def commission_de_sortie(*, decisions: list[tuple[PropositionSortie, str, str]], user) -> int:
     """Chaque (proposition, "valider" ou "refuser", motivation) ; tout ou rien. Une sortie validée fait sortir le
-    participant à la date et pour le motif proposés."""
+    participant à la date et pour le motif proposés ; valider une dérogation exige la motivation de la commission."""
     with transaction.atomic():
         for proposition, nom, motivation in decisions:
+            manque = motivation_manquante(proposition, nom, motivation)
+            if manque and nom == "valider":
+                raise ActionRefusee(manque)
             tirer_transition(objet=proposition, nom=nom, user=user, motivation=motivation)
             if nom == "valider":
                 Participant.objects.filter(pk=proposition.participant_id).update(
@@ -118,8 +156,9 @@ ANONYME = "Anonymisé"
 
 
 def participants_anonymiser(*, sortis_avant: date) -> int:
-    """Efface l'identité et les données sensibles des participants sortis avant la date, en gardant ce que comptent
-    les rapports (sexe, année de naissance, commune, dates, motif, étapes). Seule la date de naissance est ramenée au
+    """Efface l'identité et les données sensibles des participants sortis avant la date (et les textes libres de leurs
+    propositions de sortie), en gardant ce que comptent les rapports (sexe, année de naissance, commune, dates, motif,
+    étapes). Seule la date de naissance est ramenée au
     1er janvier : une personne peut changer de tranche d'âge si elle est entrée dans l'année de ses 25, 45, 55 ans."""
     with transaction.atomic():
         a_traiter = participants_a_anonymiser(sortis_avant)
@@ -129,6 +168,11 @@ def participants_anonymiser(*, sortis_avant: date) -> int:
             beneficiaire_rsa=None, rqth=None, sans_domicile=None, motif_refus_entree="")
         Etape.objects.filter(participant_id__in=ids).update(employeur="")
         Consultation.objects.filter(participant_id__in=ids).delete()
+        # Textes libres des propositions de sortie (ils peuvent nommer la personne) ; la preuve, faite de dates et de
+        # types d'étape, reste.
+        propositions = PropositionSortie.objects.filter(participant_id__in=ids)
+        propositions.update(justification="")
+        propositions.filter(derogation=True).update(motivation_derogation=ANONYME)
     return len(ids)
 
 

@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from annuaire.fichiers import TAILLE_MAX
@@ -33,8 +34,8 @@ from .rapport import barres_du_rapport, en_docx, en_xlsx, rapport_activite
 from .models import Consultation, Etape, EtatProposition, ImportParticipants, MotifSortie, Participant, PropositionSortie
 from .options import StatutEntree
 from .services import (
-    commission_d_entree, commission_de_sortie, etape_ajouter, etape_supprimer, participant_modifier, participant_orienter, peut_suivre,
-    sortie_proposer,
+    ChampRefuse, commission_d_entree, commission_de_sortie, etape_ajouter, etape_supprimer, motivation_manquante,
+    participant_modifier, participant_orienter, peut_suivre, sortie_proposer,
 )
 
 CLE_DE_SESSION = "import_participants"
@@ -146,20 +147,32 @@ def liste(request):
                                                        "peut_orienter": a_role(request.user, Role.ANIMATION, Role.REFERENT)})
 
 
+def _participant_de_la_fiche(request, pk) -> Participant:
+    return get_object_or_404(Participant.objects.visible_to(request.user).select_related(
+        "commune", "qpv", "prescripteur", "referent", "structure_referent", "motif_sortie"), pk=pk)
+
+
 def fiche(request, pk):
-    participant = get_object_or_404(
-        Participant.objects.visible_to(request.user).select_related(
-            "commune", "qpv", "prescripteur", "referent", "structure_referent", "motif_sortie"), pk=pk)
+    participant = _participant_de_la_fiche(request, pk)
+    return _page_fiche(request, participant, PropositionForm(initial={"date_sortie": date.today()}))
+
+
+def _page_fiche(request, participant, formulaire_sortie, erreurs=()):
+    """La fiche ; après une proposition de sortie à corriger, avec le formulaire saisi et le résumé des erreurs."""
     tracer_les_lectures([participant], request.user)
     en_parcours = participant.date_sortie is None
+    motifs = dict(MotifSortie.objects.values_list("code", "libelle"))
     return render(request, "participants/fiche.html", {
         "participant": participant,
         "sensibles": bool(roles_de(request.user) & ROLES_DONNEES_SENSIBLES),
         "etapes": participant.etapes.select_related("type", "operation").order_by("date_debut"),
-        "verdicts": verdicts_du_participant(participant) if en_parcours else [],
+        "verdicts": [(v, motifs[v.critere.motif]) for v in verdicts_du_participant(participant)] if en_parcours else [],
         "consultations": participant.consultations.select_related("par")[:10] if a_role(request.user, Role.ANIMATION) else [],
         "proposition": participant.propositions_sortie.filter(etat=EtatProposition.PROPOSEE).first(),
-        "formulaire_sortie": PropositionForm(initial={"date_sortie": date.today()}),
+        "sortie_validee": None if en_parcours else participant.propositions_sortie.filter(
+            etat=EtatProposition.VALIDEE).select_related("motif").last(),
+        "formulaire_sortie": formulaire_sortie,
+        "erreurs": list(erreurs),
         "formulaire_etape": EtapeForm(prefix="etape"),
         "peut_suivre": peut_suivre(participant, request.user),
     })
@@ -170,27 +183,33 @@ class PropositionForm(forms.Form):
     date_sortie = forms.DateField(label="Date de sortie", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     justification = forms.CharField(label="Justification (étapes, pièces)", required=False,
                                     widget=forms.Textarea(attrs={"rows": 2}))
+    motivation_derogation = forms.CharField(
+        label="Motivation de la dérogation", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Obligatoire pour une sortie positive dont le critère n'est pas rempli à la date de sortie : "
+                  "elle part alors à la commission en dérogation.")
 
 
 @require_POST
 def proposer_sortie(request, pk):
-    participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
+    participant = _participant_de_la_fiche(request, pk)
     formulaire = PropositionForm(request.POST)
-    if not formulaire.is_valid():
-        for champ, erreurs in formulaire.errors.items():
-            messages.error(request, f"{formulaire.fields[champ].label} : {' '.join(erreurs)}")
-        return redirect("participants:fiche", pk=pk)
-    try:
-        sortie_proposer(participant=participant, user=request.user, **formulaire.cleaned_data)
-    except ActionRefusee as refus:
-        messages.error(request, str(refus))
-    else:
-        messages.success(request, "Sortie proposée : elle sera examinée par la prochaine commission de sortie.")
-    return redirect("participants:fiche", pk=pk)
+    if formulaire.is_valid():
+        try:
+            sortie_proposer(participant=participant, user=request.user, **formulaire.cleaned_data)
+        except ChampRefuse as refus:  # à corriger dans le formulaire, rendu avec la saisie
+            formulaire.add_error(refus.champ, refus.raison)
+        except ActionRefusee as refus:
+            messages.error(request, str(refus))
+            return redirect("participants:fiche", pk=pk)
+        else:
+            messages.success(request, "Sortie proposée : elle sera examinée par la prochaine commission de sortie.")
+            return redirect(reverse("participants:fiche", args=[pk]) + "#proposition")
+    return _page_fiche(request, participant, formulaire, resume_erreurs(formulaire, []))
 
 
 def commission(request):
-    """La commission de sortie : toutes les propositions en attente, une décision par ligne, un seul envoi."""
+    """La commission de sortie : toutes les propositions en attente, chacune avec sa preuve, les dérogations à part ;
+    une décision par ligne, un seul envoi."""
     _exiger_animation(request)
     propositions = list(PropositionSortie.objects.filter(etat=EtatProposition.PROPOSEE)
                         .select_related("participant__structure_referent", "motif", "proposee_par"))
@@ -199,10 +218,11 @@ def commission(request):
         decisions = []
         for p in propositions:
             choix, motivation = request.POST.get(f"decision-{p.pk}", ""), request.POST.get(f"motivation-{p.pk}", "").strip()
+            p.choix, p.saisie = choix, motivation  # rendus tels quels si un envoi est refusé
             if choix not in ("", "valider", "refuser"):
                 erreurs.append(f"{p.participant} : décision inconnue.")
-            elif choix == "refuser" and not motivation:
-                erreurs.append(f"{p.participant} : la motivation est obligatoire pour refuser une sortie.")
+            elif choix and (manque := motivation_manquante(p, choix, motivation)):
+                erreurs.append(manque)
             elif choix:
                 decisions.append((p, choix, motivation))
         if not erreurs:
@@ -213,7 +233,16 @@ def commission(request):
             else:
                 messages.success(request, f"{nombre} décision(s) enregistrée(s).")
                 return redirect("participants:commission")
-    return render(request, "participants/commission.html", {"propositions": propositions, "erreurs": erreurs})
+    return render(request, "participants/commission.html", {
+        "propositions": propositions, "erreurs": erreurs,
+        "sections": [
+            ("prouvees", "Sorties proposées", "Sorties positives dont le critère est rempli à la date de sortie, et "
+                                              "sorties qui ne sont pas positives.",
+             [p for p in propositions if not p.derogation]),
+            ("derogations", "Dérogations : critère non rempli à la date de sortie",
+             "Sorties positives proposées sans que leur critère soit rempli, avec la motivation du référent ; les "
+             "valider exige la motivation de la commission.", [p for p in propositions if p.derogation]),
+        ]})
 
 
 # --- Le rapport d'activité ---

@@ -2,20 +2,28 @@
 1 525 accompagnés dont 799 encore en parcours au 31/12/2016, 570 entrées, 726 sorties dont 311 positives, les
 répartitions par sexe et âge, commune, QPV, prescripteur, motif de sortie, et 1 848 étapes dont 1 136 vers l'emploi.
 
+Chaque sortie positive est prouvée par les étapes qui remplissent son critère à sa date de sortie (CDI commencé six
+mois plus tôt, missions d'intérim cumulant six mois sur douze...), sauf les quelques dérogations de DEROGATIONS,
+validées en commission avec leur motivation ; celles de ces étapes qui commencent en 2016 sont prises sur les 1 848.
+
 Le rapport n'est pas toujours cohérent avec lui-même (729 sorties dont 314 positives, mais 311 annoncées et 799 en
 parcours) : on garde 799, 570 et 311, les chiffres des objectifs, et on en déduit 726 sorties.
 """
 import random
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.contrib.contenttypes.models import ContentType
+from django_fsm_log.models import StateLog
 
 from annuaire.models import Commune, Prescripteur, Qpv, Structure, Utilisateur
 from annuaire.roles import Role
 from operations.models import Operation
-from participants.criteres import verdicts_du_participant
-from participants.models import Etape, MotifSortie, Participant, TypeEtape
-from participants.services import participant_orienter, sortie_proposer
+from participants.criteres import age_le, criteres, verdicts_du_participant
+from participants.models import Etape, MotifSortie, Participant, PropositionSortie, TypeEtape
+from participants.services import commission_de_sortie, etape_ajouter, participant_orienter, sortie_proposer
 
 from .donnees import OBJECTIFS_PORTAGE, REFERENTS, repartir
 
@@ -42,6 +50,25 @@ AUTRES_MOTIFS = {"SUIVI_IMPOSSIBLE": 154, "DUREE_MAX": 91, "SANTE": 49, "DEMANDE
 ETAPES = {"CDD_MOINS_6M": 295, "INTERIM": 239, "CDI": 100, "CDD_PLUS_6M": 116, "CLAUSE_INSERTION": 182, "CDDI": 80,
           "CONTRAT_AIDE": 60, "CONTRAT_PRO": 40, "CREATION_ACTIVITE": 24, "CHANTIER_INSERTION": 126,
           "FORMATION_QUALIFIANTE": 150, "FORMATION_PRE_QUALIFIANTE": 160, "ACTION_PLIE": 200, "IMMERSION": 56, "AUTRE": 20}
+# Les sorties positives de 2016 qui ne remplissent pas leur critère : (motif, jours d'étape au lieu du seuil, motivation
+# du référent, motivation de la commission qui les a validées).
+DEROGATIONS = [
+    ("CDI", 140,
+     "CDI à temps plein signé, période d'essai validée ; l'employeur confirme l'embauche et la personne ne souhaite "
+     "plus d'accompagnement.",
+     "Dérogation accordée : contrat et confirmation de l'employeur vus en séance, emploi durable."),
+    ("INTERIM_6M", 150,
+     "Missions d'intérim régulières chez le même client depuis cinq mois, contrat de mission de trois mois signé pour "
+     "la suite.",
+     "Dérogation accordée : le contrat de mission couvre les six mois, sortie vers l'emploi durable."),
+    ("CDD_6M", 120,
+     "CDD de quatre mois renouvelé pour six mois : l'avenant est signé, la personne quitte le PLIE.",
+     "Dérogation accordée au vu de l'avenant de renouvellement."),
+]
+PARCOURS_COURT = ("Parcours plus court que la durée du critère : emploi confirmé par l'employeur à la sortie.",
+                  "Dérogation accordée : l'emploi est confirmé, le parcours ne pouvait pas durer six mois.")
+PARIS = ZoneInfo("Europe/Paris")
+FIN_DES_PROPOSITIONS = date(2017, 6, 30)  # les sorties proposées qui attendent la commission de sortie
 PRENOMS = {"H": ["Ahmed", "Bruno", "Cédric", "David", "Éric", "Fabien", "Grégory", "Hakim", "Julien", "Kévin", "Laurent",
                  "Mohamed", "Nicolas", "Olivier", "Patrick", "Rachid", "Sébastien", "Thierry", "Yannick", "Alain"],
            "F": ["Aïcha", "Béatrice", "Carole", "Delphine", "Émilie", "Fatima", "Géraldine", "Hélène", "Inès", "Julie",
@@ -140,8 +167,11 @@ def charger_participants(structures: dict[str, Structure]) -> dict:
             beneficiaire_rsa=hasard.random() < 0.35, rqth=hasard.random() < 0.08, menage_sans_emploi=hasard.random() < 0.3,
             enfants_a_charge=hasard.random() < 0.4, parent_isole=hasard.random() < 0.15, sans_domicile=hasard.random() < 0.03,
         ))
+    _seniors_en_chantier(participants)
     Participant.objects.bulk_create(participants, batch_size=1000)
-    _etapes(hasard, types)
+    preuves, derogations = _preuves(hasard, types)
+    _etapes(hasard, types, preuves, exclus=set(derogations))
+    _derogations(derogations)
     return {"participants": len(participants), "propositions": _propositions_de_sortie(),
             "orientations": _orientations(communes, prescripteurs)}
 
@@ -162,34 +192,132 @@ def _orientations(communes: dict, prescripteurs: dict) -> int:
 
 
 def _propositions_de_sortie(nombre: int = 6) -> int:
-    """Quelques sorties proposées par les référents, dont les étapes remplissent déjà un critère : la commission de
-    sortie a de quoi siéger."""
+    """Quelques sorties proposées par les référents, dont les étapes remplissent déjà un critère, et une dérogation
+    (un CDI de cinq mois) : la commission de sortie a de quoi siéger."""
     proposees = 0
     en_parcours = Participant.objects.filter(date_sortie__isnull=True, referent__isnull=False).select_related("referent")
+    sans_critere = None
     for participant in en_parcours.order_by("identifiant").iterator():
-        verdicts = verdicts_du_participant(participant, au=date(2017, 6, 30))
+        verdicts = verdicts_du_participant(participant, au=FIN_DES_PROPOSITIONS)
         if not verdicts:
+            sans_critere = sans_critere or participant
             continue
         verdict = verdicts[0]
         sortie_proposer(participant=participant, motif=MotifSortie.objects.get(code=verdict.critere.motif),
-                        date_sortie=date(2017, 6, 30), user=participant.referent,
+                        date_sortie=FIN_DES_PROPOSITIONS, user=participant.referent,
                         justification=f"{verdict.critere.libelle} : rempli le {verdict.rempli_le:%d/%m/%Y}.")
         proposees += 1
         if proposees == nombre:
             break
-    return proposees
+    etape_ajouter(participant=sans_critere, user=sans_critere.referent, type=TypeEtape.objects.get(code="CDI"),
+                  date_debut=date(2017, 2, 1), employeur="Boulangerie Petit")
+    sortie_proposer(participant=sans_critere, motif=MotifSortie.objects.get(code="CDI"), date_sortie=FIN_DES_PROPOSITIONS,
+                    user=sans_critere.referent, justification="Contrat de travail et bulletins de salaire au dossier.",
+                    motivation_derogation="CDI à temps plein depuis le 01/02/2017, période d'essai validée : cinq mois "
+                                          "de présence, l'employeur confirme l'embauche.")
+    return proposees + 1
 
 
-def _etapes(hasard: random.Random, types: dict):
-    """Les 1 848 étapes de 2016, chacune dans le parcours de son participant ; les actions et clauses rattachées aux
+def _seniors_en_chantier(participants: list[Participant]):
+    """Le motif « senior en chantier d'insertion » (55 ans et plus) va à des seniors : échangé, à sexe égal, avec la
+    sortie positive d'un senior ; les tableaux du rapport n'en changent pas."""
+    def senior(p):
+        return age_le(p.date_naissance, p.date_entree) >= 55
+
+    positives = [p for p in participants if p.motif_sortie and p.motif_sortie.positive]
+    for p in positives:
+        if p.motif_sortie.code == "SENIOR_CHANTIER" and not senior(p):
+            autre = next(a for a in positives if a.sexe == p.sexe and senior(a) and a.motif_sortie.code != "SENIOR_CHANTIER")
+            p.motif_sortie, autre.motif_sortie = autre.motif_sortie, p.motif_sortie
+
+
+def _preuves(hasard: random.Random, types: dict) -> tuple[list[Etape], dict[int, tuple[str, str]]]:
+    """Pour chaque sortie positive, les étapes qui remplissent son critère à sa date de sortie ; pour les dérogations
+    (DEROGATIONS, et un parcours trop court pour la durée du critère), des étapes qui n'y suffisent pas. Rend les
+    étapes et, par participant en dérogation, (motivation du référent, motivation de la commission)."""
+    par_motif = {c.motif: c for c in criteres()}
+    a_deroger = list(DEROGATIONS)
+    etapes, derogations = [], {}
+    sorties = (Participant.objects.filter(date_sortie__isnull=False).exclude(motif_sortie__categorie="")
+               .order_by("identifiant").values_list("pk", "date_entree", "date_sortie", "motif_sortie__code"))
+    for pk, entree, sortie, motif in sorties:
+        critere = par_motif[motif]
+        parcours = (sortie - entree).days + 1
+        jours = critere.jours
+        derogation = next((d for d in a_deroger if d[0] == motif and parcours > d[1]), None)
+        if derogation:
+            a_deroger.remove(derogation)
+            jours, derogations[pk] = derogation[1], derogation[2:]
+        elif parcours < jours:
+            jours, derogations[pk] = parcours - 1, PARCOURS_COURT
+        marge = 0 if pk in derogations else hasard.randint(0, min(120, parcours - jours))
+        etapes += [Etape(participant_id=pk, type=types[code], date_debut=debut, date_fin=fin)
+                   for code, debut, fin in _etapes_du_critere(hasard, critere, entree, sortie, jours, marge)]
+    return etapes, derogations
+
+
+def _etapes_du_critere(hasard: random.Random, critere, entree: date, sortie: date, jours: int, marge: int):
+    """(type, début, fin) d'étapes qui couvrent `jours` jours au plus tard le jour de la sortie (commencées `marge`
+    jours plus tôt que le strict nécessaire, dans le parcours) ; une présence commence avant la sortie."""
+    if critere.mode == "presence":
+        debut = _jour(hasard, max(entree, sortie - timedelta(days=90)), sortie)
+        return [(critere.types[0], debut, debut + timedelta(days=hasard.randint(60, 300)))]
+    debut = sortie - timedelta(days=jours - 1 + marge)
+    if critere.mode == "duree_continue":
+        code = hasard.choice(critere.types)
+        fin = None if code in ("CDI", "CREATION_ACTIVITE") else sortie + timedelta(days=hasard.randint(0, 180))
+        return [(code, debut, fin)]
+    # cumul_12_mois : une étape longue (CDD de 6 mois et plus), ou des missions successives séparées de quelques jours
+    # pris sur la marge ; la dernière peut se poursuivre après la sortie.
+    if "CDD_PLUS_6M" in critere.types and hasard.random() < 0.5 and jours >= critere.jours:
+        return [("CDD_PLUS_6M", debut, sortie + timedelta(days=hasard.randint(0, 120)))]
+    code, (court, long) = critere.types[0], (20, 80) if critere.types[0] == "INTERIM" else (30, 150)
+    missions, couverts = [], 0
+    while couverts < jours:
+        duree = hasard.randint(court, long)
+        if jours - couverts <= duree and marge == 0:
+            duree = jours - couverts  # une dérogation s'arrête juste avant le seuil
+        missions.append((code, debut, debut + timedelta(days=duree - 1)))
+        couverts += duree
+        ecart = hasard.randint(0, min(20, marge))
+        marge -= ecart
+        debut += timedelta(days=duree + ecart)
+    return missions
+
+
+def _derogations(derogations: dict[int, tuple[str, str]]):
+    """Les sorties positives en dérogation, passées par la commission de sortie comme une autre : proposées par le
+    référent (ou l'équipe d'animation) avec leur motivation, validées avec celle de la commission, à leur date."""
+    animation = Utilisateur.objects.get(username="animation")
+    proposees = ContentType.objects.get_for_model(PropositionSortie)
+    for participant in Participant.objects.filter(pk__in=derogations).select_related("motif_sortie", "referent"):
+        motivation, decision = derogations[participant.pk]
+        sortie, motif = participant.date_sortie, participant.motif_sortie
+        Participant.objects.filter(pk=participant.pk).update(date_sortie=None, motif_sortie=None)
+        participant.date_sortie = participant.motif_sortie = None
+        proposition = sortie_proposer(participant=participant, motif=motif, date_sortie=sortie, justification="",
+                                      user=participant.referent or animation, motivation_derogation=motivation)
+        commission_de_sortie(decisions=[(proposition, "valider", decision)], user=animation)
+        PropositionSortie.objects.filter(pk=proposition.pk).update(
+            proposee_le=datetime.combine(sortie - timedelta(days=12), time(10, 15), tzinfo=PARIS))
+        StateLog.objects.filter(content_type=proposees, object_id=proposition.pk).update(
+            timestamp=datetime.combine(sortie, time(15, 30), tzinfo=PARIS))
+
+
+def _etapes(hasard: random.Random, types: dict, preuves: list[Etape], exclus: set[int]):
+    """Les 1 848 étapes de 2016, chacune dans le parcours de son participant : d'abord celles qui prouvent les sorties
+    positives (`preuves`), puis, tirées au hasard pour compléter chaque type, d'autres étapes, sauf pour les
+    participants en dérogation (`exclus`), que le hasard ne doit pas prouver ; les actions et clauses rattachées aux
     opérations de la programmation qui les portent."""
     actions = list(Operation.objects.filter(date_debut__year=2016, type__code__in=["REMOBILISATION", "PRESTATION"])
                    .exclude(etat__in=["brouillon", "abandonnee"]))
     clauses = Operation.objects.filter(type__code="CLAUSES_INSERTION", date_debut__year=2016).first()
     en_2016 = list(Participant.objects.filter(date_entree__lte=AN[1]).exclude(date_sortie__lt=AN[0])
-                   .values_list("pk", "date_entree", "date_sortie"))
-    etapes, vues = [], set()
-    for code in _sac(ETAPES, hasard):
+                   .exclude(pk__in=exclus).values_list("pk", "date_entree", "date_sortie"))
+    prouvees = Counter(e.type.code for e in preuves if AN[0] <= e.date_debut <= AN[1])
+    assert not prouvees - Counter(ETAPES), f"plus d'étapes de preuve en 2016 que dans le rapport : {prouvees}"
+    etapes, vues = list(preuves), {(e.participant_id, e.type.code, e.date_debut) for e in preuves}
+    for code in _sac(Counter(ETAPES) - prouvees, hasard):
         while True:
             pk, entree, sortie = hasard.choice(en_2016)
             debut = _jour(hasard, max(entree, AN[0]), min(sortie or AN[1], AN[1]))

@@ -102,7 +102,8 @@ def _feuille_deposee(ctx, role, reponse):
     assert deposee == (role in ("animation", "porteur")), f"{role} : feuille déposée = {deposee}"
 
 
-_SORTIE = {"motif": "", "date_sortie": "2016-06-30", "justification": "matrice"}
+_SORTIE = {"motif": "", "date_sortie": "2016-06-30", "justification": "matrice",
+           "motivation_derogation": "matrice"}  # sans étape, le critère du CDI n'est pas rempli : une dérogation
 
 
 def _avec_motif(ctx):

@@ -4,16 +4,21 @@ from datetime import date
 
 from django.core.management import call_command
 
-from participants.models import Consultation, Participant
+from participants.models import Consultation, MotifSortie, Participant
 from participants.rapport import rapport_activite
+from participants.services import commission_de_sortie, sortie_proposer
 
 from .test_realisation import participant
 
 
 def test_anonymiser_sans_changer_les_chiffres(structure, animation, capsys):
-    ancien = participant(structure, date(2014, 3, 1), date(2015, 6, 30), "CDI")
+    ancien = participant(structure, date(2014, 3, 1))
     ancien.beneficiaire_rsa, ancien.date_naissance = True, date(1980, 7, 14)
     ancien.save()
+    proposition = sortie_proposer(participant=ancien, motif=MotifSortie.objects.get(code="CDI"),
+                                  date_sortie=date(2015, 6, 30), justification="Contrat chez M. Dupont", user=animation,
+                                  motivation_derogation="Mme Test est embauchée par son oncle.")
+    commission_de_sortie(decisions=[(proposition, "valider", "Accordée.")], user=animation)
     Consultation.objects.create(participant=ancien, par=animation)
     recent = participant(structure, date(2016, 3, 1), date(2016, 9, 30), "CDI")
     avant = rapport_activite(date(2015, 1, 1), date(2015, 12, 31))
@@ -26,5 +31,8 @@ def test_anonymiser_sans_changer_les_chiffres(structure, animation, capsys):
     ancien.refresh_from_db()
     assert (ancien.nom, ancien.prenom, ancien.beneficiaire_rsa, ancien.date_naissance) == ("Anonymisé", "", None, date(1980, 1, 1))
     assert not Consultation.objects.filter(participant=ancien).exists()
+    proposition.refresh_from_db()
+    assert (proposition.justification, proposition.motivation_derogation) == ("", "Anonymisé")
+    assert proposition.derogation and proposition.preuve["critere"] == "CDI depuis au moins 6 mois dans l'entreprise"
     assert Participant.objects.get(pk=recent.pk).nom == "Test"
     assert rapport_activite(date(2015, 1, 1), date(2015, 12, 31)) == avant

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.urls import reverse
 
 from annuaire.roles import Role
-from participants.models import Consultation, Etape, TypeEtape
+from participants.models import Consultation, Etape, MotifSortie, TypeEtape
 from tests.factories import utilisateur
 
 from .test_realisation import participant
@@ -44,6 +44,51 @@ def test_les_criteres_remplis_sont_proposes_avec_leurs_etapes(structure, client,
     page = client.get(reverse("participants:fiche", args=[suivi.pk])).content.decode()
     assert "CDI depuis au moins 6 mois dans l&#x27;entreprise" in page
     assert f"CDI du {debut:%d/%m/%Y}, en cours" in page and "Sortie proposable : « CDI »" in page
+
+
+def test_la_fiche_nomme_motifs_et_etapes_par_leur_libelle(structure, client, animation):
+    suivi = participant(structure, date(2015, 1, 10))
+    debut = date.today() - timedelta(days=30)
+    Etape.objects.create(participant=suivi, type=TypeEtape.objects.get(code="FORMATION_QUALIFIANTE"), date_debut=debut)
+    client.force_login(animation)
+    page = client.get(reverse("participants:fiche", args=[suivi.pk])).content.decode()
+    assert "Sortie proposable : « Formation qualifiante »" in page
+    assert f"Formation qualifiante du {debut:%d/%m/%Y}, en cours" in page
+    assert "FORMATION_QUALIFIANTE" not in page.replace('value="', "")  # ni dans le texte ni dans une liste
+
+
+def test_proposer_une_sortie_depuis_la_fiche_avec_sa_preuve_ou_en_derogation(structure, referent, animation, client):
+    from participants.models import PropositionSortie
+
+    prouve, sans_critere = participant(structure, date(2015, 1, 10)), participant(structure, date(2015, 1, 10))
+    cdi = TypeEtape.objects.get(code="CDI")
+    Etape.objects.create(participant=prouve, type=cdi, date_debut=date(2015, 10, 1))
+    Etape.objects.create(participant=sans_critere, type=cdi, date_debut=date(2016, 4, 1))
+    motif = MotifSortie.objects.get(code="CDI").pk
+    client.force_login(referent)
+
+    reponse = client.post(reverse("participants:proposer_sortie", args=[prouve.pk]),
+                          {"motif": motif, "date_sortie": "2016-06-30"}, follow=True)
+    page = reponse.content.decode()
+    assert "Sortie proposée : elle sera examinée" in page and "Sortie proposée</h3>" in page
+    assert "Critère « CDI depuis au moins 6 mois dans l&#x27;entreprise » rempli le 31/03/2016" in page
+
+    # Sans motivation, la sortie non prouvée est refusée : le champ est nommé, la saisie gardée.
+    page = client.post(reverse("participants:proposer_sortie", args=[sans_critere.pk]),
+                       {"motif": motif, "date_sortie": "2016-06-30"}).content.decode()
+    assert '<a href="#id_motivation_derogation">Motivation de la dérogation : le critère « CDI depuis au moins 6 mois' in page
+    assert 'value="2016-06-30"' in page and not PropositionSortie.objects.filter(participant=sans_critere).exists()
+    page = client.post(reverse("participants:proposer_sortie", args=[sans_critere.pk]), {
+        "motif": motif, "date_sortie": "2016-06-30", "motivation_derogation": "Embauche confirmée, période d'essai faite."},
+        follow=True).content.decode()
+    assert "Sortie proposée, en dérogation</h3>" in page and "non rempli au 30/06/2016" in page
+    assert "Motivation de la dérogation : Embauche confirmée, période d&#x27;essai faite." in page
+
+    client.force_login(animation)
+    page = client.get(reverse("participants:commission")).content.decode()
+    prouvees, derogations = page.split('id="titre-derogations"')
+    assert "Sorties proposées (1)" in prouvees and "rempli le 31/03/2016" in prouvees
+    assert "(1)</h2>" in derogations and "Embauche confirmée" in derogations and "non rempli au 30/06/2016" in derogations
 
 
 def test_le_referent_complete_la_fiche_et_ajoute_une_etape_dans_le_parcours(structure, referent, porteur, client):

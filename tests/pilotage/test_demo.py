@@ -362,3 +362,30 @@ def test_les_participants_redonnent_les_chiffres_2016_du_rapport(demo):
     assert rapport["sorties"]["positives_par_categorie"] == {"emploi": 202, "emploi_aide": 22, "formation_qualifiante": 87}
     assert rapport["sorties"]["par_motif"]["SUIVI_IMPOSSIBLE"] == 154
     assert (rapport["etapes"]["total"], rapport["etapes"]["vers_emploi"]) == (1848, 1136)
+
+
+@pytest.mark.django_db
+def test_chaque_sortie_positive_2016_remplit_son_critere_sauf_les_derogations_motivees(demo):
+    """Critères de sortie positive du rapport d'activité 2016 (partie 4) : chaque sortie positive de 2016 les remplit à
+    sa date de sortie, sauf quelques dérogations proposées avec leur motivation et validées, motivées, en commission."""
+    from participants.criteres import preuve_de_sortie
+    from participants.models import EtatProposition, Participant, PropositionSortie
+
+    positives = Participant.objects.entres().filter(date_sortie__year=2016).exclude(motif_sortie__categorie="")
+    assert positives.count() == 311  # rapport d'activité 2016
+    non_prouvees = {p.pk for p in positives.select_related("motif_sortie")
+                    if not preuve_de_sortie(p, p.motif_sortie.code, p.date_sortie).remplie}
+    derogations = PropositionSortie.objects.filter(etat=EtatProposition.VALIDEE, derogation=True,
+                                                   date_sortie__year=2016).select_related("participant")
+    assert {d.participant_id for d in derogations} == non_prouvees and 3 <= len(non_prouvees) <= 6
+    for d in derogations:
+        assert d.motivation_derogation and not d.preuve_lue.remplie
+        assert (d.participant.date_sortie, d.participant.motif_sortie_id) == (d.date_sortie, d.motif_id)
+        validation = historique(d).get()
+        assert validation.transition == "valider" and validation.description  # la motivation de la commission
+        assert timezone.localtime(validation.timestamp).date() == d.date_sortie
+
+    # La commission de sortie a de quoi siéger : des sorties prouvées et une dérogation.
+    en_attente = PropositionSortie.objects.filter(etat=EtatProposition.PROPOSEE)
+    assert en_attente.count() == 7 and en_attente.filter(derogation=True).count() == 1
+    assert all(p.preuve_lue.remplie for p in en_attente.filter(derogation=False))
