@@ -90,7 +90,7 @@ def test_un_appel_de_sa_redaction_a_la_notification_de_la_decision(page, live_se
     page.get_by_label("Heure limite de dépôt").fill("12:00")
     page.get_by_label("Début de réalisation au plus tôt").fill(date(annee, 1, 1).isoformat())
     page.get_by_label("Fin de réalisation au plus tard").fill(date(annee, 12, 31).isoformat())
-    page.get_by_label("Taux FSE maximal (%)").fill("60")
+    page.get_by_label("Taux FSE maximal (%)").fill("50")
     pieces = page.get_by_role("group", name="Pièces à joindre à chaque réponse")
     for ligne, libelle in enumerate(PIECES, start=1):
         pieces.get_by_label(f"Pièce demandée, ligne {ligne}").fill(libelle)
@@ -152,10 +152,10 @@ def test_un_appel_de_sa_redaction_a_la_notification_de_la_decision(page, live_se
     depenses.get_by_label("Libellé, ligne 2").fill("Locaux et supports pédagogiques")
     depenses.get_by_label("Montant (€), ligne 2").fill("2 000,00")
     ressources = page.get_by_role("group", name="Ressources prévisionnelles")
-    ressources.get_by_label("Financeur, ligne 1").select_option(label="Fonds social européen (FSE+)")
-    ressources.get_by_label("Montant (€), ligne 1").fill("11 000,00")
+    ressources.get_by_label("Financeur, ligne 1").select_option(label="Fonds social européen")
+    ressources.get_by_label("Montant (€), ligne 1").fill("10 000,00")
     ressources.get_by_label("Financeur, ligne 2").select_option(label="Grand Dijon / Dijon Métropole")
-    ressources.get_by_label("Montant (€), ligne 2").fill("9 000,00")
+    ressources.get_by_label("Montant (€), ligne 2").fill("10 000,00")
     objectifs = page.get_by_role("group", name="Objectifs")
     objectifs.get_by_label("Indicateur, ligne 1").select_option(label="Entrées")
     objectifs.get_by_label("Valeur cible, ligne 1").fill("150")
@@ -192,7 +192,7 @@ def test_un_appel_de_sa_redaction_a_la_notification_de_la_decision(page, live_se
     checklist = page.locator("#checklist li")
     expect(checklist).to_have_count(6)  # deux pièces, période, taux FSE, équilibre, date de dépôt
     expect(page.locator("#checklist li.checklist__ko")).to_have_count(0)
-    expect(page.locator("#checklist")).to_contain_text("Taux FSE sous le plafond de l'appel — 55")
+    expect(page.locator("#checklist")).to_contain_text("Taux FSE sous le plafond de l'appel — 50")
     page.get_by_label("Point vérifié").fill("Attestation sur l'honneur signée")
     page.get_by_label("Conforme", exact=True).check()
     page.get_by_role("button", name="Enregistrer la vérification").click()
@@ -207,13 +207,13 @@ def test_un_appel_de_sa_redaction_a_la_notification_de_la_decision(page, live_se
     page.get_by_role("button", name="Engager l'instruction").click()
     expect(message(page, f"La demande {code} est maintenant « En instruction ».")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Analyse : {code} · {INTITULE}")
-    expect(page.locator("[data-test=fse-demande]")).to_contain_text(euros("11 000,00"))
+    expect(page.locator("[data-test=fse-demande]")).to_contain_text(euros("10 000,00"))
     for libelle, _, note in CRITERES:
         critere = page.get_by_role("group", name=re.compile(rf"^{re.escape(libelle)}"))
         critere.get_by_label(note, exact=True).check()
         critere.get_by_label("Commentaire", exact=True).fill(f"Appréciation sur « {libelle} ».")
     page.get_by_label("Favorable", exact=True).check()
-    page.get_by_label("Montant FSE proposé (€)").fill("10 500,00")
+    page.get_by_label("Montant FSE proposé (€)").fill("9 500,00")
     page.get_by_label("Synthèse de l'analyse").fill("Projet cohérent avec le diagnostic territorial ; FSE ajusté.")
     capturer(page, "appel-08-analyse-saisie")
     page.get_by_role("button", name="Enregistrer mon analyse").click()
@@ -226,7 +226,7 @@ def test_un_appel_de_sa_redaction_a_la_notification_de_la_decision(page, live_se
     page.get_by_role("button", name="Clore l'instruction").click()
     expect(message(page, f"La demande {code} est maintenant « Instruite ».")).to_be_visible()
     expect(page.locator("[data-etat]")).to_have_text("Instruite")
-    expect(page.locator("[data-test=montant-propose]")).to_have_text(euros("10 500,00"))
+    expect(page.locator("[data-test=montant-propose]")).to_have_text(euros("9 500,00"))
     capturer(page, "appel-09-instruction-close")
 
     # --- 5. L'animation planifie le comité, inscrit l'opération à l'ordre du jour et convoque ---
@@ -258,9 +258,9 @@ def test_un_appel_de_sa_redaction_a_la_notification_de_la_decision(page, live_se
     se_connecter(page, live_server, "membre")
     ouvrir_le_comite(page)
     page.get_by_label(f"Décision pour {code}").select_option(label="Programmée")
-    page.get_by_label(f"Montant FSE voté pour {code}, en euros").fill("10 500,00")
+    page.get_by_label(f"Montant FSE voté pour {code}, en euros").fill("9 500,00")
     enveloppe = page.locator("#enveloppes tbody tr")
-    expect(enveloppe.locator("[data-role=reste]")).to_have_text(euros("139 500,00"))
+    expect(enveloppe.locator("[data-role=reste]")).to_have_text(euros("140 500,00"))
     capturer(page, "appel-12-decision-en-seance")
     page.get_by_role("button", name="Enregistrer les décisions").click()
     expect(message(page, "1 décision enregistrée.")).to_be_visible()
@@ -318,16 +318,16 @@ def test_un_appel_de_sa_redaction_a_la_notification_de_la_decision(page, live_se
     reponse = Reponse.objects.select_related("operation").get(appel=appel)
     operation = reponse.operation
     assert (operation.code, operation.etat, operation.porteur) == (code, Etat.PROGRAMMEE, irfa)
-    assert operation.montant_fse == Decimal("11000.00") and reponse.deposee_le is not None
+    assert operation.montant_fse == Decimal("10000.00") and reponse.deposee_le is not None
     assert reponse.pieces.count() == 2 and reponse.verifications.get().conforme
     analyse = reponse.analyses.get()
     assert (analyse.avis, analyse.montant_fse_propose, analyse.note_ponderee) == (
-        Avis.FAVORABLE, Decimal("10500.00"), Decimal("4.25"))
+        Avis.FAVORABLE, Decimal("9500.00"), Decimal("4.25"))
     comite = Comite.objects.get()
     assert comite.etat == EtatComite.PV_VALIDE
     point = PointOrdreDuJour.objects.get(comite=comite)
     assert (point.reponse, point.decision, point.montant_vote, point.decidee_par.username) == (
-        reponse, Decision.PROGRAMMEE, Decimal("10500.00"), "membre")
+        reponse, Decision.PROGRAMMEE, Decimal("9500.00"), "membre")
     assert documents_de(reponse, "accuse_reception").count() == 1
     assert documents_de(reponse, "rapport_instruction").count() == 1
     assert documents_de(comite, "dossier_comite").count() == 1

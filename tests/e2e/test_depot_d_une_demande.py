@@ -31,7 +31,7 @@ def test_le_porteur_depose_son_brouillon_et_l_animation_le_voit_attendre(page, l
     page.locator("#id_depenses-0-categorie").select_option(label="Dépenses directes de personnel")
     page.get_by_label("Libellé, ligne 1").fill("Formatrices (1,5 ETP)")
     page.locator("#id_depenses-0-montant").fill("18 044,30")
-    page.locator("#id_ressources-0-financeur").select_option(label="Fonds social européen (FSE+)")
+    page.locator("#id_ressources-0-financeur").select_option(label="Fonds social européen")
     page.locator("#id_ressources-0-montant").fill("9 000,00")
     page.locator("#id_ressources-1-financeur").select_option(label="Grand Dijon / Dijon Métropole")
     page.locator("#id_ressources-1-montant").fill("9 000,00")

@@ -80,7 +80,7 @@ def test_op_2017_011_de_l_appel_au_solde_par_chaque_role(page, live_server, sett
     for note in page.get_by_label("4 — bon", exact=True).all():
         note.check()
     page.get_by_label("Favorable", exact=True).check()
-    page.get_by_label("Montant FSE proposé (€)").fill("14 000,00")
+    page.get_by_label("Montant FSE proposé (€)").fill("12 000,00")
     page.get_by_label("Synthèse de l'analyse").fill("Session reconduite : résultats 2016 solides, coûts maîtrisés.")
     page.get_by_role("button", name="Enregistrer mon analyse").click()
     expect(statut(page, "Votre analyse est enregistrée")).to_be_visible()
@@ -110,7 +110,7 @@ def test_op_2017_011_de_l_appel_au_solde_par_chaque_role(page, live_server, sett
     connexion(page, live_server, "comite")
     page.goto(comite)
     page.get_by_label(f"Décision pour {CODE}").select_option(label="Programmée")
-    page.get_by_label(f"Montant FSE voté pour {CODE}, en euros").fill("14 000,00")
+    page.get_by_label(f"Montant FSE voté pour {CODE}, en euros").fill("12 000,00")
     capturer(page, "06-comite-decision")
     page.get_by_role("button", name="Enregistrer les décisions").click()
     expect(statut(page, "1 décision enregistrée.")).to_be_visible()
@@ -274,8 +274,8 @@ def test_op_2017_011_de_l_appel_au_solde_par_chaque_role(page, live_server, sett
     page.get_by_role("button", name="Tirer les séances à contrôler").click()
     page.get_by_role("button", name="Conforme : séance du 11/09/2017", exact=True).click()
     expect(page.locator("#controle-seances")).to_contain_text("Conforme")
-    # 27 720 € retenus × 60 % du plan = 16 632 €, plafonnés aux 14 000 € votés par le comité.
-    expect(page.locator("#fse-du")).to_have_text("14\u202f000,00\u00a0€")
+    # Demandé 13 860 € (50 % des 27 720 € du plan), voté 12 000 € : 27 720 € retenus × 12 000 / 27 720 = 12 000,00 €.
+    expect(page.locator("#fse-du")).to_have_text("12\u202f000,00\u00a0€")
     capturer(page, "16-gestionnaire-controle")
     page.get_by_role("button", name="Valider le contrôle et produire le rapport").click()
     expect(page.locator("#etat-bilan")).to_have_text("Contrôlé")
