@@ -9,7 +9,8 @@ class ConventionsConfig(AppConfig):
         from operations import models as operations
         from operations.views.fiche import LIENS_DE_LA_FICHE
 
-        from . import documents, regles  # noqa: F401  (modèles Word déclarés)
+        # Modèles Word déclarés ; récepteurs du changement de programme de l'opération.
+        from . import documents, regles, signaux  # noqa: F401
 
         operations.ajouter_condition(operations.CONDITIONS_DE_CONVENTIONNEMENT, regles.convention_notifiee)
         if regles.liens_de_la_fiche not in LIENS_DE_LA_FICHE:
