@@ -111,24 +111,21 @@ def en_tete_et_pied(docx: Document) -> dict[str, str]:
     return {"en-tête": texte_de(section.header), "pied de page": texte_de(section.footer)}
 
 
-@pytest.mark.parametrize("nature", sorted(DOCUMENTS))
-def test_une_operation_de_2016_porte_les_mentions_du_fse_2014_2020(nature, structure, porteur):
-    docx = DOCUMENTS[nature](2016, structure, porteur)
-    for partie, contenu in en_tete_et_pied(docx).items():
-        for mention in MENTIONS_2014_2020:
-            assert mention in contenu, f"{nature}, {partie} : « {mention} » manque dans {contenu!r}"
-        for signe in SIGNES_DE_2021_2027:
-            assert signe not in contenu, f"{nature}, {partie} : une opération de 2016 porte « {signe} »"
+# Une opération de 2016 : les mentions 2014-2020 et jamais celles de 2021-2027 (le défaut de l'issue) ; de 2022,
+# l'inverse.
+PERIODES = {2016: (MENTIONS_2014_2020, SIGNES_DE_2021_2027), 2022: (MENTIONS_2021_2027, SIGNES_DE_2014_2020)}
 
 
+@pytest.mark.parametrize("annee", sorted(PERIODES))
 @pytest.mark.parametrize("nature", sorted(DOCUMENTS))
-def test_une_operation_de_2022_porte_les_mentions_du_fse_plus_2021_2027(nature, structure, porteur):
-    docx = DOCUMENTS[nature](2022, structure, porteur)
+def test_chaque_document_porte_les_mentions_du_programme_de_son_operation(nature, annee, structure, porteur):
+    attendues, interdites = PERIODES[annee]
+    docx = DOCUMENTS[nature](annee, structure, porteur)
     for partie, contenu in en_tete_et_pied(docx).items():
-        for mention in MENTIONS_2021_2027:
+        for mention in attendues:
             assert mention in contenu, f"{nature}, {partie} : « {mention} » manque dans {contenu!r}"
-        for signe in SIGNES_DE_2014_2020:
-            assert signe not in contenu, f"{nature}, {partie} : une opération de 2022 porte « {signe} »"
+        for signe in interdites:
+            assert signe not in contenu, f"{nature}, {partie} : une opération de {annee} porte « {signe} »"
 
 
 @pytest.mark.parametrize("nature", ["dossier_comite", "pv_comite"])
