@@ -72,7 +72,7 @@ def fiche(request, code, *, formulaire_programme=None):
             "transitions": avec_adresses(transitions_offertes(operation=operation, user=request.user),
                                          "operations:transition", operation.code),
             "modifiable": refus_de_modification(operation=operation, user=request.user) is None,
-            "programme": _changement_de_programme(operation, request.user, formulaire_programme),
+            "changement_programme": _changement_de_programme(operation, request.user, formulaire_programme),
         },
     )
 
