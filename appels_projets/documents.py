@@ -4,6 +4,8 @@ procès-verbal et lettre de notification.
 Un contexte par modèle, construit par une fonction ; les montants restent des Decimal et les modèles les
 mettent en forme (`{{ montant|euros }}`), les dates et heures arrivent déjà écrites à la française (heure de Paris).
 La description de chaque variable est celle que lisent les administrateurs (voir templates/docx/README.md).
+Chaque document porte les mentions obligatoires du programme de son opération ; un dossier ou un procès-verbal de
+comité, celles de chacun des programmes de son ordre du jour.
 """
 from decimal import Decimal
 
@@ -14,6 +16,7 @@ from annuaire.formats import euros
 from operations.documents import declarer_modele, document_generer
 from operations.models import Operation
 from operations.options import CategorieDepense
+from operations.programmes import mention_de, programme_pour
 
 from . import selectors
 from .models import AppelAProjets, Comite, PointOrdreDuJour, Reponse
@@ -177,7 +180,13 @@ def _appels_de(points) -> list[AppelAProjets]:
 
 def _points(comite: Comite) -> list[PointOrdreDuJour]:
     return list(comite.points.select_related("reponse__appel", "reponse__operation__porteur", "reponse__operation__type",
-                                             "decidee_par"))
+                                             "reponse__operation__programme", "decidee_par"))
+
+
+def _mention_du_comite(comite: Comite, points: list[PointOrdreDuJour]) -> str:
+    """Chaque programme des opérations à l'ordre du jour ; un ordre du jour vide, celui en cours le jour de la séance."""
+    programmes = [p.reponse.operation.programme for p in points]
+    return mention_de(programmes or [programme_pour(timezone.localdate(comite.date))])
 
 
 # --- Un contexte par document ---
@@ -191,6 +200,7 @@ def contexte_accuse_reception(reponse: Reponse) -> dict:
         "porteur": _porteur(operation.porteur),
         "deposee_le": _le(reponse.deposee_le),
         "date_edition": _jour(reponse.deposee_le),
+        "mention_fse": mention_de([operation.programme]),
         "pieces": [{"libelle": p.piece_requise.libelle if p.piece_requise else "Pièce complémentaire",
                     "fichier": p.nom_original} for p in reponse.pieces.select_related("piece_requise")],
         "montant_fse_demande": selectors.montant_fse_demande(operation),
@@ -206,6 +216,7 @@ def contexte_rapport_instruction(reponse: Reponse) -> dict:
         "operation": _operation(operation),
         "porteur": _porteur(operation.porteur),
         "deposee_le": _le(reponse.deposee_le),
+        "mention_fse": mention_de([operation.programme]),
         "plan": _plan(operation),
         "objectifs": _objectifs(operation),
         "recevabilite": [{"libelle": v.libelle, "resultat": "Conforme" if v.conforme else "Non conforme", "detail": v.detail}
@@ -243,6 +254,7 @@ def contexte_dossier_comite(comite: Comite) -> dict:
     return {
         "comite": _comite(comite),
         "date_edition": _jour(min(comite.date, timezone.now())),  # envoyé avant la séance
+        "mention_fse": _mention_du_comite(comite, points),
         "points": lignes,
         "totaux": {"fse_demande": sum((ligne["fse_demande"] for ligne in lignes), ZERO),
                    "fse_propose": sum((ligne["fse_propose"] or ZERO for ligne in lignes), ZERO)},
@@ -272,6 +284,7 @@ def contexte_pv_comite(comite: Comite) -> dict:
     return {
         "comite": _comite(comite),
         "date_edition": _jour(comite.date),
+        "mention_fse": _mention_du_comite(comite, points),
         "decisions": decisions,
         "enveloppes": enveloppes,
         "depassements": [{"code": p.reponse.operation.code, "appel": p.reponse.appel.titre,
@@ -297,6 +310,7 @@ def contexte_lettre_notification(point: PointOrdreDuJour) -> dict:
         "appel": {"titre": point.reponse.appel.titre},
         "comite": {"type": point.comite.get_type_display(), "jour": _jour(point.comite.date)},
         "date_edition": _jour(point.comite.date),
+        "mention_fse": mention_de([operation.programme]),
         "decision": {"code": point.decision, "libelle": point.get_decision_display(), "montant_vote": point.montant_vote,
                      "motivation": point.motivation},
         "fse_demande": selectors.montant_fse_demande(operation),

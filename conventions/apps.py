@@ -8,7 +8,8 @@ class ConventionsConfig(AppConfig):
     def ready(self):
         from operations.views.fiche import LIENS_DE_LA_FICHE
 
-        from . import documents, regles  # noqa: F401  (modèles Word déclarés, conditions ajoutées au registre)
+        # Modèles Word déclarés, conditions ajoutées au registre, récepteurs du changement de programme.
+        from . import documents, regles, signaux  # noqa: F401
 
         if regles.liens_de_la_fiche not in LIENS_DE_LA_FICHE:
             LIENS_DE_LA_FICHE.append(regles.liens_de_la_fiche)

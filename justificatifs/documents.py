@@ -3,6 +3,7 @@ administrateurs (templates/docx/README.md)."""
 from decimal import Decimal
 
 from operations.documents import declarer_modele
+from operations.programmes import mention_de
 
 from .models import Bilan
 from .selectors import financier, quantitatif
@@ -27,6 +28,7 @@ def contexte_bilan(bilan: Bilan) -> dict:
     return {
         **commun,
         "bilan": {**commun["bilan"], "etat": bilan.get_etat_display()},
+        "mention_fse": mention_de([bilan.operation.programme]),
         "quantitatif": quantitatif(bilan),
         "financier": financier(bilan),
         "qualitatif": {"actions_menees": bilan.actions_menees, "analyse": bilan.analyse,

@@ -25,7 +25,6 @@ from .models import DocumentGenere, ModeleDocument
 
 DOSSIER_MODELES = Path(settings.BASE_DIR) / "templates" / "docx"
 EMBLEME_UE = Path(settings.BASE_DIR) / "static" / "img" / "embleme-ue.png"
-MENTION_FSE = "Cofinancé par l'Union européenne — Programme national FSE+ « Emploi et inclusion »"
 
 
 @dataclass(frozen=True)
@@ -41,12 +40,17 @@ class Modele:
 
 VARIABLES_COMMUNES = {
     "embleme_ue": "emblème de l'Union européenne (image)",
-    "mention_fse": "mention de financement FSE+",
+    "mention_fse": ("mentions obligatoires du ou des programmes européens du document, lues du programme de chaque "
+                    "opération concernée : une ligne par programme (à placer près de l'emblème, en-tête et pied de page)"),
     "date_edition": "date d'édition du document (JJ/MM/AAAA)",
     "plie": "nom de la structure d'animation du PLIE",
 }
 
 MODELES: dict[str, Modele] = {}
+
+
+class MentionManquante(Exception):
+    """Un document sans les mentions obligatoires de son programme ne se rend pas (le message dit lequel)."""
 
 
 @dataclass(frozen=True)
@@ -104,15 +108,21 @@ def chemin_actif(nature: str) -> Path | io.BytesIO:
 
 
 def rendre(nature: str, contexte: dict) -> bytes:
-    """Rend le modèle Word `nature` avec `contexte` (plus les variables communes) ; renvoie les octets du docx."""
+    """Rend le modèle Word `nature` avec `contexte` (plus les variables communes) ; renvoie les octets du docx.
+
+    Le contexte porte `mention_fse`, calculée par `operations.programmes.mention_de` d'après les programmes du document
+    (règlement (UE) n° 1303/2013, annexe XII, 2.2 ; règlement (UE) 2021/1060, art. 47) : sans elle, MentionManquante.
+    """
     from jinja2 import Environment
 
+    if not (contexte.get("mention_fse") or "").strip():
+        raise MentionManquante(f"Le document « {MODELES[nature].titre} » n'a pas les mentions obligatoires de son "
+                               f"programme européen (mention_fse) : il n'est pas produit.")
     gabarit = DocxTemplate(chemin_actif(nature))
     environnement = Environment(autoescape=True)
     environnement.filters.update(filtres_fr())
     complet = {
         "embleme_ue": InlineImage(gabarit, str(EMBLEME_UE), height=Mm(14)),
-        "mention_fse": MENTION_FSE,
         "plie": "PLIE de l'agglomération dijonnaise",
         **{cle: InlineImage(gabarit, io.BytesIO(v.contenu), width=Mm(v.largeur_mm)) if isinstance(v, ImageDocx) else v
            for cle, v in contexte.items()},
@@ -130,13 +140,16 @@ def variables_inconnues(nature: str, chemin: Path | IO[bytes] | None = None) -> 
     Sans `chemin` : le modèle livré ; un fichier déposé par un administrateur est vérifié au dépôt.
     Lève `jinja2.TemplateSyntaxError` si une balise est mal écrite.
     """
+    return variables_attendues(nature, chemin) - set(MODELES[nature].variables)
+
+
+def variables_attendues(nature: str, chemin: Path | IO[bytes] | None = None) -> set[str]:
+    """Les variables qu'un modèle Word écrit (corps, en-têtes et pieds de page)."""
     from jinja2 import Environment
 
-    modele = MODELES[nature]
     environnement = Environment()
     environnement.filters.update(filtres_fr())
-    attendues = DocxTemplate(chemin or modele.chemin).get_undeclared_template_variables(jinja_env=environnement)
-    return attendues - set(modele.variables)
+    return DocxTemplate(chemin or MODELES[nature].chemin).get_undeclared_template_variables(jinja_env=environnement)
 
 
 def _existant(type_objet, objet, nature, version):
@@ -161,8 +174,17 @@ def _stocker(*, type_objet, objet, nature: str, version: str, nom: str, contenu:
     return document
 
 
+# Provisoire (issue 15) : la convention, l'avenant et le rapport de contrôle de service fait recevront leur mention de
+# leur propre contexte (autre branche) ; d'ici là, celle du programme de leur opération. À retirer à la fusion.
+_MENTION_PAR_L_OPERATION = {"convention", "avenant", "rapport_csf"}
+
+
 def document_generer(*, objet, nature: str, contexte: dict, nom: str, user=None) -> DocumentGenere:
     """Rend et stocke le document, sauf s'il existe déjà pour ces mêmes données (idempotent)."""
+    if nature in _MENTION_PAR_L_OPERATION and "mention_fse" not in contexte:
+        from .programmes import mention_de
+
+        contexte = {**contexte, "mention_fse": mention_de([objet.operation.programme])}
     type_objet = ContentType.objects.get_for_model(objet)
     active = version_active(nature)  # un nouveau modèle déposé donne une nouvelle version du document
     version = empreinte_donnees({"nature": nature, **({"modele": active.version} if active else {}), **contexte})

@@ -6,18 +6,21 @@ from annuaire.roles import ROLES_DE_STRUCTURE, roles_de
 
 from .models import Operation, TypeOperation
 from .options import Etat
+from .programmes import Programme
 
 
 class OperationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Recherche", method="rechercher", help_text="Code, intitulé ou porteur")
     etat = django_filters.ChoiceFilter(label="État", choices=Etat.choices, empty_label="Tous les états")
     type = django_filters.ModelChoiceFilter(label="Type", queryset=TypeOperation.objects.all(), empty_label="Tous les types")
+    programme = django_filters.ModelChoiceFilter(label="Programme", queryset=Programme.objects.all(),
+                                                 empty_label="Tous les programmes")
     porteur = django_filters.ModelChoiceFilter(label="Porteur", queryset=Structure.objects.none(), empty_label="Tous les porteurs")
     annee = django_filters.NumberFilter(label="Année", method="filtrer_annee", min_value=2000, max_value=2100)
 
     class Meta:
         model = Operation
-        fields = ["q", "etat", "type", "porteur", "annee"]
+        fields = ["q", "etat", "type", "programme", "porteur", "annee"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

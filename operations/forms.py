@@ -6,6 +6,7 @@ from django.forms import inlineformset_factory
 from annuaire.formats import lire_montant, montant, nombre
 
 from .models import LigneDepense, LigneRessource, Objectif, Operation, TypeOperation
+from .programmes import Programme
 
 
 class MontantInput(forms.TextInput):
@@ -119,3 +120,23 @@ class TransitionForm(forms.Form):
 
     motivation = forms.CharField(label="Motivation", required=False, max_length=5000,
                                  widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ProgrammeChoix(forms.ModelChoiceField):
+    def label_from_instance(self, programme):
+        return f"{programme.libelle} — {programme.intitule}"
+
+
+class ChangerProgrammeForm(forms.Form):
+    """L'équipe d'animation rattache l'opération à un autre programme (`operation_changer_programme`)."""
+
+    programme = ProgrammeChoix(label="Nouveau programme", queryset=Programme.objects.none(), to_field_name="code",
+                               empty_label="Choisissez un programme")
+    motivation = forms.CharField(label="Motivation", widget=forms.Textarea(attrs={"rows": 3}),
+                                 help_text="Pourquoi l'opération relève de ce programme : la motivation figure dans "
+                                           "l'historique.")
+
+    def __init__(self, *args, operation: Operation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = Programme.objects.exclude(pk=operation.programme_id)
+        self.fields["motivation"].widget.attrs["aria-describedby"] = "aide-motivation"

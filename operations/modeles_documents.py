@@ -1,7 +1,8 @@
 """Une nouvelle version d'un modèle Word, déposée par un administrateur : vérifiée avant d'être gardée.
 
-Refusée (avec la raison en français) si ce n'est pas un .docx, si une balise est mal écrite ou si le modèle
-attend une variable que l'application ne fournit pas ; rien n'est alors enregistré.
+Refusée (avec la raison en français) si ce n'est pas un .docx, si une balise est mal écrite, si le modèle attend une
+variable que l'application ne fournit pas ou s'il ne porte plus l'emblème et les mentions du programme ; rien n'est
+alors enregistré.
 """
 import hashlib
 import io
@@ -17,11 +18,14 @@ from jinja2 import ChainableUndefined, Environment, TemplateSyntaxError
 from annuaire.fichiers import verifier_fichier
 from annuaire.roles import Role, a_role
 
-from .documents import MODELES, filtres_fr, variables_inconnues
+from .documents import MODELES, filtres_fr, variables_attendues, variables_inconnues
 from .models import ModeleDocument
 from .workflow import ActionRefusee
 
 __all__ = ["ActionRefusee", "modele_televerser"]
+
+# Règlement (UE) n° 1303/2013, annexe XII, 2.2 ; règlement (UE) 2021/1060, art. 47 et 50 : emblème et mentions.
+PUBLICITE = {"embleme_ue", "mention_fse"}
 
 
 def _est_un_docx(contenu: bytes) -> bool:
@@ -80,6 +84,10 @@ def verifier_modele(nature: str, fichier) -> bytes:
     if inconnues:
         raise ActionRefusee("Le modèle attend des variables que l'application ne fournit pas : "
                             f"{', '.join(sorted(inconnues))}. Variables disponibles : voir la page du modèle.")
+    if absentes := PUBLICITE - variables_attendues(nature, io.BytesIO(contenu)):
+        raise ActionRefusee("Le modèle doit porter l'emblème de l'Union ({{ embleme_ue }}) et les mentions du programme "
+                            "européen ({{ mention_fse }}), obligatoires sur chaque document cofinancé : il manque "
+                            f"{', '.join('{{ ' + v + ' }}' for v in sorted(absentes))}.")
     return contenu
 
 

@@ -36,7 +36,7 @@ def operation_list(*, user):
 
     return (
         Operation.objects.visible_to(user)
-        .select_related("type", "porteur")
+        .select_related("type", "porteur", "programme")
         .annotate(
             cout_total=somme(LigneDepense),
             fse_demande=somme(LigneRessource, financeur__est_fse=True),

@@ -13,6 +13,7 @@ class OperationTable(tables.Table):
     intitule = tables.Column(verbose_name="Intitulé")
     type = tables.Column(verbose_name="Type", order_by=("type__libelle",))
     porteur = tables.Column(verbose_name="Porteur", order_by=("porteur__nom",))
+    programme = tables.Column(verbose_name="Programme", order_by=("programme__debut_programmation",))
     date_debut = tables.DateColumn(verbose_name="Début", format="d/m/Y")
     date_fin = tables.DateColumn(verbose_name="Fin", format="d/m/Y")
     cout_total = tables.Column(verbose_name="Coût total", attrs={"td": {"class": "montant"}, "th": {"class": "nombre"}})
@@ -22,7 +23,7 @@ class OperationTable(tables.Table):
 
     class Meta:
         model = Operation
-        fields = ["code", "intitule", "type", "porteur", "date_debut", "date_fin", "cout_total", "fse_demande", "taux_fse", "etat"]
+        fields = ["code", "intitule", "type", "porteur", "programme", "date_debut", "date_fin", "cout_total", "fse_demande", "taux_fse", "etat"]
         order_by = ("-date_debut", "code")
         per_page = 25
         empty_text = "Aucune opération ne correspond à ces critères."
@@ -48,6 +49,9 @@ class OperationTable(tables.Table):
 
     def value_taux_fse(self, record):
         return (record.fse_demande / record.cout_total).quantize(Decimal("0.0001")) if record.cout_total else None
+
+    def value_programme(self, record):
+        return record.programme.libelle
 
     def value_etat(self, record):
         return record.get_etat_display()

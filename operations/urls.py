@@ -10,6 +10,7 @@ urlpatterns = [
     path("operations/<str:code>/", fiche.fiche, name="fiche"),
     path("operations/<str:code>/modifier/", edition.modifier, name="modifier"),
     path("operations/<str:code>/transition/<str:nom>/", fiche.transition, name="transition"),
+    path("operations/<str:code>/programme/", fiche.changer_programme, name="changer_programme"),
     path("modeles/", modeles.liste, name="modeles"),
     path("modeles/<str:nature>/", modeles.modele, name="modele"),
     path("modeles/<str:nature>/versions/<int:numero>/", modeles.version, name="version_modele"),

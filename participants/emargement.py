@@ -1,10 +1,10 @@
 """Les feuilles d'émargement d'une action, tirées des séances planifiées : une feuille par séance ou par semaine.
 
-Une feuille porte la publicité du FSE+, l'opération, le porteur, une ligne par participant inscrit, une case de
-signature par demi-journée (« — » quand la personne n'est pas inscrite à cette séance), la signature du formateur et
-les heures. Elle ne montre que la période demandée : une séance hors période, ou une inscription hors du parcours
-du participant (sorti depuis), n'y figure pas ; les heures de chaque ligne sont celles de ses séances, leur somme
-fait le total de la feuille, et les totaux des feuilles celui du document.
+Une feuille porte l'emblème de l'Union et les mentions du programme de l'opération, l'opération, le porteur, une
+ligne par participant inscrit, une case de signature par demi-journée (« — » quand la personne n'est pas inscrite à
+cette séance), la signature du formateur et les heures. Elle ne montre que la période demandée : une séance hors
+période, ou une inscription hors du parcours du participant (sorti depuis), n'y figure pas ; les heures de chaque
+ligne sont celles de ses séances, leur somme fait le total de la feuille, et les totaux des feuilles celui du document.
 """
 import io
 import zipfile
@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from operations.documents import declarer_modele, rendre
 from operations.models import Operation
+from operations.programmes import mention_de
 
 from .options import DemiJournee
 from .seances import dans_le_parcours
@@ -96,6 +97,7 @@ def contexte_emargement(operation: Operation, periode: Periode, par: str = PAR_S
         "operation": {"code": operation.code, "intitule": operation.intitule, "type": str(operation.type)},
         "porteur": {"nom": porteur.nom, "adresse": porteur.adresse, "commune": porteur.commune},
         "periode": {"debut": periode.debut, "fin": periode.fin},
+        "mention_fse": mention_de([operation.programme]),
         "feuilles": feuilles,
         "total_heures": sum((f["total_heures"] for f in feuilles), Decimal(0)),
     }

@@ -167,6 +167,19 @@ def barres_du_rapport(rapport: dict) -> dict[str, list[dict]]:
 
 # --- Le même rapport en document Word, avec les graphiques du rapport papier ---
 
+def programmes_de_la_periode(debut: date, fin: date) -> list:
+    """Les programmes européens que nomme le rapport : ceux des opérations réalisées sur la période (le rapport d'un
+    PLIE qui mène des opérations des deux périodes nomme les deux) ; sans opération, ceux dont la programmation
+    couvre la période."""
+    from operations.programmes import Programme
+
+    from .realisation import ETATS_REALISES
+
+    realisees = Programme.objects.filter(operations__etat__in=ETATS_REALISES, operations__date_debut__lte=fin,
+                                         operations__date_fin__gte=debut).distinct()
+    return list(realisees) or list(Programme.objects.filter(debut_programmation__lte=fin, fin_programmation__gte=debut))
+
+
 def _parts(table: dict, libelles: dict | None = None) -> list[dict]:
     total = sum(table.values()) or 1
     return [{"libelle": (libelles or {}).get(cle, cle), "nombre": n, "part": Decimal(n) / total}
@@ -176,6 +189,7 @@ def _parts(table: dict, libelles: dict | None = None) -> list[dict]:
 def contexte_docx(rapport: dict) -> dict:
     from annuaire.models import Prescripteur
     from operations.documents import ImageDocx
+    from operations.programmes import mention_de
 
     from .graphiques import barres
     from .models import MotifSortie, TypeEtape
@@ -191,8 +205,10 @@ def contexte_docx(rapport: dict) -> dict:
     positifs = set(MotifSortie.objects.exclude(categorie="").values_list("code", flat=True))
     autres = _parts({m: n for m, n in sor["par_motif"].items() if m not in positifs}, motifs)
     entrees_prescripteurs = _parts(ent["par_prescripteur"], prescripteurs)
+    debut, fin = date.fromisoformat(rapport["periode"]["debut"]), date.fromisoformat(rapport["periode"]["fin"])
     return {
-        "periode": {"debut": date.fromisoformat(rapport["periode"]["debut"]), "fin": date.fromisoformat(rapport["periode"]["fin"])},
+        "periode": {"debut": debut, "fin": fin},
+        "mention_fse": mention_de(programmes_de_la_periode(debut, fin)),
         "chiffres": {
             "accompagnes": acc["total"], "hommes": acc["par_sexe"].get("H", 0), "femmes": acc["par_sexe"].get("F", 0),
             "en_parcours": acc["en_parcours_fin_periode"], "qpv": acc["qpv"]["total"], "entrees": ent["total"],

@@ -33,7 +33,7 @@ def generer_emargements(self, traitement_id: str, operation_ids: list[int], du: 
     from .emargement import Periode, archive_emargements
 
     periode = Periode(date.fromisoformat(du), date.fromisoformat(au))
-    operations = list(Operation.objects.filter(pk__in=operation_ids).select_related("porteur", "type").order_by("code"))
+    operations = list(Operation.objects.filter(pk__in=operation_ids).select_related("porteur", "type", "programme").order_by("code"))
     with avancement(traitement_id, total=len(operations)) as un_de_plus:
         contenu, sans_seance = archive_emargements(operations, periode, par, apres_chaque=un_de_plus)
     faites = len(operations) - len(sans_seance)

@@ -1,10 +1,10 @@
-"""Lire un document Word généré, comme le lirait l'utilisateur : texte du corps, tableaux, en-tête de publicité FSE."""
+"""Lire un document Word généré, comme le lirait l'utilisateur : texte du corps, tableaux, publicité européenne de
+l'en-tête et du pied de page."""
 import io
 
 from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
-from operations.documents import MENTION_FSE
 from operations.models import DocumentGenere
 
 
@@ -35,11 +35,25 @@ def table_avec(docx: Document, entete: str):
     return next(t for t in docx.tables if t.rows[0].cells[0].text == entete)
 
 
-def verifier_publicite(docx: Document):
-    """L'emblème de l'UE (image) et la mention FSE sont dans l'en-tête."""
-    entete = docx.sections[0].header
-    assert MENTION_FSE in "\n".join(p.text for p in entete.paragraphs)
-    assert any(rel.reltype == RT.IMAGE for rel in entete.part.rels.values())
-    assert "<w:drawing" in entete._element.xml
+def texte_de(partie) -> str:
+    """Le texte d'un en-tête ou d'un pied de page, une ligne par paragraphe ou par saut de ligne."""
+    return "\n".join(p.text for p in partie.paragraphs)
 
 
+def verifier_publicite(docx: Document, programmes, *, pied_de_page: bool = True):
+    """L'emblème de l'UE (image) et chaque ligne de mention du ou des programmes, en en-tête et en pied de page ;
+    chaque programme sur sa propre ligne."""
+    programmes = list({p.pk: p for p in ([programmes] if hasattr(programmes, "mentions") else programmes)}.values())
+    parties = {"en-tête": docx.sections[0].header}
+    if pied_de_page:
+        parties["pied de page"] = docx.sections[0].footer
+    for nom, partie in parties.items():
+        lignes_de_texte = texte_de(partie).split("\n")
+        lignes_des_programmes = set()
+        for programme in programmes:
+            portent = [i for i, ligne in enumerate(lignes_de_texte) if all(m in ligne for m in programme.mentions)]
+            assert portent, f"{nom} : mentions de {programme.libelle} absentes de {lignes_de_texte}"
+            lignes_des_programmes.add(portent[0])
+        assert len(lignes_des_programmes) == len(programmes), f"{nom} : un programme par ligne : {lignes_de_texte}"
+        assert any(rel.reltype == RT.IMAGE for rel in partie.part.rels.values()), f"{nom} : pas d'emblème"
+        assert "<w:drawing" in partie._element.xml, f"{nom} : pas d'emblème"

@@ -56,6 +56,12 @@ def _transition_appliquee(ctx, role, reponse):
     assert applique == (role == "animation"), f"{role} : transition appliquée = {applique}"
 
 
+def _programme_change(ctx, role, reponse):
+    ctx["operation"].refresh_from_db()
+    change = ctx["operation"].programme.code == "FSEPLUS_2021_2027"
+    assert change == (role == "animation"), f"{role} : programme changé = {change}"
+
+
 def _rien_de_l_operation(ctx):
     return ctx["operation"].intitule
 
@@ -80,6 +86,13 @@ MATRICE = {
         tous(302, anonyme=CONNEXION, sans_role=404, porteur_autre=404, comite=404), methode="post",
         objet=lambda ctx: {**_operation(Etat.DEPOSEE)(ctx), "nom": "declarer_recevable"},
         donnees={"motivation": "Test de la matrice"}, verifier=_transition_appliquee, ne_revele_pas=_rien_de_l_operation,
+    ),
+    # Changer le programme de l'opération programmée de A (une opération de 2016, du FSE 2014-2020) : seule
+    # l'animation le fait ; les autres rôles qui la voient sont renvoyés sur la fiche avec le refus.
+    "operations:changer_programme": Cas(
+        tous(302, anonyme=CONNEXION, sans_role=404, porteur_autre=404), methode="post",
+        objet=_operation(Etat.PROGRAMMEE), donnees={"programme": "FSEPLUS_2021_2027", "motivation": "Test de la matrice"},
+        verifier=_programme_change, ne_revele_pas=_rien_de_l_operation,
     ),
     "login": Cas(tous(200)),
     "logout": Cas(tous(302), methode="post"),

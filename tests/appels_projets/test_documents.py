@@ -121,7 +121,7 @@ def test_accuse_de_reception_et_son_courriel_une_seule_fois(reponse, porteurs, m
         ["Statuts de la structure", "Statuts de la structure.pdf"],
     ]
     assert "Il ne préjuge ni de la recevabilité de la demande" in contenu
-    verifier_publicite(docx)
+    verifier_publicite(docx, operation.programme)
 
     assert len(mailoutbox) == 1
     courriel = mailoutbox[0]
@@ -220,7 +220,7 @@ def test_rapport_d_instruction(instruite, animation):
     conclusion = lignes(table_avec(docx, "Note moyenne des analyses"))
     assert conclusion == [["Note moyenne des analyses", "3,58/5"], ["Montant FSE demandé", FSE],
                           ["Montant FSE proposé", eur("8 511,08")]]
-    verifier_publicite(docx)
+    verifier_publicite(docx, instruite.operation.programme)
 
 
 def test_regenerer_sur_les_memes_donnees_rend_le_meme_document(instruite, animation, _medias):
@@ -288,7 +288,7 @@ def test_dossier_de_comite(seance, animation):
     fiches = [p.text for p in docx.paragraphs if p.paragraph_format.page_break_before]
     assert fiches == [f"{p.ordre}. {p.reponse.operation.code} — {p.reponse.operation.intitule}" for p in points]
     assert contenu.count("Total des ressources") == 2
-    verifier_publicite(docx)
+    verifier_publicite(docx, [p.reponse.operation.programme for p in points])
 
 
 # --- Comité : décisions, procès-verbal, lettres ---
@@ -343,7 +343,7 @@ def test_proces_verbal(tenu, membres):
     ]
     assert (f"{operation.code} : le dépassement de l'enveloppe de l'appel « Remobilisation & compétences <2016> » "
             "a été explicitement confirmé par Anne Bernard le 12/05/2016 à 10:15.") in contenu
-    verifier_publicite(docx)
+    verifier_publicite(docx, operation.programme)
 
 
 def test_lettres_de_notification(tenu, membres):
@@ -364,7 +364,7 @@ def test_lettres_de_notification(tenu, membres):
     assert "convention" not in textes[Decision.AJOURNEE]
     assert "M. Jean Petit" in textes[Decision.REJETEE] and "ne pas retenir votre opération" in textes[Decision.REJETEE]
     assert "Hors du champ de l'appel." in textes[Decision.REJETEE]
-    verifier_publicite(ouvrir(documents_de(rejetee, "lettre_notification").get()))
+    verifier_publicite(ouvrir(documents_de(rejetee, "lettre_notification").get()), rejetee.reponse.operation.programme)
 
 
 def test_valider_le_pv_produit_pv_lettres_et_un_courriel_par_porteur(tenu, membres, porteurs, mailoutbox,

@@ -72,7 +72,8 @@ def test_la_convention_reprend_la_decision_le_plan_et_les_objectifs(programmee, 
     assert len(ressources) == 4  # en-tête, FSE, métropole, total
     assert lignes(table_avec(docx, "Indicateur"))[1][0] == "File active"
     assert "Cofinancé par l'Union européenne" in contenu  # obligations de publicité, en plus de l'en-tête
-    verifier_publicite(docx)
+    # Le pied de page de convention.docx reçoit les mentions avec la refonte de la convention (issue 15).
+    verifier_publicite(docx, programmee.programme, pied_de_page=False)
 
 
 def test_les_numeros_se_suivent_par_annee_et_ne_sont_jamais_reattribues(animation, structure):

@@ -16,7 +16,7 @@ from operations.options import Etat
 from participants.models import Presence
 from tests.e2e.parcours import capturer, planifier_une_seance, se_connecter
 from tests.factories import OperationFactory, StructureFactory, utilisateur
-from tests.lecture_docx import lignes, texte
+from tests.lecture_docx import lignes, texte, verifier_publicite
 from tests.participants.test_realisation import participant
 from tests.participants.test_seances import inscrire
 
@@ -45,7 +45,7 @@ def test_planifier_imprimer_emarger_puis_deposer_le_bilan(page, live_server, set
     expect(page.get_by_role("status")).to_contain_text("Séance du 14/03/2016 planifiée.")
     expect(page.locator("#seances tbody tr")).to_have_count(1)
 
-    # Imprimer la feuille de la semaine : le document a une ligne par inscrit et la mention du FSE+.
+    # Imprimer la feuille de la semaine : le document a une ligne par inscrit et les mentions du programme de l'action.
     page.get_by_label("Du (obligatoire)").fill("2016-03-14")
     page.get_by_label("Au (obligatoire)").fill("2016-03-20")
     page.get_by_label("Une feuille par semaine").check()
@@ -55,6 +55,7 @@ def test_planifier_imprimer_emarger_puis_deposer_le_bilan(page, live_server, set
     feuille = Document(telechargement.value.path())
     assert "Semaine du lundi 14/03/2016 au dimanche 20/03/2016" in texte(feuille)
     assert [ligne[0] for ligne in lignes(feuille.tables[0])[1:3]] == ["1. BENALI", "2. MARTIN"]
+    verifier_publicite(feuille, action.programme)
 
     # Noter les présences en une grille (une fois le téléchargement tout à fait fini : sa navigation est close).
     page.wait_for_load_state("networkidle")

@@ -153,7 +153,7 @@ def test_le_document_nomme_l_operation_et_additionne(action, porteur):
     document = services.bilan_document(bilan, porteur)
     assert action.code.lower() in document.nom and document.nom.endswith(".docx")
     docx = ouvrir(document)
-    verifier_publicite(docx)
+    verifier_publicite(docx, action.programme)
     corps = texte(docx)
     assert f"{action.code} — {action.intitule}" in corps
     assert "Période du bilan : du 01/01/2016 au 31/12/2016" in corps

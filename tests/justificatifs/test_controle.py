@@ -54,7 +54,8 @@ def test_controler_chaque_ligne_valider_le_rapport_puis_payer(depose, gestionnai
     depose.refresh_from_db()
     assert depose.etat == "controle" and Operation.objects.get(pk=depose.operation_id).etat == Etat.BILAN_CONTROLE
     docx = ouvrir(document)
-    verifier_publicite(docx)
+    # Le pied de page de rapport_csf.docx reçoit les mentions avec la refonte du rapport (issue 15).
+    verifier_publicite(docx, depose.operation.programme, pied_de_page=False)
     corps = texte(docx)
     assert "méthode : exhaustif : les 3 dépenses" in corps
     assert "FSE : 16\u202f250,00\u00a0€ × 9\u202f022,15\u00a0€ / 18\u202f044,30\u00a0€" in corps

@@ -28,6 +28,18 @@ def accuse_modifie(ajout: str) -> bytes:
     return sortie.getvalue()
 
 
+def accuse_sans(variable: str) -> bytes:
+    """Le modèle livré de l'accusé de réception dont l'en-tête et le pied de page ont perdu `{{ variable }}`."""
+    modele = Document(str(MODELES["accuse_reception"].chemin))
+    for partie in (modele.sections[0].header, modele.sections[0].footer):
+        for paragraphe in partie.paragraphs:
+            for run in paragraphe.runs:
+                run.text = run.text.replace(f"{{{{ {variable} }}}}", "")
+    sortie = io.BytesIO()
+    modele.save(sortie)
+    return sortie.getvalue()
+
+
 def depot(contenu: bytes, nom="accuse.docx"):
     return SimpleUploadedFile(nom, contenu)
 
@@ -87,11 +99,15 @@ PAS_UN_DOCX = ("Le fichier « accuse.docx » n'est pas un document Word .docx (s
      ("mal écrite : dans le paragraphe « Montant : {{ montant_fse_demande|euros } ».", "unexpected '}'")),
     (accuse_modifie("{{ cout_total|inexistant }}"),
      ("dans le paragraphe « {{ cout_total|inexistant }} »", "No filter named 'inexistant'")),
+    (accuse_sans("mention_fse"), ("Le modèle doit porter l'emblème de l'Union ({{ embleme_ue }}) et les mentions du "
+                                  "programme européen ({{ mention_fse }})", "il manque {{ mention_fse }}.")),
+    (accuse_sans("embleme_ue"), ("il manque {{ embleme_ue }}.",)),
     (PDF, PAS_UN_DOCX),
     (PNG, PAS_UN_DOCX),
     (b"PK\x03\x04 pas vraiment une archive", PAS_UN_DOCX),
     (xlsx(), PAS_UN_DOCX),
-], ids=["variables-inconnues", "balise-non-fermee", "accolade-manquante", "filtre-inconnu", "pdf", "png", "faux-zip",
+], ids=["variables-inconnues", "balise-non-fermee", "accolade-manquante", "filtre-inconnu", "sans-mention",
+        "sans-embleme", "pdf", "png", "faux-zip",
         "classeur-excel"])
 def test_un_modele_qui_casserait_les_generations_est_refuse(administrateur, contenu, morceaux):
     with pytest.raises(ActionRefusee) as refus:

@@ -43,7 +43,7 @@ def ouvrir(contenu: bytes) -> Document:
 
 def test_une_feuille_par_semaine_avec_ses_cases_et_ses_heures(action, semaine):
     docx = ouvrir(emargement_docx(action, Periode(date(2016, 3, 14), date(2016, 3, 20)), PAR_SEMAINE))
-    verifier_publicite(docx)
+    verifier_publicite(docx, action.programme)
     corps = texte(docx)
     assert f"{action.code} — {action.intitule}" in corps
     assert "Semaine du lundi 14/03/2016 au dimanche 20/03/2016" in corps
@@ -204,4 +204,6 @@ def test_les_feuilles_en_pdf_la_ou_libreoffice_est_installe(action, semaine, por
     pages = PdfReader(io.BytesIO(reponse.content)).pages
     assert len(pages) == 3  # trois séances cette semaine, une feuille chacune
     premiere = pages[0].extract_text()
-    assert "Cofinancé par l'Union européenne" in premiere and "MARTIN" in premiere and "Séance du lundi 14/03/2016" in premiere
+    assert "MARTIN" in premiere and "Séance du lundi 14/03/2016" in premiere
+    # Une action de 2016 : le FSE et le programme opérationnel national 2014-2020, pas le FSE+ (issue 15).
+    assert "Fonds social européen" in premiere and "« Emploi et Inclusion »" in premiere and "FSE+" not in premiere

@@ -65,6 +65,7 @@ def test_le_rapport_en_word_avec_ses_tableaux_et_ses_graphiques(db, tmp_path):
     from docx import Document
 
     from annuaire.models import Prescripteur
+    from operations.programmes import programme_pour
     from tests.lecture_docx import lignes, table_avec, texte, verifier_publicite
 
     importer(analyser(*[(f.name, f.read_bytes()) for f in (EXEMPLE / "participants.csv", EXEMPLE / "etapes.csv")]))
@@ -79,4 +80,4 @@ def test_le_rapport_en_word_avec_ses_tableaux_et_ses_graphiques(db, tmp_path):
     pole_emploi = Prescripteur.objects.get(code="POLE_EMPLOI").libelle
     assert lignes(table_avec(docx, "Prescripteur"))[1][:2] == [pole_emploi, "59"]  # le premier prescripteur
     assert len(docx.inline_shapes) == 3  # les trois graphiques
-    verifier_publicite(docx)
+    verifier_publicite(docx, programme_pour(date(2017, 1, 1)))  # aucune opération : le programme de la période
