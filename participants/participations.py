@@ -119,6 +119,11 @@ def verifier_indicateurs(indicateurs: list[dict]) -> None:
         filtre_de(indicateur)
 
 
+def verifier_programme(programme) -> None:
+    """Les indicateurs d'un programme se traduisent-ils ? (vérifié avant d'enregistrer un programme, operations)"""
+    verifier_indicateurs(programme.indicateurs)
+
+
 def compter_indicateurs(operation: Operation, *, au: date | None = None) -> list[dict]:
     """Chaque indicateur du programme de l'opération, compté par sexe en une requête : code, libellé, type, H, F."""
     indicateurs = operation.programme.indicateurs

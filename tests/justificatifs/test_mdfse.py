@@ -290,3 +290,15 @@ def test_la_commande(action_2016, tmp_path, capsys):
     erreurs = capsys.readouterr().err
     assert "1 fiche incomplète sur 3" in erreurs
     assert "1 fiche sans téléphone, courriel ni contact désigné sur 3 (33,3\u00a0%)" in erreurs
+
+
+def test_un_programme_dont_un_filtre_est_inconnu_ne_s_enregistre_pas(db):
+    from django.core.exceptions import ValidationError
+
+    from operations.programmes import Programme
+
+    programme = Programme.objects.get(code="FSE_2014_2020")
+    programme.full_clean()  # le référentiel livré se traduit
+    programme.indicateurs[5] = {**programme.indicateurs[5], "filtre": {"age_entree_op__environ": 25}}
+    with pytest.raises(ValidationError, match="Indicateur CO06 : la comparaison « environ »"):
+        programme.full_clean()
