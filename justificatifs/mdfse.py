@@ -1,10 +1,12 @@
-"""L'export vers « Ma Démarche FSE » d'une opération : ses participants avec leurs réponses aux questionnaires d'entrée
-et de sortie, les indicateurs de réalisation et de résultat par sexe, l'état récapitulatif des dépenses déclarées
-(et retenues au contrôle). Une archive ZIP : un classeur XLSX (trois feuilles) et les mêmes tableaux en CSV.
+"""L'export vers « Ma Démarche FSE » d'une opération : ses participants au sens du FSE (une ligne chacun, avec ses dates
+d'entrée et de sortie de l'opération et ses réponses aux questionnaires d'entrée et de sortie), les indicateurs du
+programme de l'opération par sexe, l'état récapitulatif des dépenses déclarées (et retenues au contrôle). Une archive
+ZIP : un classeur XLSX (trois feuilles) et les mêmes tableaux en CSV.
 
-La correspondance des colonnes et la définition des indicateurs sont des données (`referentiel/mdfse.json`) : quand
-le portail change son modèle d'import, on change le fichier, pas le code. Avant d'exporter, `qualite()` liste les
-participants dont une donnée obligatoire manque.
+Tout est donnée : la correspondance des colonnes (`referentiel/mdfse.json` : quand le portail change son modèle
+d'import, on change le fichier, pas le code) et les indicateurs (ceux du programme de l'opération, 2014-2020 ou
+2021-2027, `operation.programme.indicateurs`). Avant d'exporter, `qualite()` liste les participants dont une donnée
+obligatoire manque et la part des fiches sans contact, comparée aux seuils du programme.
 """
 import csv
 import io
@@ -14,15 +16,13 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from django.db.models import Count, Q
 from django.urls import reverse
 from openpyxl import Workbook
 
 from annuaire.exports import neutraliser
 from operations.models import Operation
-from participants.completude import champs_manquants, incomplets
-from participants.rapport import age_a_l_entree
-from participants.realisation import population
+from participants.completude import champs_manquants, incomplets, message_contacts, sans_contact
+from participants.participations import compter_indicateurs, participations
 
 from .models import Bilan
 
@@ -33,18 +33,16 @@ def referentiel() -> dict:
     return json.loads(REFERENTIEL.read_text(encoding="utf-8"))
 
 
-def participants_de(operation: Operation):
-    """Les participants accompagnés pendant l'opération (ceux qu'elle déclare au FSE)."""
-    return population(operation).accompagnes(operation.date_debut, operation.date_fin).annotate(age_entree=age_a_l_entree())
-
-
 def qualite(operation: Operation) -> dict:
-    """Les fiches incomplètes (champs manquants, lien pour corriger) et leur part du total."""
-    participants = participants_de(operation)
+    """Les fiches incomplètes (champs manquants, lien pour corriger), leur part du total, et les fiches sans contact
+    comparées aux seuils du programme (voir participants.completude.sans_contact)."""
+    participants = participations(operation)
     total = participants.count()
     lignes = [{"participant": p, "manques": champs_manquants(p), "adresse": reverse("participants:modifier", args=[p.pk])}
               for p in incomplets(participants).order_by("nom", "prenom", "pk")]
-    return {"total": total, "incomplets": lignes, "part_incomplete": len(lignes) / total if total else None}
+    contacts = sans_contact(operation)
+    return {"total": total, "incomplets": lignes, "part_incomplete": len(lignes) / total if total else None,
+            "contacts": contacts, "message_contacts": message_contacts(contacts)}
 
 
 def _valeur(brute, colonne: dict):
@@ -62,24 +60,16 @@ def tableau_participants(operation: Operation, ref: dict) -> tuple[list[str], li
     colonnes = ref["colonnes"]
     champs = [c["champ"] for c in colonnes]
     lignes = [[_valeur(ligne[i], c) for i, c in enumerate(colonnes)]
-              for ligne in participants_de(operation).order_by("nom", "prenom", "pk").values_list(*champs)
+              for ligne in participations(operation).order_by("nom", "prenom", "pk").values_list(*champs)
               .iterator(chunk_size=2000)]
     return [c["colonne"] for c in colonnes], lignes
 
 
-def tableau_indicateurs(operation: Operation, ref: dict) -> tuple[list[str], list[list]]:
-    participants = participants_de(operation)
-    sortis = Q(date_sortie__range=(operation.date_debut, operation.date_fin))
-    comptes = {}
-    for indicateur in ref["indicateurs"]:
-        filtre = Q(**indicateur["filtre"]) & (sortis if indicateur.get("resultat") else Q())
-        comptes.update({f"{indicateur['code']}_{sexe}": Count("pk", filter=filtre & Q(sexe=sexe)) for sexe in "HF"})
-    totaux = participants.aggregate(**comptes)
-    lignes = []
-    for indicateur in ref["indicateurs"]:
-        h, f = totaux[f"{indicateur['code']}_H"], totaux[f"{indicateur['code']}_F"]
-        lignes.append([indicateur["code"], indicateur["libelle"], "résultat" if indicateur.get("resultat") else "réalisation",
-                       h, f, h + f])
+def tableau_indicateurs(operation: Operation) -> tuple[list[str], list[list]]:
+    """Les indicateurs du programme de l'opération, par sexe (règlement (UE) n° 1304/2013 ou 2021/1057, annexe I)."""
+    types = {"realisation": "réalisation", "resultat": "résultat"}
+    lignes = [[i["code"], i["libelle"], types[i["type"]], i["H"], i["F"], i["H"] + i["F"]]
+              for i in compter_indicateurs(operation)]
     return ["Code", "Indicateur", "Type", "Hommes", "Femmes", "Total"], lignes
 
 
@@ -112,8 +102,8 @@ def _xlsx(feuilles: dict[str, tuple[list[str], list[list]]]) -> bytes:
     for titre, (entetes, lignes) in feuilles.items():
         feuille = classeur.create_sheet(titre)
         feuille.append(entetes)
-        for ligne in lignes:
-            feuille.append([neutraliser(v) for v in ligne])
+        for ligne in lignes:  # une cellule vide n'est pas écrite (None) : un tiers des cellules, autant de temps gagné
+            feuille.append([None if v == "" else neutraliser(v) for v in ligne])
     sortie = io.BytesIO()
     classeur.save(sortie)
     return sortie.getvalue()
@@ -122,7 +112,7 @@ def _xlsx(feuilles: dict[str, tuple[list[str], list[list]]]) -> bytes:
 def export_mdfse(operation: Operation) -> bytes:
     ref = referentiel()
     feuilles = {"participants": tableau_participants(operation, ref),
-                "indicateurs": tableau_indicateurs(operation, ref),
+                "indicateurs": tableau_indicateurs(operation),
                 "depenses": tableau_depenses(operation)}
     tampon = io.BytesIO()
     with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as archive:

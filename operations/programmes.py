@@ -12,12 +12,16 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from annuaire.formats import pourcentage
 
 
 REFERENTIEL = Path(__file__).resolve().parent / "referentiel" / "programmes.json"
+# Ce que les apps de plus haut niveau vérifient d'un programme avant qu'il ne soit enregistré (participants : les
+# filtres des indicateurs) : chaque fonction reçoit le programme et lève RegleInconnue, qui nomme la règle fautive.
+VERIFICATIONS = []
 
 
 def charger_referentiel(modele) -> None:
@@ -74,6 +78,13 @@ class Programme(models.Model):
 
     def __str__(self):
         return self.libelle
+
+    def clean(self):
+        for verifier in VERIFICATIONS:
+            try:
+                verifier(self)
+            except RegleInconnue as erreur:
+                raise ValidationError({"indicateurs": str(erreur)}) from None
 
     @property
     def mention(self) -> str:

@@ -6,9 +6,12 @@ class ParticipantsConfig(AppConfig):
     verbose_name = "Participants"
 
     def ready(self):
+        from operations.programmes import VERIFICATIONS
         from operations.views.fiche import ENCARTS_DE_LA_FICHE, LIENS_DE_LA_FICHE
 
-        from . import checks, documents, emargement  # noqa: F401  (vérifications des critères ; modèles Word déclarés)
+        # Vérifications des critères ; modèles Word du rapport et de l'émargement déclarés.
+        from . import checks, documents, emargement  # noqa: F401
+        from .participations import verifier_programme
         from .realisation import encart_de_la_fiche
         from .seances import liens_de_la_fiche
 
@@ -16,3 +19,5 @@ class ParticipantsConfig(AppConfig):
             ENCARTS_DE_LA_FICHE.append(encart_de_la_fiche)
         if liens_de_la_fiche not in LIENS_DE_LA_FICHE:
             LIENS_DE_LA_FICHE.append(liens_de_la_fiche)
+        if verifier_programme not in VERIFICATIONS:
+            VERIFICATIONS.append(verifier_programme)

@@ -16,17 +16,28 @@ from annuaire.models import Commune, Prescripteur, Qpv, Structure, Utilisateur
 from annuaire.normalisation import cle_de_recherche
 from operations.models import Operation
 
-from .lecture import (FichierIllisible, Tableau, ValeurInvalide, cle, cle_entete, lire_booleen, lire_date, lire_decimal,
-                      lire_tableau, texte)
+from .lecture import (FichierIllisible, Tableau, ValeurInvalide, cle, cle_entete, lire_booleen, lire_courriel,
+                      lire_date, lire_decimal, lire_reponse, lire_tableau, lire_telephone, texte)
 from .models import Etape, ImportParticipants, MotifSortie, Participant, TypeEtape
-from .options import ContratClause, NiveauFormation, Secteur, SituationEntree, Sexe
+from .options import ContratClause, NiveauFormation, Secteur, SituationEntree, SituationSortie, Sexe
 
-BOOLEENS = ["beneficiaire_rsa", "rqth", "menage_sans_emploi", "enfants_a_charge", "parent_isole", "sans_domicile"]
+# Le questionnaire FSE et les coordonnées : des colonnes facultatives, écrites seulement quand le fichier les a (une
+# extraction qui ne les connaît pas n'efface pas ce que les référents ont saisi dans l'application).
+QUESTIONNAIRE = {
+    "situation_entree": lambda v: _choix(SituationEntree, texte(v), "une situation à l'entrée"),
+    "etudes_ou_formation": lire_booleen,
+    "niveau_formation": lambda v: _choix(NiveauFormation, texte(v), "un niveau de formation"),
+    **dict.fromkeys(["beneficiaire_rsa", "menage_sans_emploi", "enfants_a_charge", "parent_isole", "sans_domicile",
+                     "ressortissant_pays_tiers", "zone_rurale", "qualification_obtenue"], lire_booleen),
+    **dict.fromkeys(["rqth", "origine_etrangere", "minorite", "autre_defavorise"], lire_reponse),
+    "situation_sortie": lambda v: _choix(SituationSortie, texte(v), "une situation à la sortie"),
+    "telephone": lire_telephone, "courriel": lire_courriel, "contact_nom": texte,
+    "contact_telephone": lire_telephone, "contact_courriel": lire_courriel,
+}
 COLONNES_PARTICIPANTS = {  # colonne -> obligatoire
     "identifiant": True, "nom": True, "prenom": True, "sexe": True, "date_naissance": True, "commune": True,
     "qpv": False, "prescripteur": True, "referent": False, "structure_referent": False, "date_entree": True,
-    "date_sortie": False, "motif_sortie": False, "situation_entree": False, "niveau_formation": False,
-    **dict.fromkeys(BOOLEENS, False),
+    "date_sortie": False, "motif_sortie": False, **dict.fromkeys(QUESTIONNAIRE, False),
 }
 COLONNES_ETAPES = {
     "identifiant_participant": True, "type_etape": True, "date_debut": True, "date_fin": False, "operation": False,
@@ -35,7 +46,7 @@ COLONNES_ETAPES = {
 CHAMPS_PARTICIPANT = [
     "nom", "prenom", "sexe", "date_naissance", "commune_id", "qpv_id", "prescripteur_id", "referent_id",
     "referent_texte", "structure_referent_id", "structure_referent_texte", "date_entree", "date_sortie",
-    "motif_sortie_id", "situation_entree", "niveau_formation", *BOOLEENS,
+    "motif_sortie_id",
 ]
 CHAMPS_ETAPE = ["date_fin", "operation_id", "heures", "employeur", "secteur", "contrat_clause"]
 
@@ -69,6 +80,7 @@ class Analyse:
     avertissements: list[str] = field(default_factory=list)
     colonnes_ignorees: list[str] = field(default_factory=list)
     fichiers: dict[str, tuple[str, str]] = field(default_factory=dict)  # rôle -> (nom, empreinte)
+    champs: list[str] = field(default_factory=lambda: list(CHAMPS_PARTICIPANT))  # ceux que le fichier écrit
 
 
 class _Referentiels:
@@ -216,13 +228,13 @@ def _participants(lecteur: _Lecteur, ref: _Referentiels, analyse: Analyse):
         "prescripteur_id": chercher("prescripteur", ref.prescripteurs, "un prescripteur connu"),
         "date_entree": lire("date_entree", lire_date),
         "date_sortie": lire("date_sortie", lire_date),
-        "situation_entree": lire("situation_entree", lambda v: _choix(SituationEntree, texte(v), "une situation à l'entrée")),
-        "niveau_formation": lire("niveau_formation", lambda v: _choix(NiveauFormation, texte(v), "un niveau de formation")),
-        **{b: lire(b, lire_booleen) for b in BOOLEENS},
+        **{c: lire(c, conversion) for c, conversion in QUESTIONNAIRE.items()
+           if cle_entete(c) in lecteur.tableau.colonnes},
         "motif_sortie_id": chercher("motif_sortie", ref.motifs, "un motif de sortie connu", requise=False),
         "referent_texte": lire("referent"),
         "structure_referent_texte": lire("structure_referent"),
     }
+    analyse.champs = CHAMPS_PARTICIPANT + [c for c in QUESTIONNAIRE if c in p]
     referents = {t: ref.referents.get(cle_de_recherche(t)) for t in set(p["referent_texte"]) if t}
     structures = {t: ref.structures.get(cle_de_recherche(t)) for t in set(p["structure_referent_texte"]) if t}
     p["referent_id"] = [referents.get(t) for t in p["referent_texte"]]
@@ -290,9 +302,9 @@ def _etapes(lecteur: _Lecteur, ref: _Referentiels, analyse: Analyse):
 
 def _comparer_participants(analyse: Analyse):
     """(nouveaux, modifiés, nombre d'inchangés) : ce que l'import écrirait, sans rien écrire. Les modifiés sont des
-    tuples (clé primaire, valeurs de CHAMPS_PARTICIPANT)."""
+    tuples (clé primaire, valeurs des champs que le fichier écrit, `analyse.champs`)."""
     existants = {ligne[0]: ligne[1:] for ligne in en_masse.parmi(
-        Participant.objects.values_list("identifiant", "pk", *CHAMPS_PARTICIPANT), "identifiant", analyse.participants)}
+        Participant.objects.values_list("identifiant", "pk", *analyse.champs), "identifiant", analyse.participants)}
     nouveaux, modifies = [], []
     for identifiant, valeurs in analyse.participants.items():
         actuel = existants.get(identifiant)
@@ -300,7 +312,7 @@ def _comparer_participants(analyse: Analyse):
             nouveaux.append(valeurs)
             continue
         pk, *actuelles = actuel
-        importees = [valeurs[c] for c in CHAMPS_PARTICIPANT]
+        importees = [valeurs[c] for c in analyse.champs]
         if actuelles != importees:
             modifies.append((pk, *importees))
     return nouveaux, modifies, len(analyse.participants) - len(nouveaux) - len(modifies)
@@ -320,7 +332,7 @@ def importer(analyse: Analyse, *, user=None) -> ImportParticipants:
         nouveaux, modifies, inchanges = _comparer_participants(analyse)
         en_masse.inserer(Participant, nouveaux)
         maintenant = timezone.now()  # une mise à jour en masse ne passe pas par auto_now
-        en_masse.mettre_a_jour(Participant, CHAMPS_PARTICIPANT + ["modifie_le"], [(*m, maintenant) for m in modifies])
+        en_masse.mettre_a_jour(Participant, analyse.champs + ["modifie_le"], [(*m, maintenant) for m in modifies])
         compte.update(participants_crees=len(nouveaux), participants_modifies=len(modifies),
                       participants_inchanges=inchanges)
         _ecrire_etapes(analyse.etapes, compte)

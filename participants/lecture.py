@@ -9,7 +9,10 @@ from datetime import date, datetime
 from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
-from annuaire.normalisation import cle_de_recherche
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from annuaire.normalisation import cle_de_recherche, telephone
 
 
 class FichierIllisible(Exception):
@@ -131,6 +134,40 @@ def lire_booleen(valeur) -> bool | None:
     if brut not in BOOLEENS:
         raise ValeurInvalide(f"« {texte(valeur)} » n'est pas reconnu (attendu O ou N, oui ou non, 1 ou 0, ou vide).")
     return BOOLEENS[brut]
+
+
+# « Ne souhaite pas répondre » et ses abréviations courantes, clés sans casse, accents ni espaces.
+REFUS = {cle("ne souhaite pas répondre"), "nsp", "nspr", "refus"}
+
+
+def lire_reponse(valeur) -> str:
+    """Une réponse à une question sensible : oui, non (écrits comme les booléens), ou « ne souhaite pas répondre »
+    (`refus`, `NSP`) ; vide si vide."""
+    brut = cle(texte(valeur))
+    if not brut:
+        return ""
+    if brut in REFUS:
+        return "refus"
+    if brut not in BOOLEENS:
+        raise ValeurInvalide(f"« {texte(valeur)} » n'est pas reconnu (attendu O ou N, oui ou non, 1 ou 0, "
+                             "« ne souhaite pas répondre », ou vide).")
+    return "oui" if BOOLEENS[brut] else "non"
+
+
+def lire_telephone(valeur) -> str:
+    try:
+        return telephone(texte(valeur))
+    except ValueError as erreur:
+        raise ValeurInvalide(str(erreur)) from None
+
+
+def lire_courriel(valeur) -> str:
+    brut = texte(valeur)
+    try:
+        validate_email(brut) if brut else None
+    except ValidationError:
+        raise ValeurInvalide(f"« {brut} » n'est pas une adresse de courriel.") from None
+    return brut
 
 
 def lire_decimal(valeur) -> Decimal | None:

@@ -14,7 +14,8 @@ from operations.models import Operation
 from operations.regles import Acteurs, libelle
 
 from .options import (
-    CategorieSortie, ContratClause, DemiJournee, NiveauFormation, Secteur, SituationEntree, Sexe, StatutEntree, StatutPresence,
+    CategorieSortie, ContratClause, DemiJournee, NiveauFormation, Reponse, Secteur, SituationEntree, SituationSortie,
+    Sexe, StatutEntree, StatutPresence,
 )
 
 
@@ -105,13 +106,42 @@ class Participant(models.Model):
                                         blank=True)
     niveau_formation = models.CharField("niveau de formation", max_length=10, choices=NiveauFormation.choices,
                                         blank=True)
-    # Réponses au questionnaire d'entrée FSE ; None = non renseigné.
+    # Réponses au questionnaire d'entrée FSE (ce que demandent les indicateurs des programmes, docs/regles-fse.md) ;
+    # None ou vide = non renseigné. Les questions sensibles acceptent « ne souhaite pas répondre » (`Reponse`).
+    etudes_ou_formation = models.BooleanField(
+        "suit des études ou une formation à l'entrée", null=True, blank=True,
+        help_text="À renseigner pour une personne inactive : « inactive ne suivant ni études ni formation ».")
     beneficiaire_rsa = models.BooleanField("bénéficiaire du RSA", null=True, blank=True)
-    rqth = models.BooleanField("reconnaissance de travailleur handicapé", null=True, blank=True)
+    rqth = models.CharField("handicap reconnu (RQTH ou équivalent)", max_length=5, choices=Reponse.choices, blank=True,
+                            default="", db_default="")
     menage_sans_emploi = models.BooleanField("ménage sans emploi", null=True, blank=True)
     enfants_a_charge = models.BooleanField("enfants à charge", null=True, blank=True)
     parent_isole = models.BooleanField("parent isolé", null=True, blank=True)
     sans_domicile = models.BooleanField("sans domicile", null=True, blank=True)
+    ressortissant_pays_tiers = models.BooleanField("ressortissant d'un pays tiers (hors Union européenne)", null=True,
+                                                   blank=True)
+    origine_etrangere = models.CharField("d'origine étrangère", max_length=5, choices=Reponse.choices, blank=True,
+                                         default="", db_default="")
+    minorite = models.CharField("appartient à une minorité (y compris les communautés marginalisées telles que les Roms)",
+                                max_length=5, choices=Reponse.choices, blank=True, default="",
+                                db_default="")
+    autre_defavorise = models.CharField("autre situation de désavantage", max_length=5, choices=Reponse.choices,
+                                        blank=True, default="", db_default="")
+    zone_rurale = models.BooleanField(
+        "réside en zone rurale", null=True, blank=True,
+        help_text="Commune peu dense ou très peu dense (grille communale de densité de l'Insee).")
+    # Questionnaire de sortie : au terme de la participation.
+    situation_sortie = models.CharField("situation à la sortie", max_length=20, choices=SituationSortie.choices,
+                                        blank=True, default="", db_default="")
+    qualification_obtenue = models.BooleanField("qualification obtenue", null=True, blank=True)
+    # Coordonnées : chaque fiche FSE en demande au moins une (téléphone, courriel, ou celles d'un contact désigné).
+    telephone = models.CharField("téléphone", max_length=20, blank=True, default="", db_default="")
+    courriel = models.EmailField("courriel", blank=True, default="", db_default="")
+    contact_nom = models.CharField(
+        "contact désigné", max_length=150, blank=True, default="", db_default="",
+        help_text="Une personne qui peut joindre le participant s'il n'a ni téléphone ni courriel.")
+    contact_telephone = models.CharField("téléphone du contact", max_length=20, blank=True, default="", db_default="")
+    contact_courriel = models.EmailField("courriel du contact", blank=True, default="", db_default="")
     cree_le = models.DateTimeField(auto_now_add=True)
     modifie_le = models.DateTimeField(auto_now=True)
 

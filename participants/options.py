@@ -13,6 +13,26 @@ class SituationEntree(models.TextChoices):
     EMPLOI = "EMPLOI", "En emploi"
 
 
+class Reponse(models.TextChoices):
+    """Réponse à une question sensible du questionnaire FSE (handicap, origine, minorité, autre désavantage) : la
+    personne peut refuser de répondre, ce qui est une réponse (la fiche n'est pas incomplète) qui ne compte dans aucun
+    indicateur. Règlement (UE) 2016/679, art. 9 ; règlement (UE) n° 1304/2013, annexe I (indicateurs « ** ») ;
+    règlement (UE) 2021/1057, annexe I (indicateurs « ** »)."""
+
+    OUI = "oui", "Oui"
+    NON = "non", "Non"
+    REFUS = "refus", "Ne souhaite pas répondre"
+
+
+class SituationSortie(models.TextChoices):
+    """La situation au terme de la participation (questionnaire de sortie), qui fait les indicateurs de résultat."""
+
+    EMPLOI = "EMPLOI", "En emploi, y compris indépendant"
+    FORMATION = "FORMATION", "En études ou en formation"
+    RECHERCHE_EMPLOI = "RECHERCHE_EMPLOI", "En recherche d'emploi"
+    INACTIF = "INACTIF", "Inactif, sans recherche d'emploi"
+
+
 class NiveauFormation(models.TextChoices):
     ISCED_0_2 = "ISCED_0_2", "Jusqu'au premier cycle du secondaire (CITE 0 à 2)"
     ISCED_3_4 = "ISCED_3_4", "Deuxième cycle du secondaire ou post-secondaire (CITE 3 et 4)"

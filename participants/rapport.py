@@ -19,12 +19,13 @@ def _arrondi(valeur, chiffres: int) -> float:
     return float(Decimal(str(valeur)).quantize(Decimal(1).scaleb(-chiffres), rounding=ROUND_HALF_UP))
 
 
-def age_a_l_entree():
-    """L'âge en années révolues à la date d'entrée, calculé par la base (à annoter sur des participants)."""
-    annees = ExtractYear("date_entree") - ExtractYear("date_naissance")
+def age_a_l_entree(entree: str = "date_entree"):
+    """L'âge en années révolues à la date `entree` (l'entrée au PLIE, ou une annotation comme l'entrée dans une
+    opération), calculé par la base (à annoter sur des participants)."""
+    annees = ExtractYear(entree) - ExtractYear("date_naissance")
     avant_anniversaire = Case(
-        When(Q(date_entree__month__lt=ExtractMonth("date_naissance"))
-             | Q(date_entree__month=ExtractMonth("date_naissance"), date_entree__day__lt=F("date_naissance__day")),
+        When(Q(**{f"{entree}__month__lt": ExtractMonth("date_naissance")})
+             | Q(**{f"{entree}__month": ExtractMonth("date_naissance"), f"{entree}__day__lt": F("date_naissance__day")}),
              then=Value(1)),
         default=Value(0), output_field=IntegerField())
     return annees - avant_anniversaire

@@ -156,16 +156,19 @@ ANONYME = "Anonymisé"
 
 
 def participants_anonymiser(*, sortis_avant: date) -> int:
-    """Efface l'identité et les données sensibles des participants sortis avant la date (et les textes libres de leurs
-    propositions de sortie), en gardant ce que comptent les rapports (sexe, année de naissance, commune, dates, motif,
-    étapes). Seule la date de naissance est ramenée au
-    1er janvier : une personne peut changer de tranche d'âge si elle est entrée dans l'année de ses 25, 45, 55 ans."""
+    """Efface l'identité, les coordonnées (du participant et de son contact désigné), les données sensibles (RSA,
+    handicap, logement, nationalité, origine, minorité, autre désavantage) des participants sortis avant la date et les
+    textes libres de leurs propositions de sortie, en gardant ce que comptent les rapports (sexe, année de naissance,
+    commune, dates, motif, étapes). Seule la date de naissance est ramenée au 1er janvier : une personne peut changer
+    de tranche d'âge si elle est entrée dans l'année de ses 25, 45, 55 ans."""
     with transaction.atomic():
         a_traiter = participants_a_anonymiser(sortis_avant)
         ids = list(a_traiter.values_list("pk", flat=True))
         Participant.objects.filter(pk__in=ids).update(  # une seule requête, la base ramène la naissance au 1er janvier
             nom=ANONYME, prenom="", referent_texte="", date_naissance=TruncYear("date_naissance"),
-            beneficiaire_rsa=None, rqth=None, sans_domicile=None, motif_refus_entree="")
+            beneficiaire_rsa=None, rqth="", sans_domicile=None, ressortissant_pays_tiers=None, origine_etrangere="",
+            minorite="", autre_defavorise="", telephone="", courriel="", contact_nom="", contact_telephone="",
+            contact_courriel="", motif_refus_entree="")
         Etape.objects.filter(participant_id__in=ids).update(employeur="")
         Consultation.objects.filter(participant_id__in=ids).delete()
         # Textes libres des propositions de sortie (ils peuvent nommer la personne) ; la preuve, faite de dates et de

@@ -21,13 +21,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from annuaire.fichiers import TAILLE_MAX
+from annuaire.normalisation import telephone
 from annuaire.roles import Role, a_role, roles_de
 from operations.models import Operation
 from operations.views.edition import resume_erreurs
 from operations.workflow import ActionRefusee
 
 from .importation import ImportRefuse, analyser, apercu, importer
-from .completude import champs_manquants, completude, completude_par_operation, incomplets
+from .completude import ALERTE, CORRECTION, champs_manquants, completude, completude_par_operation, incomplets, sans_contact
 from .criteres import verdicts_du_participant
 from .realisation import ETATS_REALISES
 from .rapport import barres_du_rapport, en_docx, en_xlsx, rapport_activite
@@ -299,9 +300,14 @@ def completude_page(request):
         participant.manques = champs_manquants(participant)
     tracer_les_lectures(page, request.user)
     total = en_parcours.count()
-    operations = Operation.objects.visible_to(request.user).filter(etat__in=ETATS_REALISES).select_related("type")
+    operations = (Operation.objects.visible_to(request.user).filter(etat__in=ETATS_REALISES)
+                  .select_related("type", "programme").order_by("code"))
+    contacts = [c for c in (sans_contact(operation) for operation in operations) if c["total"]]
     return render(request, "participants/completude.html", {
-        "par_operation": completude_par_operation(operations.order_by("code"), en_parcours),
+        "par_operation": completude_par_operation(operations, en_parcours),
+        "contacts": contacts, "ALERTE": ALERTE, "CORRECTION": CORRECTION,
+        "en_alerte": sum(c["niveau"] == ALERTE for c in contacts),
+        "en_correction": sum(c["niveau"] == CORRECTION for c in contacts),
         "par_structure": completude(en_parcours, "structure_referent__nom"),
         "par_referent": completude(en_parcours, "referent_texte"),
         "page": page, "total": total, "tous": request.GET.get("tous") == "1",
@@ -311,22 +317,69 @@ def completude_page(request):
 
 # --- Orientation et commission d'entrée ---
 
+CHAMPS_BOOLEENS = ("etudes_ou_formation", "beneficiaire_rsa", "menage_sans_emploi", "enfants_a_charge", "parent_isole",
+                   "sans_domicile", "ressortissant_pays_tiers", "zone_rurale", "qualification_obtenue")
+GROUPES = [
+    ("Identité et parcours", ["nom", "prenom", "sexe", "date_naissance", "commune", "qpv", "prescripteur",
+                              "structure_referent", "date_entree"]),
+    ("Coordonnées", ["telephone", "courriel", "contact_nom", "contact_telephone", "contact_courriel"]),
+    ("Questionnaire d'entrée FSE", ["situation_entree", "etudes_ou_formation", "niveau_formation", "beneficiaire_rsa",
+                                    "menage_sans_emploi", "enfants_a_charge", "parent_isole", "sans_domicile",
+                                    "ressortissant_pays_tiers", "zone_rurale"]),
+    ("Données sensibles (la personne peut ne pas répondre)", ["rqth", "origine_etrangere", "minorite",
+                                                              "autre_defavorise"]),
+    ("Questionnaire de sortie", ["situation_sortie", "qualification_obtenue"]),
+]
+AIDES_DES_GROUPES = {
+    "Coordonnées": "Au moins un téléphone ou un courriel, du participant ou d'un contact désigné : sans eux, la fiche "
+                   "compte parmi les fiches sans contact (correction financière possible au contrôle final).",
+    "Données sensibles (la personne peut ne pas répondre)": "« Ne souhaite pas répondre » est une réponse : la fiche "
+                                                            "est complète, l'indicateur ne la compte pas.",
+}
+
+
 class OrientationForm(forms.ModelForm):
+    """La fiche du participant : identité, coordonnées, questionnaires FSE (d'entrée ; de sortie une fois entré)."""
+
     class Meta:
         model = Participant
-        fields = ["nom", "prenom", "sexe", "date_naissance", "commune", "qpv", "prescripteur", "structure_referent",
-                  "date_entree", "situation_entree", "niveau_formation", "beneficiaire_rsa", "rqth",
-                  "menage_sans_emploi", "enfants_a_charge", "parent_isole", "sans_domicile"]
+        fields = [champ for _, champs in GROUPES for champ in champs]
         widgets = {"date_naissance": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "date_entree": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+                   "date_entree": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "telephone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+                   "contact_telephone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})}
         labels = {"date_entree": "Date d'entrée proposée", "structure_referent": "Structure du référent"}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if not a_role(user, Role.ANIMATION):
             del self.fields["structure_referent"]  # un référent oriente vers sa structure
-        for champ in ("beneficiaire_rsa", "rqth", "menage_sans_emploi", "enfants_a_charge", "parent_isole", "sans_domicile"):
-            self.fields[champ].widget = forms.Select(choices=[("unknown", "Non renseigné"), ("true", "Oui"), ("false", "Non")])
+        if self.instance.pk is None:  # une orientation n'a pas encore de sortie
+            del self.fields["situation_sortie"], self.fields["qualification_obtenue"]
+        for champ in CHAMPS_BOOLEENS:
+            if champ in self.fields:
+                self.fields[champ].widget = forms.Select(choices=[("unknown", "Non renseigné"), ("true", "Oui"),
+                                                                  ("false", "Non")])
+        for champ in ("rqth", "origine_etrangere", "minorite", "autre_defavorise", "situation_sortie"):
+            if champ in self.fields:
+                self.fields[champ].choices = [("", "Non renseigné"), *self.fields[champ].choices[1:]]
+
+    @property
+    def groupes(self):
+        return [(titre, AIDES_DES_GROUPES.get(titre, ""), [self[c] for c in champs if c in self.fields])
+                for titre, champs in GROUPES if any(c in self.fields for c in champs)]
+
+    def _telephone(self, champ: str) -> str:
+        try:
+            return telephone(self.cleaned_data.get(champ, ""))
+        except ValueError as erreur:
+            raise forms.ValidationError(str(erreur)) from None
+
+    def clean_telephone(self):
+        return self._telephone("telephone")
+
+    def clean_contact_telephone(self):
+        return self._telephone("contact_telephone")
 
     def clean(self):
         donnees = super().clean()

@@ -49,6 +49,7 @@ from operations.services import operation_creer, operation_transition
 from . import conventions
 from .bilans import TRANSITION_DU_BILAN, avancer_par_le_bilan, dater_bilans
 from .participants import charger_participants
+from .questionnaire import completer_questionnaires
 from .seances import INTITULE as SEANCES_INTITULE
 from .seances import charger_seances
 from .appels import (
@@ -462,6 +463,7 @@ def _charger():
                                                        jour=vie.jours[-1], jusqu_a="envoyer")
     avenants = [(a, conventions.amender(a, animation=animation)) for a in conventions.AVENANTS]
     charger_participants(structures)
+    completer_questionnaires()
     formation = next(v for v in vies if v.op.intitule == SEANCES_INTITULE)
     charger_seances(formation.operation, formation.createur)
 

@@ -164,7 +164,8 @@ def charger_participants(structures: dict[str, Structure]) -> dict:
             structure_referent=structure, structure_referent_texte=structure.nom, date_entree=entree,
             date_sortie=sortie, motif_sortie=motif, situation_entree=hasard.choice(["DE", "DELD", "DELD", "INACTIF"]),
             niveau_formation=hasard.choice(["ISCED_0_2", "ISCED_0_2", "ISCED_3_4", "ISCED_5_8"]),
-            beneficiaire_rsa=hasard.random() < 0.35, rqth=hasard.random() < 0.08, menage_sans_emploi=hasard.random() < 0.3,
+            beneficiaire_rsa=hasard.random() < 0.35, rqth="oui" if hasard.random() < 0.08 else "non",
+            menage_sans_emploi=hasard.random() < 0.3,
             enfants_a_charge=hasard.random() < 0.4, parent_isole=hasard.random() < 0.15, sans_domicile=hasard.random() < 0.03,
         ))
     _seniors_en_chantier(participants)

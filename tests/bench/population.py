@@ -38,15 +38,17 @@ def generer(participants: int, etapes: int, graine: int = 42):
         return (f"BENCH-{rang:07d}", "Nom", "Prénom", hasard.choice("HF"),
                 entree - timedelta(days=365 * hasard.randint(18, 64) + hasard.randint(0, 364)),
                 hasard.choice(communes), None, hasard.choice(prescripteurs), "", hasard.choice(structures), "",
-                entree, sortie, hasard.choice(motifs) if sortie else None, "DE", "", None, None, None, None, None,
-                None, "2026-01-01 00:00:00+00", "2026-01-01 00:00:00+00", "entre", "")
+                entree, sortie, hasard.choice(motifs) if sortie else None, "DE", "", None, "", None, None, None,
+                None, "2026-01-01 00:00:00+00", "2026-01-01 00:00:00+00", "entre", "", "", "", "", "", "", "", "", "",
+                "")
 
     _copier("participants_participant", [
         "identifiant", "nom", "prenom", "sexe", "date_naissance", "commune_id", "qpv_id", "prescripteur_id",
         "referent_texte", "structure_referent_id", "structure_referent_texte", "date_entree", "date_sortie",
         "motif_sortie_id", "situation_entree", "niveau_formation", "beneficiaire_rsa", "rqth", "menage_sans_emploi",
         "enfants_a_charge", "parent_isole", "sans_domicile", "cree_le", "modifie_le", "statut_entree",
-        "motif_refus_entree"],
+        "motif_refus_entree", "origine_etrangere", "minorite", "autre_defavorise", "situation_sortie", "telephone",
+        "courriel", "contact_nom", "contact_telephone", "contact_courriel"],
         (participant(rang) for rang in range(participants)))
     premiers = list(connection.cursor().execute(
         "SELECT id, date_entree FROM participants_participant WHERE identifiant LIKE 'BENCH-%%'").fetchall())

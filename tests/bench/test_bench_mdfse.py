@@ -34,8 +34,11 @@ def test_export_d_une_operation_de_vingt_mille_participants():
                     prescripteur=prescripteur, structure_referent=structure, date_entree=date(2016, 1, 4),
                     date_sortie=date(2016, 10, 3) if i % 4 == 0 else None, motif_sortie=cdi if i % 4 == 0 else None,
                     situation_entree=["DE", "DELD", "INACTIF", "EMPLOI"][i % 4], niveau_formation="ISCED_3_4",
-                    beneficiaire_rsa=i % 3 == 0, rqth=False, menage_sans_emploi=False, enfants_a_charge=False,
-                    parent_isole=False, sans_domicile=False)
+                    beneficiaire_rsa=i % 3 == 0, rqth="non", menage_sans_emploi=False, enfants_a_charge=False,
+                    parent_isole=False, sans_domicile=False, ressortissant_pays_tiers=i % 7 == 0,
+                    origine_etrangere=["oui", "non", "refus"][i % 3], minorite="non", autre_defavorise="non",
+                    zone_rurale=False, telephone="" if i % 9 == 0 else "06 12 34 56 78",
+                    situation_sortie="EMPLOI" if i % 4 == 0 else "", qualification_obtenue=i % 8 == 0)
         for i in range(PARTICIPANTS)), batch_size=5000)
 
     debut = time.perf_counter()

@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 from django.db import connection, transaction
 
-from participants.importation import CHAMPS_PARTICIPANT, analyser, importer
+from participants.importation import CHAMPS_PARTICIPANT, QUESTIONNAIRE, analyser, importer
 from participants.models import Participant
 from participants.rapport import rapport_activite
 
@@ -90,10 +90,12 @@ def _extraction(lignes: int) -> bytes:
 def _copy_dans_la_table(analyse) -> float:
     """La référence de l'import : les mêmes participants, déjà vérifiés et leurs référentiels résolus, chargés par
     COPY dans leur table (mêmes index, mêmes contraintes) et validés (COMMIT compris), sous d'autres identifiants."""
-    champs = ["identifiant", *CHAMPS_PARTICIPANT, "statut_entree", "motif_refus_entree", "cree_le", "modifie_le"]
+    ecrits = [*CHAMPS_PARTICIPANT, *QUESTIONNAIRE]  # les colonnes absentes du fichier : leur valeur par défaut
+    defauts = {c: Participant._meta.get_field(c).get_default() for c in QUESTIONNAIRE}
+    champs = ["identifiant", *ecrits, "statut_entree", "motif_refus_entree", "cree_le", "modifie_le"]
     tampon = io.StringIO()
     for p in analyse.participants.values():
-        valeurs = [f"COPY-{p['identifiant']}", *(p[c] for c in CHAMPS_PARTICIPANT), "entre", "",
+        valeurs = [f"COPY-{p['identifiant']}", *(p.get(c, defauts.get(c)) for c in ecrits), "entre", "",
                    "2026-01-01 00:00+00", "2026-01-01 00:00+00"]
         tampon.write("\t".join("\\N" if v is None else str(v) for v in valeurs) + "\n")
     donnees = tampon.getvalue().encode()

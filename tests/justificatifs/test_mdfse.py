@@ -1,41 +1,54 @@
-"""L'export « Ma Démarche FSE » : colonnes du référentiel, réponses traduites, indicateurs par sexe qui s'additionnent,
-dépenses déclarées et retenues, formules neutralisées ; le contrôle qualité qui le précède."""
+"""L'export « Ma Démarche FSE » : les indicateurs du programme de l'opération (2014-2020 ou 2021-2027) comptés par sexe,
+écrits ici à la main depuis l'annexe I des règlements ; chaque participant une fois par opération, avec son entrée et
+sa sortie de l'opération, son âge et sa situation à l'entrée dans l'opération ; le contrôle qualité qui précède (fiches
+incomplètes, fiches sans contact) ; les fichiers, les formules neutralisées, la commande."""
 import csv
+import html
 import io
 import zipfile
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from annuaire.models import Commune, Prescripteur, Qpv
 from justificatifs.mdfse import export_mdfse, qualite, referentiel
 from operations.models import TypeOperation
 from operations.options import Etat
-from participants.models import Etape, Participant, TypeEtape
+from operations.programmes import RegleInconnue
+from participants.completude import sans_contact
+from participants.models import Etape, MotifSortie, Participant, TypeEtape
+from participants.participations import compter_indicateurs
 from tests.factories import OperationFactory
-from tests.participants.test_realisation import participant
+
+# Un questionnaire complet, que chaque personne modifie : rien ne manque, personne n'est compté par défaut.
+COMPLET = dict(situation_entree="DE", etudes_ou_formation=False, niveau_formation="ISCED_3_4", beneficiaire_rsa=False,
+               rqth="non", menage_sans_emploi=False, enfants_a_charge=False, parent_isole=False, sans_domicile=False,
+               ressortissant_pays_tiers=False, origine_etrangere="non", minorite="non", autre_defavorise="non",
+               zone_rurale=False, telephone="06 12 34 56 78")
+N = 0
 
 
-@pytest.fixture
-def action(structure):
-    operation = OperationFactory(porteur=structure, etat=Etat.EN_REALISATION,
-                                 type=TypeOperation.objects.get(code="REMOBILISATION"))
-    complet = dict(situation_entree="DELD", niveau_formation="ISCED_0_2", beneficiaire_rsa=True, rqth=False,
-                   menage_sans_emploi=True, enfants_a_charge=False, parent_isole=False, sans_domicile=False)
-    personnes = [
-        participant(structure, date(2016, 1, 4)),  # F, née en 1980
-        participant(structure, date(2016, 2, 1), date(2016, 9, 30), "CDI"),
-        participant(structure, date(2016, 3, 7)),
-    ]
-    Participant.objects.filter(pk=personnes[0].pk).update(nom="=HYPERLINK(\"http://x\")", **complet)
-    Participant.objects.filter(pk=personnes[1].pk).update(sexe="H", **complet)
-    hors_periode = participant(structure, date(2014, 1, 6), date(2015, 6, 30), "CDI")
-    for p in [*personnes, hors_periode]:
-        Etape.objects.create(participant=p, type=TypeEtape.objects.get(code="ACTION_PLIE"), date_debut=date(2016, 3, 1),
-                             operation=operation)
-    return operation
+def personne(structure, prenom, sexe, naissance, entree, sortie=None, motif=None, **reponses):
+    global N
+    N += 1
+    return Participant.objects.create(
+        identifiant=f"MDFSE-{N}", nom="Test", prenom=prenom, sexe=sexe, date_naissance=naissance,
+        commune=Commune.objects.get(nom="Dijon"), prescripteur=Prescripteur.objects.get(code="POLE_EMPLOI"),
+        structure_referent=structure, date_entree=entree, date_sortie=sortie,
+        motif_sortie=MotifSortie.objects.get(code=motif) if motif else None, **{**COMPLET, **reponses})
+
+
+def etape(participant, code, debut, fin=None, operation=None):
+    return Etape.objects.create(participant=participant, type=TypeEtape.objects.get(code=code), date_debut=debut,
+                                date_fin=fin, operation=operation)
+
+
+def par_code(operation) -> dict:
+    return {i["code"]: (i["H"], i["F"]) for i in compter_indicateurs(operation)}
 
 
 def lire(contenu: bytes):
@@ -43,54 +56,249 @@ def lire(contenu: bytes):
     return archive, {nom: archive.read(nom) for nom in archive.namelist()}
 
 
-def test_les_fichiers_et_les_colonnes(action):
-    archive, fichiers = lire(export_mdfse(action))
-    code = action.code
+def lignes_csv(fichiers, nom) -> list[dict]:
+    lignes = list(csv.reader(io.StringIO(fichiers[nom].decode("utf-8-sig")), delimiter=";"))
+    return [dict(zip(lignes[0], ligne)) for ligne in lignes[1:]]
+
+
+@pytest.fixture
+def action_2016(structure):
+    """Une action de remobilisation 2016 (FSE 2014-2020) : Bilal y vient deux fois, Ana a 55 ans, Chloé y entre en
+    emploi (CDDI en cours), Jules n'y passe qu'un jour."""
+    operation = OperationFactory(porteur=structure, etat=Etat.EN_REALISATION, date_debut=date(2016, 1, 1),
+                                 date_fin=date(2016, 12, 31), type=TypeOperation.objects.get(code="REMOBILISATION"))
+    bilal = personne(structure, "Bilal", "H", date(1991, 9, 15), date(2015, 3, 2), situation_entree="DELD",
+                     niveau_formation="ISCED_0_2", menage_sans_emploi=True, ressortissant_pays_tiers=True,
+                     situation_sortie="FORMATION", qualification_obtenue=False)
+    etape(bilal, "ACTION_PLIE", date(2016, 10, 3), date(2016, 10, 14), operation)
+    etape(bilal, "ACTION_PLIE", date(2016, 11, 7), date(2016, 11, 25), operation)  # sorti puis revenu
+    ana = personne(structure, "Ana", "F", date(1960, 5, 10), date(2016, 2, 1), rqth="oui", origine_etrangere="refus",
+                   situation_sortie="EMPLOI", qualification_obtenue=True)
+    etape(ana, "ACTION_PLIE", date(2016, 3, 1), date(2016, 6, 30), operation)
+    chloe = personne(structure, "Chloé", "F", date(1995, 1, 1), date(2015, 11, 2), situation_entree="INACTIF",
+                     niveau_formation="ISCED_0_2", parent_isole=True, enfants_a_charge=True, zone_rurale=True,
+                     autre_defavorise="refus")
+    etape(chloe, "CDDI", date(2016, 1, 10))
+    etape(chloe, "ACTION_PLIE", date(2016, 4, 4), operation=operation)  # sans fin : jusqu'à la fin de l'opération
+    jules = personne(structure, "Jules", "H", date(1996, 2, 2), date(2016, 4, 1), rqth="oui")
+    etape(jules, "ACTION_PLIE", date(2016, 5, 12), date(2016, 5, 12), operation)  # un jour : pas participant
+    return operation
+
+
+def test_participant_2016_indicateurs_du_programme_2014_2020(action_2016):
+    assert action_2016.programme.code == "FSE_2014_2020"
+    assert par_code(action_2016) == {
+        # Règlement (UE) n° 1304/2013, annexe I, indicateurs communs de réalisation (à l'entrée dans l'opération).
+        "CO01": (1, 1),  # CO01 : chômeurs, y compris de longue durée : Bilal (DELD), Ana (DE)
+        "CO02": (1, 0),  # CO02 : chômeurs de longue durée : Bilal
+        "CO03": (0, 0),  # CO03 : inactifs : Chloé, inactive à l'entrée au PLIE, est en emploi (CDDI) en entrant
+        "CO04": (0, 0),  # CO04 : inactifs ne suivant ni enseignement ni formation
+        "CO05": (0, 1),  # CO05 : exerçant un emploi à l'entrée dans l'opération : Chloé (CDDI en cours le 04/04/2016)
+        "CO06": (0, 1),  # CO06 : moins de 25 ans à l'entrée dans l'opération : Chloé (21 ans) ; Bilal avait 23 ans
+                         # à l'entrée au PLIE, mais 25 ans le 03/10/2016
+        "CO07": (0, 1),  # CO07 : plus de 54 ans : Ana (55 ans le 01/03/2016)
+        "CO08": (0, 1),  # CO08 : plus de 54 ans et chômeurs ou inactifs hors formation : Ana
+        "CO09": (1, 1),  # CO09 : CITE 1 ou 2 : Bilal, Chloé
+        "CO10": (0, 1),  # CO10 : CITE 3 ou 4 : Ana
+        "CO11": (0, 0),  # CO11 : CITE 5 à 8
+        "CO12": (1, 0),  # CO12 : ménage sans emploi : Bilal
+        "CO13": (0, 0),  # CO13 : ménage sans emploi avec enfants à charge
+        "CO14": (0, 1),  # CO14 : un seul adulte avec enfants à charge : Chloé
+        "CO15": (1, 0),  # CO15 : migrants, origine étrangère, minorités : Bilal (pays tiers) ; Ana ne souhaite pas
+                         # répondre : non comptée
+        "CO16": (0, 1),  # CO16 : handicap : Ana (Jules, un seul jour, n'est pas participant)
+        "CO17": (0, 0),  # CO17 : autres personnes défavorisées : Chloé ne souhaite pas répondre
+        "CO18": (0, 0),  # CO18 : sans domicile
+        "CO19": (0, 1),  # CO19 : zones rurales : Chloé
+        # Indicateurs communs de résultat immédiat (au terme de la participation : sortis de l'opération).
+        "CR01": (0, 0),  # CR01 : inactifs engagés dans la recherche d'emploi
+        "CR02": (1, 0),  # CR02 : en formation au terme de leur participation : Bilal
+        "CR03": (0, 1),  # CR03 : qualification obtenue : Ana
+        "CR04": (0, 1),  # CR04 : en emploi au terme de leur participation : Ana
+        "CR05": (1, 1),  # CR05 : défavorisés (Bilal : ménage sans emploi ; Ana : handicap) en formation ou en emploi
+    }
+
+
+def test_participant_2016_une_ligne_par_participant_avec_ses_dates_dans_l_operation(action_2016):
+    _, fichiers = lire(export_mdfse(action_2016))
+    lignes = {ligne["Prénom"]: ligne for ligne in lignes_csv(fichiers, f"mdfse-{action_2016.code}-participants.csv")}
+    assert sorted(lignes) == ["Ana", "Bilal", "Chloé"]  # Bilal une seule fois ; Jules (un jour) absent
+    bilal, ana, chloe = lignes["Bilal"], lignes["Ana"], lignes["Chloé"]
+    assert (bilal["Date d'entrée dans l'opération"], bilal["Date de sortie de l'opération"],
+            bilal["Âge à l'entrée dans l'opération"], bilal["Date d'entrée au PLIE"]) == ("03/10/2016", "25/11/2016", "25", "02/03/2015")
+    assert (chloe["Date de sortie de l'opération"], chloe["Situation sur le marché du travail à l'entrée"]) == (
+        "31/12/2016", "Personne exerçant un emploi")
+    assert (ana["Participant d'origine étrangère"], ana["Participant handicapé"], ana["Situation à la sortie"]) == (
+        "Ne souhaite pas répondre", "Oui", "En emploi, y compris indépendant")
+    assert ana["Téléphone"] == "06 12 34 56 78"
+    indicateurs = lignes_csv(fichiers, f"mdfse-{action_2016.code}-indicateurs.csv")
+    assert [i["Code"] for i in indicateurs] == [f"CO{n:02d}" for n in range(1, 20)] + [f"CR{n:02d}" for n in range(1, 6)]
+    assert {i["Code"]: i["Type"] for i in indicateurs}["CR04"] == "résultat"
+
+
+def test_ne_souhaite_pas_repondre_n_est_pas_une_donnee_manquante(action_2016):
+    controle = qualite(action_2016)
+    assert controle["total"] == 3 and controle["incomplets"] == []  # Ana (origine) et Chloé (désavantage) ont refusé
+    Participant.objects.filter(prenom="Ana").update(origine_etrangere="")
+    assert [(l["participant"].prenom, l["manques"]) for l in qualite(action_2016)["incomplets"]] == [
+        ("Ana", ["origine étrangère"])]
+
+
+@pytest.fixture
+def portage_2022(structure):
+    """Un portage de référents 2022 (FSE+ 2021-2027) : Yanis suivi depuis 2021 a 18 ans quand l'opération commence,
+    Maria entre en mars et sort en septembre ; Léa ne reste qu'un jour ; Omar est sorti avant l'opération."""
+    operation = OperationFactory(porteur=structure, etat=Etat.EN_REALISATION, date_debut=date(2022, 1, 1),
+                                 date_fin=date(2022, 12, 31), type=TypeOperation.objects.get(code="PORTAGE_REFERENTS"))
+    personne(structure, "Yanis", "H", date(2003, 12, 15), date(2021, 9, 1), situation_entree="INACTIF",
+             niveau_formation="ISCED_0_2")
+    personne(structure, "Maria", "F", date(1966, 2, 1), date(2022, 3, 14), date(2022, 9, 30), "CDI",
+             situation_entree="DELD", ressortissant_pays_tiers=True, origine_etrangere="oui", minorite="refus",
+             sans_domicile=True, qpv=Qpv.objects.get(nom="DIJON - Grésilles"), situation_sortie="EMPLOI",
+             qualification_obtenue=False)
+    personne(structure, "Léa", "F", date(1990, 1, 1), date(2022, 5, 2), date(2022, 5, 2), "DEMANDE_PARTICIPANT")
+    personne(structure, "Omar", "H", date(1980, 1, 1), date(2020, 6, 1), date(2021, 12, 20), "CDI")
+    return operation
+
+
+def test_participant_2022_indicateurs_du_programme_2021_2027(portage_2022):
+    assert portage_2022.programme.code == "FSEPLUS_2021_2027"
+    assert par_code(portage_2022) == {
+        # Règlement (UE) 2021/1057, annexe I, point 1.1 (à l'entrée dans l'opération).
+        "EECO01": (0, 1),  # EECO01 : chômeurs, y compris de longue durée : Maria
+        "EECO02": (0, 1),  # EECO02 : chômeurs de longue durée : Maria
+        "EECO03": (1, 0),  # EECO03 : inactifs : Yanis
+        "EECO04": (0, 0),  # EECO04 : exerçant un emploi
+        "EECO05": (0, 0),  # EECO05 : moins de 18 ans à l'entrée dans l'opération : Yanis avait 17 ans à l'entrée au
+                           # PLIE (01/09/2021), mais l'opération commence le 01/01/2022 : il a 18 ans
+        "EECO06": (1, 0),  # EECO06 : 18 à 29 ans : Yanis
+        "EECO07": (0, 1),  # EECO07 : 55 ans et plus : Maria (56 ans)
+        "EECO08": (1, 0),  # EECO08 : CITE 0 à 2 : Yanis
+        "EECO09": (0, 1),  # EECO09 : CITE 3 ou 4 : Maria
+        "EECO10": (0, 0),  # EECO10 : CITE 5 à 8
+        "EECO11": (1, 1),  # EECO11 : nombre total de participants (Léa, un jour, et Omar, sorti avant, exclus)
+        # Point 1.2.
+        "EECO12": (0, 0),  # EECO12 : handicap
+        "EECO13": (0, 1),  # EECO13 : ressortissants de pays tiers : Maria
+        "EECO14": (0, 1),  # EECO14 : origine étrangère : Maria
+        "EECO15": (0, 0),  # EECO15 : minorités : Maria ne souhaite pas répondre
+        "EECO16": (0, 1),  # EECO16 : sans domicile ou exclus du logement : Maria (et non EECO15)
+        "EECO17": (0, 0),  # EECO17 : zones rurales ; le QPV de Maria n'est pas un indicateur européen
+        # Point 2 : résultats immédiats (sortis de l'opération).
+        "EECR01": (0, 0),  # EECR01 : en recherche d'emploi au terme de leur participation
+        "EECR02": (0, 0),  # EECR02 : en formation
+        "EECR03": (0, 0),  # EECR03 : qualification obtenue
+        "EECR04": (0, 1),  # EECR04 : en emploi au terme de leur participation : Maria (Yanis n'est pas sorti du PLIE)
+    }
+
+
+def test_participant_2022_dates_du_portage_et_qpv_a_part(portage_2022):
+    _, fichiers = lire(export_mdfse(portage_2022))
+    lignes = {ligne["Prénom"]: ligne for ligne in lignes_csv(fichiers, f"mdfse-{portage_2022.code}-participants.csv")}
+    assert sorted(lignes) == ["Maria", "Yanis"]
+    # Portage : l'entrée dans l'opération est la plus tardive de l'entrée au PLIE et du début de l'opération ; la
+    # sortie, celle du PLIE pendant l'opération, sinon la fin de l'opération achevée.
+    assert (lignes["Yanis"]["Date d'entrée dans l'opération"], lignes["Yanis"]["Date de sortie de l'opération"]) == (
+        "01/01/2022", "31/12/2022")
+    assert (lignes["Maria"]["Date d'entrée dans l'opération"], lignes["Maria"]["Date de sortie de l'opération"]) == (
+        "14/03/2022", "30/09/2022")
+    assert lignes["Maria"]["Résident d'un quartier prioritaire (donnée nationale)"] == "Oui"
+    codes = [ligne["Code"] for ligne in lignes_csv(fichiers, f"mdfse-{portage_2022.code}-indicateurs.csv")]
+    assert codes == [f"EECO{n:02d}" for n in range(1, 18)] + [f"EECR{n:02d}" for n in range(1, 5)]
+
+
+def test_un_filtre_inconnu_est_refuse_en_nommant_l_indicateur(portage_2022):
+    programme = portage_2022.programme
+    programme.indicateurs = [*programme.indicateurs,
+                             {"code": "EEXX99", "libelle": "Essai", "type": "realisation", "filtre": {"qpv__nom": "x"}}]
+    programme.save()
+    with pytest.raises(RegleInconnue, match="Indicateur EEXX99 : « qpv » n'est pas une donnée des participants"):
+        compter_indicateurs(portage_2022)
+
+
+def portage_de(structure, avec_contact: int, sans: int, programme_de=date(2016, 1, 1)):
+    operation = OperationFactory(porteur=structure, etat=Etat.EN_REALISATION, date_debut=programme_de,
+                                 date_fin=programme_de.replace(month=12, day=31), plan=False,
+                                 type=TypeOperation.objects.get(code="PORTAGE_REFERENTS"))
+    for rang in range(avec_contact + sans):
+        contact = {} if rang < avec_contact else {"telephone": ""}
+        if rang == 0:  # un contact désigné suffit
+            contact = {"telephone": "", "contact_nom": "Sa sœur", "contact_courriel": "soeur@exemple.fr"}
+        personne(structure, f"P{rang}", "HF"[rang % 2], date(1980, 1, 1), programme_de.replace(month=2), **contact)
+    return operation
+
+
+@pytest.mark.parametrize("avec, sans, part, niveau", [
+    (18, 2, Decimal("0.1"), ""),  # 2 sur 20 : 10 %, sous le seuil d'alerte (20 %)
+    (16, 4, Decimal("0.2"), "alerte"),  # 4 sur 20 : 20 %, le seuil d'alerte du programme
+    (13, 7, Decimal("0.35"), "alerte"),  # 7 sur 20 : 35 %, pas au-delà du seuil de correction
+    (12, 8, Decimal("0.4"), "correction"),  # 8 sur 20 : 40 %, au-delà de 35 % : correction financière possible
+])
+def test_part_des_fiches_sans_contact_et_seuils_du_programme(structure, avec, sans, part, niveau):
+    # Seuils du programme FSE 2014-2020 (operations/referentiel/programmes.json) : alerte 20 %, correction 35 %.
+    contacts = sans_contact(portage_de(structure, avec, sans))
+    assert (contacts["total"], contacts["sans_contact"], contacts["part"], contacts["niveau"]) == (20, sans, part, niveau)
+
+
+def test_le_controle_qualite_de_l_export_alerte_sur_les_contacts(structure, animation, client, porteur):
+    operation = portage_de(structure, 7, 3)  # P7, P8 et P9 sans contact : 3 sur 10, 30 %
+    client.force_login(animation)
+    page = html.unescape(client.get(reverse("justificatifs:mdfse", args=[operation.code])).content.decode())
+    assert "3 fiches sans téléphone, courriel ni contact désigné sur 10 (30,0\u00a0%)" in page
+    assert "seuil d'alerte du programme FSE 2014-2020 (20\u00a0%)" in page
+    assert "au-delà de 35\u00a0%, une correction financière peut être appliquée au contrôle final" in page
+    Participant.objects.filter(prenom="P6").update(telephone="")  # une de plus : 4 sur 10
+    page = html.unescape(client.get(reverse("justificatifs:mdfse", args=[operation.code])).content.decode())
+    assert "4 fiches sans téléphone, courriel ni contact désigné sur 10 (40,0\u00a0%)" in page
+    assert "dépasse le seuil de 35\u00a0%" in page
+
+
+def test_les_fichiers_et_les_colonnes(action_2016):
+    Participant.objects.filter(prenom="Bilal").update(nom="=HYPERLINK(\"http://x\")")
+    archive, fichiers = lire(export_mdfse(action_2016))
+    code = action_2016.code
     assert sorted(fichiers) == sorted([f"mdfse-{code}.xlsx", f"mdfse-{code}-participants.csv",
                                        f"mdfse-{code}-indicateurs.csv", f"mdfse-{code}-depenses.csv"])
     lignes = list(csv.reader(io.StringIO(fichiers[f"mdfse-{code}-participants.csv"].decode("utf-8-sig")), delimiter=";"))
     assert lignes[0] == [c["colonne"] for c in referentiel()["colonnes"]]
-    assert len(lignes) == 1 + 3  # la sortie de 2015 n'est pas de la période de l'opération
-    par_id = {ligne[0]: dict(zip(lignes[0], ligne)) for ligne in lignes[1:]}
-    bilal = next(l for l in par_id.values() if l["Sexe"] == "Homme")
-    assert (bilal["Situation sur le marché du travail à l'entrée"], bilal["Bénéficiaire de minima sociaux"],
-            bilal["Date de sortie de l'opération"], bilal["Sortie positive"]) == (
-        "Chômeur de longue durée", "Oui", "30/09/2016", "Emploi")
     # Une cellule qui commence comme une formule est neutralisée, en CSV comme en XLSX.
-    assert any(l["Nom"] == "'=HYPERLINK(\"http://x\")" for l in par_id.values())
+    assert any(ligne[1] == "'=HYPERLINK(\"http://x\")" for ligne in lignes[1:])
     classeur = load_workbook(io.BytesIO(fichiers[f"mdfse-{code}.xlsx"]))
     assert classeur.sheetnames == ["participants", "indicateurs", "depenses"]
     noms = [ligne[1] for ligne in classeur["participants"].iter_rows(min_row=2, values_only=True)]
     assert "'=HYPERLINK(\"http://x\")" in noms
 
 
-def test_les_indicateurs_par_sexe_s_additionnent(action):
-    _, fichiers = lire(export_mdfse(action))
-    lignes = list(csv.reader(io.StringIO(fichiers[f"mdfse-{action.code}-indicateurs.csv"].decode("utf-8-sig")),
-                             delimiter=";"))
-    assert lignes[0] == ["Code", "Indicateur", "Type", "Hommes", "Femmes", "Total"]
-    par_code = {l[0]: (int(l[3]), int(l[4]), int(l[5])) for l in lignes[1:]}
-    assert par_code["EECO01"] == (1, 2, 3)
-    assert par_code["EECO03"] == (1, 1, 2)  # chômeurs de longue durée : les deux fiches complètes
-    assert par_code["EECR04"] == (1, 0, 1)  # en emploi à la sortie (CDI), sorti pendant l'opération
-    assert all(h + f == t for h, f, t in par_code.values())
-
-
-def test_le_controle_qualite_liste_les_fiches_incompletes(action, animation, client, porteur):
-    controle = qualite(action)
-    assert controle["total"] == 3 and len(controle["incomplets"]) == 1 and controle["part_incomplete"] == 1 / 3
+def test_la_page_l_export_et_les_droits(action_2016, animation, client, porteur):
+    Participant.objects.filter(prenom="Chloé").update(niveau_formation="")
     client.force_login(animation)
-    page = client.get(reverse("justificatifs:mdfse", args=[action.code])).content.decode()
-    assert "1 fiche(s) incomplète(s) sur 3 (33,3\u00a0%)" in page
-    assert reverse("participants:modifier", args=[controle["incomplets"][0]["participant"].pk]) in page
-    reponse = client.get(reverse("justificatifs:mdfse_export", args=[action.code]))
-    assert reponse["Content-Disposition"] == f'attachment; filename="mdfse-{action.code}.zip"'
+    page = client.get(reverse("justificatifs:mdfse", args=[action_2016.code])).content.decode()
+    assert "1 fiche incomplète sur 3 (33,3\u00a0%)" in page
+    chloe = Participant.objects.get(prenom="Chloé")
+    assert reverse("participants:modifier", args=[chloe.pk]) in page and "niveau de formation" in page
+    reponse = client.get(reverse("justificatifs:mdfse_export", args=[action_2016.code]))
+    assert reponse["Content-Disposition"] == f'attachment; filename="mdfse-{action_2016.code}.zip"'
     client.force_login(porteur)
-    assert client.get(reverse("justificatifs:mdfse_export", args=[action.code])).status_code == 404
+    assert client.get(reverse("justificatifs:mdfse_export", args=[action_2016.code])).status_code == 404
 
 
-def test_la_commande(action, tmp_path, capsys):
+def test_la_commande(action_2016, tmp_path, capsys):
+    Participant.objects.filter(prenom="Chloé").update(telephone="")
     sortie = tmp_path / "export.zip"
-    call_command("export_mdfse", action.code, "--sortie", str(sortie))
+    call_command("export_mdfse", action_2016.code, "--sortie", str(sortie))
     assert len(zipfile.ZipFile(sortie).namelist()) == 4
-    assert "1 fiche(s) incomplète(s) sur 3" in capsys.readouterr().err
+    erreurs = capsys.readouterr().err
+    assert "1 fiche incomplète sur 3" in erreurs
+    assert "1 fiche sans téléphone, courriel ni contact désigné sur 3 (33,3\u00a0%)" in erreurs
+
+
+def test_un_programme_dont_un_filtre_est_inconnu_ne_s_enregistre_pas(db):
+    from django.core.exceptions import ValidationError
+
+    from operations.programmes import Programme
+
+    programme = Programme.objects.get(code="FSE_2014_2020")
+    programme.full_clean()  # le référentiel livré se traduit
+    programme.indicateurs[5] = {**programme.indicateurs[5], "filtre": {"age_entree_op__environ": 25}}
+    with pytest.raises(ValidationError, match="Indicateur CO06 : la comparaison « environ »"):
+        programme.full_clean()

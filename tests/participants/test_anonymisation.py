@@ -14,6 +14,10 @@ from .test_realisation import participant
 def test_anonymiser_sans_changer_les_chiffres(structure, animation, capsys):
     ancien = participant(structure, date(2014, 3, 1))
     ancien.beneficiaire_rsa, ancien.date_naissance = True, date(1980, 7, 14)
+    ancien.rqth, ancien.origine_etrangere, ancien.minorite, ancien.ressortissant_pays_tiers = "oui", "oui", "refus", True
+    ancien.autre_defavorise, ancien.telephone, ancien.courriel = "oui", "06 12 34 56 78", "a@exemple.fr"
+    ancien.contact_nom, ancien.contact_telephone, ancien.contact_courriel = "Sa sœur", "03 80 00 00 00", "s@exemple.fr"
+    ancien.zone_rurale, ancien.situation_sortie = True, "EMPLOI"
     ancien.save()
     proposition = sortie_proposer(participant=ancien, motif=MotifSortie.objects.get(code="CDI"),
                                   date_sortie=date(2015, 6, 30), justification="Contrat chez M. Dupont", user=animation,
@@ -30,6 +34,12 @@ def test_anonymiser_sans_changer_les_chiffres(structure, animation, capsys):
     call_command("anonymiser_participants", "--sortis-avant", "2016-01-01", "--confirmer")
     ancien.refresh_from_db()
     assert (ancien.nom, ancien.prenom, ancien.beneficiaire_rsa, ancien.date_naissance) == ("Anonymisé", "", None, date(1980, 1, 1))
+    # Coordonnées (les siennes, celles de son contact) et réponses sensibles effacées ; le reste du questionnaire gardé.
+    assert (ancien.rqth, ancien.origine_etrangere, ancien.minorite, ancien.ressortissant_pays_tiers,
+            ancien.autre_defavorise) == ("", "", "", None, "")
+    assert (ancien.telephone, ancien.courriel, ancien.contact_nom, ancien.contact_telephone, ancien.contact_courriel) == (
+        "", "", "", "", "")
+    assert (ancien.zone_rurale, ancien.situation_sortie) == (True, "EMPLOI")
     assert not Consultation.objects.filter(participant=ancien).exists()
     proposition.refresh_from_db()
     assert (proposition.justification, proposition.motivation_derogation) == ("", "Anonymisé")

@@ -11,9 +11,12 @@ from .test_realisation import participant
 
 def test_completude_par_structure_et_fiches_a_completer(structure, autre_structure, porteur, animation, client):
     complet = participant(structure, date(2016, 1, 4))
-    for champ in ("beneficiaire_rsa", "rqth", "menage_sans_emploi", "enfants_a_charge", "parent_isole", "sans_domicile"):
+    for champ in ("beneficiaire_rsa", "menage_sans_emploi", "enfants_a_charge", "parent_isole", "sans_domicile",
+                  "ressortissant_pays_tiers", "zone_rurale"):
         setattr(complet, champ, False)
-    complet.situation_entree, complet.niveau_formation = "DE", "ISCED_3_4"
+    complet.rqth, complet.origine_etrangere, complet.autre_defavorise = "non", "non", "non"
+    complet.minorite = "refus"  # « ne souhaite pas répondre » est une réponse : la fiche reste complète
+    complet.situation_entree, complet.niveau_formation, complet.courriel = "DE", "ISCED_3_4", "p@exemple.fr"
     complet.save()
     incomplet = participant(structure, date(2016, 2, 4))
     incomplet.situation_entree = "DELD"
@@ -46,3 +49,46 @@ def test_completude_par_operation(structure, animation, client):
     page = client.get(reverse("participants:completude")).content.decode()
     ligne = page[page.index(f">{portage.code}</a>"):]
     assert ligne.split("</tr>")[0].count('class="nombre">1<') == 1 and "niveau de formation (1)" in ligne.split("</tr>")[0]
+
+
+def test_fiches_sans_contact_par_operation_avec_les_seuils_du_programme(structure, autre_structure, animation, porteur,
+                                                                        client):
+    import html
+
+    from operations.models import TypeOperation
+    from operations.options import Etat
+    from participants.models import Participant
+    from tests.factories import OperationFactory
+
+    portage = OperationFactory(porteur=structure, etat=Etat.EN_REALISATION, plan=False,
+                               type=TypeOperation.objects.get(code="PORTAGE_REFERENTS"))
+    autre = OperationFactory(porteur=autre_structure, etat=Etat.EN_REALISATION, plan=False,
+                             type=TypeOperation.objects.get(code="PORTAGE_REFERENTS"))
+    # APSALC : 5 participants, 1 sans contact (20 % : le seuil d'alerte du programme FSE 2014-2020) ; un contact
+    # désigné compte comme un contact. IRFA : 3 participants, 2 sans contact (66,7 % : au-delà de 35 %).
+    for rang in range(5):
+        p = participant(structure, date(2016, 2, 1))
+        p.telephone, p.contact_courriel = ("06 12 34 56 78", "") if rang < 3 else ("", "soeur@exemple.fr")
+        if rang == 4:
+            p.contact_courriel = ""
+        p.save()
+    for rang in range(3):
+        p = participant(autre_structure, date(2016, 2, 1))
+        p.courriel = "p@exemple.fr" if rang == 0 else ""
+        p.save()
+    assert Participant.objects.filter(telephone="", courriel="", contact_courriel="").count() == 3
+
+    client.force_login(animation)
+    page = html.unescape(client.get(reverse("participants:completude")).content.decode())
+    tableau = page[page.index('id="sans-contact"'):]
+    ligne_apsalc = tableau[tableau.index(f">{portage.code}</a>"):].split("</tr>")[0]
+    ligne_irfa = tableau[tableau.index(f">{autre.code}</a>"):].split("</tr>")[0]
+    assert ">5<" in ligne_apsalc and ">1<" in ligne_apsalc and "20,0\u00a0%" in ligne_apsalc
+    assert "seuil d'alerte atteint" in ligne_apsalc and "20\u00a0%, 35\u00a0%" in ligne_apsalc
+    assert ">3<" in ligne_irfa and ">2<" in ligne_irfa and "66,7\u00a0%" in ligne_irfa
+    assert "au-delà du seuil de correction" in ligne_irfa
+    assert "1 opération au-delà du seuil de correction." in page and "1 opération au seuil d'alerte." in page
+
+    client.force_login(porteur)  # le porteur ne voit que ses opérations
+    page = client.get(reverse("participants:completude")).content.decode()
+    assert f">{portage.code}</a>" in page and f">{autre.code}</a>" not in page

@@ -46,7 +46,7 @@ def test_variantes_reelles_point_virgule_bom_dates_francaises_entetes_accentues(
     p = Participant.objects.get(identifiant="P1")
     assert (p.prenom, p.commune.nom, p.qpv.nom, p.date_naissance.isoformat()) == (
         "Éloïse", "Chenôve", "CHENÔVE - Le Mail", "1980-03-12")
-    assert p.beneficiaire_rsa is True and p.rqth is None and p.situation_entree == "DELD"
+    assert p.beneficiaire_rsa is True and p.rqth == "" and p.situation_entree == "DELD"
 
 
 def test_un_classeur_xlsx_importe(db):
@@ -122,3 +122,32 @@ def test_la_commande_importe_ou_refuse_avec_code_de_sortie(db, tmp_path, capsys)
     assert sortie.value.code == 1
     assert "ligne 2, colonne commune" in capsys.readouterr().err
     assert Participant.objects.count() == 1
+
+
+def test_les_colonnes_facultatives_du_questionnaire_fse_et_des_coordonnees(db):
+    # Colonnes ajoutées au format (docs/specs/import-participants.md) : facultatives, « ne souhaite pas répondre » accepté
+    # pour les questions sensibles, téléphone écrit d'une seule façon.
+    entete = ENTETE + (";rqth;origine_etrangere;minorite;ressortissant_pays_tiers;zone_rurale;telephone;courriel;"
+                       "contact_nom;contact_telephone;situation_sortie")
+    importer(analyser(csv(LIGNE + ";Ne souhaite pas répondre;N;NSP;O;non;+33 6 12 34 56 78;;Sa sœur;03.80.12.34.56;",
+                          entete=entete)))
+    p = Participant.objects.get(identifiant="P1")
+    assert (p.rqth, p.origine_etrangere, p.minorite, p.ressortissant_pays_tiers, p.zone_rurale) == (
+        "refus", "non", "refus", True, False)
+    assert (p.telephone, p.courriel, p.contact_nom, p.contact_telephone) == (
+        "06 12 34 56 78", "", "Sa sœur", "03 80 12 34 56")
+    # L'extraction suivante, sans ces colonnes, n'efface pas ce que le fichier précédent (ou un référent) a écrit.
+    second = importer(analyser(csv(LIGNE)))
+    p.refresh_from_db()
+    assert (second.participants_inchanges, p.telephone, p.origine_etrangere) == (1, "06 12 34 56 78", "non")
+
+
+def test_un_telephone_ou_une_reponse_illisible_refuse_l_import_avec_sa_ligne(db):
+    entete = ENTETE + ";telephone;origine_etrangere"
+    with pytest.raises(ImportRefuse) as refus:
+        analyser(csv(LIGNE + ";06 12;peut-être", entete=entete))
+    assert [str(e) for e in refus.value.erreurs] == [
+        "participants.csv, ligne 2, colonne origine_etrangere : « peut-être » n'est pas reconnu (attendu O ou N, oui "
+        "ou non, 1 ou 0, « ne souhaite pas répondre », ou vide).",
+        "participants.csv, ligne 2, colonne telephone : « 06 12 » n'est pas un numéro français à dix chiffres "
+        "(06 12 34 56 78)."]

@@ -106,7 +106,7 @@ def test_le_referent_complete_la_fiche_et_ajoute_une_etape_dans_le_parcours(stru
     client.post(reverse("participants:modifier", args=[suivi.pk]), {
         "nom": "Test", "prenom": "Personne", "sexe": "F", "date_naissance": "1980-01-01",
         "commune": suivi.commune_id, "prescripteur": suivi.prescripteur_id, "date_entree": "2016-01-10",
-        "situation_entree": "DELD", "niveau_formation": "ISCED_0_2", "beneficiaire_rsa": "true", "rqth": "false",
+        "situation_entree": "DELD", "niveau_formation": "ISCED_0_2", "beneficiaire_rsa": "true", "rqth": "non",
         "menage_sans_emploi": "false", "enfants_a_charge": "true", "parent_isole": "false", "sans_domicile": "false"})
     suivi.refresh_from_db()
     assert (suivi.niveau_formation, suivi.beneficiaire_rsa, suivi.enfants_a_charge) == ("ISCED_0_2", True, True)
@@ -115,3 +115,42 @@ def test_le_referent_complete_la_fiche_et_ajoute_une_etape_dans_le_parcours(stru
     refus = client.post(reverse("participants:ajouter_etape", args=[suivi.pk]), {
         "etape-type": TypeEtape.objects.get(code="CDI").pk, "etape-date_debut": "2016-07-01"}, follow=True)
     assert "Seuls le référent du participant et l&#x27;équipe d&#x27;animation" in refus.content.decode()
+
+
+def test_le_questionnaire_fse_complet_et_les_coordonnees(structure, referent, porteur, client, caplog):
+    import logging
+
+    from participants.models import Participant
+
+    suivi = participant(structure, date(2016, 1, 10))
+    adresse = reverse("participants:modifier", args=[suivi.pk])
+    client.force_login(referent)
+    formulaire = client.get(adresse).content.decode()
+    assert "Ne souhaite pas répondre" in formulaire and "<legend>Coordonnées</legend>" in formulaire
+    champs = {"nom": "Test", "prenom": "Personne", "sexe": "F", "date_naissance": "1980-01-01",
+              "commune": suivi.commune_id, "prescripteur": suivi.prescripteur_id, "date_entree": "2016-01-10",
+              "situation_entree": "INACTIF", "etudes_ou_formation": "false", "niveau_formation": "ISCED_0_2",
+              "beneficiaire_rsa": "true", "rqth": "refus", "menage_sans_emploi": "false", "enfants_a_charge": "true",
+              "parent_isole": "true", "sans_domicile": "false", "ressortissant_pays_tiers": "false",
+              "origine_etrangere": "refus", "minorite": "non", "autre_defavorise": "non", "zone_rurale": "false",
+              "situation_sortie": "", "qualification_obtenue": "unknown",
+              "telephone": "06.12.34.56", "courriel": "", "contact_nom": "Sa sœur", "contact_telephone": "",
+              "contact_courriel": "soeur@exemple.fr"}
+    refus = client.post(adresse, champs).content.decode()
+    assert "n&#x27;est pas un numéro français à dix chiffres" in refus
+    assert Participant.objects.get(pk=suivi.pk).telephone == ""  # rien n'est changé
+    with caplog.at_level(logging.DEBUG):
+        client.post(adresse, {**champs, "telephone": "+33 6 12 34 56 78"})
+    suivi.refresh_from_db()
+    assert (suivi.telephone, suivi.contact_courriel, suivi.rqth, suivi.origine_etrangere, suivi.etudes_ou_formation) == (
+        "06 12 34 56 78", "soeur@exemple.fr", "refus", "refus", False)
+    # Coordonnées et réponses sensibles ne vont jamais dans les journaux.
+    assert "06 12 34 56 78" not in caplog.text and "soeur@exemple.fr" not in caplog.text
+
+    fiche = reverse("participants:fiche", args=[suivi.pk])
+    page = client.get(fiche).content.decode()
+    assert "06 12 34 56 78" in page and "Sa sœur · soeur@exemple.fr" in page
+    assert "<dt>D'origine étrangère</dt><dd>Ne souhaite pas répondre</dd>" in page
+    client.force_login(porteur)  # le porteur voit la fiche, pas les réponses sensibles
+    page = client.get(fiche).content.decode()
+    assert "origine étrangère" not in page and "Handicap reconnu" not in page

@@ -389,3 +389,21 @@ def test_chaque_sortie_positive_2016_remplit_son_critere_sauf_les_derogations_mo
     en_attente = PropositionSortie.objects.filter(etat=EtatProposition.PROPOSEE)
     assert en_attente.count() == 7 and en_attente.filter(derogation=True).count() == 1
     assert all(p.preuve_lue.remplie for p in en_attente.filter(derogation=False))
+
+
+def test_les_participants_ont_leur_questionnaire_fse_et_quelques_portages_manquent_de_contacts(demo):
+    """Chaque participant a ses réponses au questionnaire FSE ; les fiches sans contact restent rares, quelques
+    opérations atteignent le seuil d'alerte de leur programme (20 %), aucune ne dépasse le seuil de correction (35 %)."""
+    from participants.completude import ALERTE, CORRECTION, SANS_CONTACT, sans_contact
+    from participants.models import Participant
+    from participants.realisation import ETATS_REALISES
+
+    entres = Participant.objects.entres()
+    assert not entres.filter(origine_etrangere="").exists() and not entres.filter(zone_rurale__isnull=True).exists()
+    assert entres.filter(origine_etrangere="refus").exists() and entres.filter(ressortissant_pays_tiers=True).exists()
+    assert not entres.filter(date_sortie__isnull=False, situation_sortie="").exists()
+    assert 0 < entres.filter(SANS_CONTACT).count() < entres.count() * 0.15
+    niveaux = {o: sans_contact(o)["niveau"] for o in Operation.objects.filter(etat__in=ETATS_REALISES)}
+    assert CORRECTION not in niveaux.values() and 2 <= list(niveaux.values()).count(ALERTE) <= 6
+    assert {o.porteur.nom for o, niveau in niveaux.items() if niveau == ALERTE and o.type.code == "PORTAGE_REFERENTS"} == {
+        "Ville de Longvic", "CESAM"}

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from annuaire.formats import pluriel
 from justificatifs.mdfse import export_mdfse, qualite
 from operations.models import Operation
 
@@ -20,7 +21,10 @@ class Command(BaseCommand):
             raise CommandError(f"Aucune opération {code}.")
         controle = qualite(operation)
         if controle["incomplets"]:
-            self.stderr.write(f"{len(controle['incomplets'])} fiche(s) incomplète(s) sur {controle['total']} "
+            nombre = len(controle["incomplets"])
+            self.stderr.write(f"{nombre} fiche{pluriel(nombre)} incomplète{pluriel(nombre)} sur {controle['total']} "
                               "(page « Export Ma Démarche FSE » de l'opération pour les compléter).")
+        if controle["contacts"]["niveau"] or controle["contacts"]["sans_contact"]:
+            self.stderr.write(controle["message_contacts"])
         sortie.write_bytes(export_mdfse(operation))
         self.stdout.write(f"{sortie} écrit ({controle['total']} participants).")
