@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import Indicateur, LigneDepense, LigneRessource, Objectif, Operation, TypeOperation
+from .programmes import Programme
 
 
 @admin.register(TypeOperation)
@@ -39,3 +40,23 @@ class OperationAdmin(admin.ModelAdmin):
     search_fields = ("code", "intitule", "porteur__nom")
     readonly_fields = ("code", "etat", "cree_le", "modifiee_le", "cree_par")
     inlines = [LigneDepenseInline, LigneRessourceInline, ObjectifInline]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    """Les règles de chaque programme, avec leurs sources : modifiables par l'administrateur (docs/regles-fse.md)."""
+
+    list_display = ("libelle", "intitule", "debut_programmation", "fin_programmation", "taux_cofinancement_max")
+    readonly_fields = ("code",)
+    fieldsets = [
+        (None, {"fields": ["code", "libelle", "fonds", "intitule", "cci"]}),
+        ("Période", {"fields": ["debut_programmation", "fin_programmation", "fin_eligibilite", "source_periode"]}),
+        ("Publicité", {"fields": ["mentions", "source_mentions"]}),
+        ("Convention", {"fields": ["base_legale", "options_couts"]}),
+        ("Cofinancement", {"fields": ["taux_cofinancement_max", "source_taux_cofinancement"]}),
+        ("Participants", {"fields": ["indicateurs", "source_indicateurs", "seuil_alerte_contacts",
+                                     "seuil_contacts_incomplets", "source_contacts"]}),
+    ]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # des opérations en dépendent (PROTECT) : on n'efface pas un programme, on en ajoute un

@@ -111,3 +111,20 @@ def test_le_comite_ne_vote_pas_au_dela_du_taux_maximal():
                                     motivation="", confirmer_depassement=False, user=membre)
     point.refresh_from_db()
     assert point.decision == ""
+
+
+def test_l_administrateur_lit_et_modifie_les_regles_d_un_programme(client):
+    """Les règles sont des données modifiables dans l'administration ; un indicateur au filtre inconnu est refusé."""
+    from django.core.exceptions import ValidationError
+    from django.urls import reverse
+
+    admin = utilisateur(Role.ADMINISTRATEUR, is_staff=True, is_superuser=True)
+    ancien = Programme.objects.get(code="FSE_2014_2020")
+    client.force_login(admin)
+    page = client.get(reverse("admin:operations_programme_change", args=[ancien.pk])).content.decode()
+    assert "Règlement (UE) n° 1303/2013, art. 120" in page and "Union européenne" in page
+    ancien.indicateurs = [*ancien.indicateurs, {"code": "CO99", "libelle": "Essai", "type": "realisation",
+                                                 "filtre": {"couleur_des_yeux": "bleu"}}]
+    with pytest.raises(ValidationError) as refus:
+        ancien.full_clean()
+    assert "CO99" in str(refus.value) and "couleur_des_yeux" in str(refus.value)
