@@ -13,7 +13,7 @@ from operations.options import Etat
 from operations.workflow import ActionRefusee
 from tests.conventions.factories import ConventionFactory
 from tests.factories import OperationFactory
-from tests.lecture_docx import eur, lignes, ouvrir, texte, verifier_publicite
+from tests.lecture_docx import eur, lignes, ouvrir, texte
 
 D = Decimal
 
@@ -54,10 +54,12 @@ def test_controler_chaque_ligne_valider_le_rapport_puis_payer(depose, gestionnai
     depose.refresh_from_db()
     assert depose.etat == "controle" and Operation.objects.get(pk=depose.operation_id).etat == Etat.BILAN_CONTROLE
     docx = ouvrir(document)
-    verifier_publicite(docx)
+    # Les mentions du programme 2014-2020 de l'opération 2016, dans l'en-tête du rapport.
+    assert "cofinancée par le Fonds social européen dans le cadre du programme opérationnel national « Emploi et " \
+           "Inclusion » 2014-2020" in "\n".join(p.text for p in docx.sections[0].header.paragraphs)
     corps = texte(docx)
     assert "méthode : exhaustif : les 3 dépenses" in corps
-    assert "FSE : 16\u202f250,00\u00a0€ × 9\u202f022,15\u00a0€ / 18\u202f044,30\u00a0€" in corps
+    assert "FSE calculé : 16\u202f250,00\u00a0€ × 9\u202f022,15\u00a0€ ÷ 18\u202f044,30\u00a0€" in corps
     depenses = next(t for t in docx.tables if lignes(t)[0][:2] == ["Catégorie", "Dépense"])
     assert lignes(depenses)[-1] == ["Total", "", eur("18 044,30"), "", eur("16 250,00"), eur("1 794,30"), ""]
     assert any(ligne[:4] == ["Dépenses directes de fonctionnement", "Déplacements", eur("794,30"), "Rejetée"]
