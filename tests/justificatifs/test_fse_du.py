@@ -147,6 +147,14 @@ def test_vote_sous_la_demande_de_la_programmation_au_controle(programmee, animat
     assert "Vu le règlement (UE) 2021/1060 du Parlement européen et du Conseil du 24 juin 2021" in contenu
     assert "Vu le décret n° 2022-608 du 21 avril 2022" in contenu and "1303/2013" not in contenu
 
+    # « Demandé » à côté de « conventionné », sur la fiche de la convention comme sur celle de l'opération.
+    client.force_login(porteur)
+    for adresse in (convention.get_absolute_url(), operation.get_absolute_url()):
+        page = client.get(adresse).content.decode()
+        assert ('<th scope="row">Aide FSE</th><td class="nombre">' + eur("60 000,00") + '</td><td class="nombre">'
+                + eur("50 000,00") + "</td>") in page, adresse
+        assert "Depuis la convention, le plan de financement de l'opération est le plan conventionné" in page
+
     signer(convention, animation=animation, porteur=porteur)
     operation_transition(operation=Operation.objects.get(pk=programmee.pk), nom="demarrer", user=animation)
     # Réalisé et retenu : 64 000 € de personnel et 16 000 € de fonctionnement, 80 000 € de dépenses éligibles.
