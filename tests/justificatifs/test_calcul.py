@@ -1,7 +1,6 @@
 """L'arithmétique du FSE dû : des cas vérifiés à la main pour chaque option de coûts du programme 2014-2020, le
 plafond, l'extrapolation ; et des propriétés tirées au hasard (hypothesis) qui doivent tenir pour toutes les lignes
 possibles. Les options viennent du référentiel livré (operations/referentiel/programmes.json), sans base de données."""
-import json
 from decimal import Decimal
 
 import pytest
@@ -9,19 +8,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from justificatifs.calcul import ControleIncomplet, Ligne, calculer
-from operations.programmes import REFERENTIEL, Programme, option_de_couts, options_de_couts
+from operations.programmes import option_de_couts, options_de_couts
+from tests.justificatifs.factories import programme_livre
 
 D = Decimal
-
-
-def programme(code: str) -> Programme:
-    """Un programme du référentiel livré, tel que la migration le charge (non enregistré)."""
-    donnees = next(p for p in json.loads(REFERENTIEL.read_text(encoding="utf-8"))["programmes"] if p["code"] == code)
-    return Programme(**donnees)
-
-
-FSE_2014 = programme("FSE_2014_2020")
-FSEPLUS_2021 = programme("FSEPLUS_2021_2027")
+FSE_2014 = programme_livre("FSE_2014_2020")
+FSEPLUS_2021 = programme_livre("FSEPLUS_2021_2027")
 REELS = option_de_couts(FSE_2014, "reels")
 # Le plan des fabriques de test : 15 000 € de personnel, 794,30 € de déplacements, 2 250 € de forfait indirect ;
 # 18 044,30 € au total, dont 9 022,15 € de FSE (50 %), avance de 30 % = 2 706,65 €.

@@ -22,31 +22,26 @@ from appels_projets.selectors import montant_fse_demande, reponses_tableau
 from conventions import services as conventions
 from conventions.forms import GenerationForm
 from conventions.models import Convention, VersionOperation
-from conventions.options import EtatSignature
 from conventions.selectors import document_courant, version_courante
 from justificatifs import controle
 from justificatifs.calcul import Ligne, calculer
 from justificatifs.services import bilan_enregistrer, bilan_preparer, bilan_transition
 from operations.models import LigneDepense, LigneRessource, Objectif, Operation
 from operations.options import CategorieDepense, Etat
-from operations.programmes import REFERENTIEL, Programme, option_de_couts
+from operations.programmes import option_de_couts
 from operations.services import operation_transition
 from operations.workflow import ActionRefusee
 from tests.appels_projets.factories import PDF, AppelFactory, ComiteFactory, PointFactory, ReponseFactory
 from tests.factories import OperationFactory, financeur, indicateur, utilisateur
+from tests.justificatifs.factories import programme_livre
 from tests.lecture_docx import eur, ouvrir, texte
 
 D = Decimal
 PARIS = ZoneInfo("Europe/Paris")
 
 
-def programme(code: str) -> Programme:
-    """Un programme du référentiel livré, tel que la migration le charge (non enregistré) : ses options de coûts."""
-    donnees = next(p for p in json.loads(REFERENTIEL.read_text(encoding="utf-8"))["programmes"] if p["code"] == code)
-    return Programme(**donnees)
 
-
-FSE_2014, FSEPLUS_2021 = programme("FSE_2014_2020"), programme("FSEPLUS_2021_2027")
+FSE_2014, FSEPLUS_2021 = programme_livre("FSE_2014_2020"), programme_livre("FSEPLUS_2021_2027")
 
 
 # --- L'exemple de la spec, de bout en bout par les services ---
