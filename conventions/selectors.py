@@ -29,9 +29,10 @@ def decision_de_programmation(operation: Operation) -> PointOrdreDuJour | None:
 
 
 def montant_fse_vote(operation: Operation) -> Decimal:
-    """Le plafond de l'aide : le montant voté par le comité, sinon le FSE du plan de financement."""
+    """Le plafond de l'aide : le montant voté par la dernière décision de programmation ; hors appel à projets (le
+    comité programme la demande telle quelle), l'aide demandée."""
     decision = decision_de_programmation(operation)
-    return decision.montant_vote if decision else operation.montant_fse
+    return decision.montant_vote if decision else operation.montant_fse_demande
 
 
 def version_courante(operation: Operation) -> VersionOperation | None:

@@ -144,10 +144,11 @@ def avenant_creer(*, convention: Convention, user, motif: str, apres: dict) -> A
     _exiger(depenses == ressources, f"Les ressources ({euros(ressources)}) n'équilibrent pas les dépenses ({euros(depenses)}) : "
                                     f"écart de {euros(ressources - depenses)}.")
     fse, vote = versions.montant_fse(apres), selectors.montant_fse_vote(convention.operation)
-    _exiger(fse <= vote,
-            f"Le FSE de l'avenant ({euros(fse)}) dépasse l'aide votée ({euros(vote)}"
-            + (f", {_decision(convention.operation)}" if selectors.decision_de_programmation(convention.operation) else "")
-            + ") : une hausse exige une nouvelle décision du comité de programmation, au procès-verbal validé.")
+    decision = selectors.decision_de_programmation(convention.operation)
+    par = (f", {decision.comite.get_type_display().lower()} du {timezone.localtime(decision.comite.date):%d/%m/%Y}"
+           if decision else "")
+    _exiger(fse <= vote, f"Le FSE de l'avenant ({euros(fse)}) dépasse l'aide votée ({euros(vote)}{par}) : une hausse "
+                         "exige une nouvelle décision du comité de programmation, au procès-verbal validé.")
     _exiger(bool(apres["objectifs"]), "Aucun objectif n'est renseigné.")
     with transaction.atomic():
         convention = Convention.objects.select_for_update().get(pk=convention.pk)  # un rang, un numéro à la fois
@@ -161,11 +162,6 @@ def avenant_creer(*, convention: Convention, user, motif: str, apres: dict) -> A
         avenant.refresh_from_db()
         avenant_document(avenant, user)
     return avenant
-
-
-def _decision(operation: Operation) -> str:
-    decision = selectors.decision_de_programmation(operation)
-    return f"{decision.comite.get_type_display().lower()} du {timezone.localtime(decision.comite.date):%d/%m/%Y}"
 
 
 def _version_suivante(operation: Operation, donnees: dict) -> VersionOperation:
