@@ -17,7 +17,8 @@ ZERO = Decimal("0.00")
 
 
 def montant_fse_demande(operation: Operation) -> Decimal:
-    return operation.montant_fse
+    """L'aide demandée : celle du plan de l'opération, ou de sa demande figée quand une convention l'a remplacé."""
+    return operation.montant_fse_demande
 
 
 def montant_propose(reponse: Reponse) -> Decimal | None:
@@ -134,21 +135,25 @@ def appels_list(*, user):
 
 
 def reponses_tableau(appel: AppelAProjets, *, user):
-    """Les réponses visibles de l'appel, avec coût total et FSE demandé calculés en base (tri et export)."""
+    """Les réponses visibles de l'appel, avec coût total et FSE demandé calculés en base (tri et export) : ceux de la
+    demande figée quand une convention a remplacé le plan de l'opération, sinon ceux du plan."""
     from django.db.models import DecimalField, OuterRef, Subquery, Value
-    from django.db.models.functions import Coalesce
+    from django.db.models.fields.json import KeyTextTransform
+    from django.db.models.functions import Cast, Coalesce
 
     from operations.models import LigneDepense, LigneRessource
 
     montant = DecimalField(max_digits=12, decimal_places=2)
 
-    def somme(modele, **filtre):
+    def somme(modele, demande, **filtre):
         sous = (modele.objects.filter(operation=OuterRef("operation"), **filtre).values("operation")
                 .annotate(t=Sum("montant")).values("t"))
-        return Coalesce(Subquery(sous, output_field=montant), Value(ZERO, output_field=montant))
+        return Coalesce(Cast(KeyTextTransform(demande, "operation__demande"), montant),
+                        Subquery(sous, output_field=montant), Value(ZERO, output_field=montant))
 
     return reponses_de(appel, user=user).annotate(
-        cout_total=somme(LigneDepense), fse_demande=somme(LigneRessource, financeur__est_fse=True),
+        cout_total=somme(LigneDepense, "total_depenses"),
+        fse_demande=somme(LigneRessource, "montant_fse", financeur__est_fse=True),
     )
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from operations.documents import declarer_modele, document_generer
 from operations.models import DocumentGenere
 from operations.options import CategorieDepense
+from operations.programmes import mention_de
 from operations.tasks import pdf_apres_commit
 
 from . import selectors, versions
@@ -27,6 +28,8 @@ _PLAN = (
 )
 _FSE = "l'aide FSE : montant (€, plafond de l'aide), taux (part du coût total), cout_total (€)"
 _OBJECTIFS = "les objectifs (liste : indicateur, valeur_cible, unite)"
+_PROGRAMME = "le programme européen qui finance l'opération : libelle, fonds, intitule, cci"
+_BASE_LEGALE = "les visas du programme (liste de phrases « Vu … ; »), à écrire avec {%p for vu in base_legale %}"
 
 CONVENTION = declarer_modele("convention", "convention.docx", "Convention attributive de l'aide FSE", {
     "numero": "numéro de la convention (PLIE-AAAA-NNN), jamais réattribué",
@@ -34,12 +37,17 @@ CONVENTION = declarer_modele("convention", "convention.docx", "Convention attrib
     "organisme": _ORGANISME,
     "porteur": _PORTEUR,
     "operation": _OPERATION,
+    "programme": _PROGRAMME,
+    "base_legale": _BASE_LEGALE,
     "decision": "la décision de programmation : instance (« Comité de programmation »…), jour (JJ/MM/AAAA) ; vide hors comité",
+    "demande": ("quand le comité a voté moins que l'aide demandée : fse_demande, fse_vote, ecart (€, porté par "
+                "l'autofinancement), instance, jour (JJ/MM/AAAA) ; vide sinon"),
     "fse": _FSE,
     "plan": _PLAN,
     "objectifs": _OBJECTIFS,
     "paiement": "modalités de paiement : taux_avance (fraction), avance (€), solde (€, versé après contrôle du bilan final)",
-    "couts": "régime des dépenses : regime (libellé : coûts réels ou taux forfaitaire choisi), extrapolation (oui/non)",
+    "couts": ("l'option de coûts simplifiés choisie parmi celles du programme : option (libellé), article (sa source), "
+              "extrapolation (oui/non)"),
 })
 AVENANT = declarer_modele("avenant", "avenant.docx", "Avenant à la convention", {
     "numero": "numéro de l'avenant (PLIE-AAAA-NNN-A1)",
@@ -49,6 +57,10 @@ AVENANT = declarer_modele("avenant", "avenant.docx", "Avenant à la convention",
     "organisme": _ORGANISME,
     "porteur": _PORTEUR,
     "operation": _OPERATION + ", après avenant",
+    "programme": _PROGRAMME,
+    "base_legale": _BASE_LEGALE,
+    "decision": ("la nouvelle décision de programmation qui permet à l'avenant de relever l'aide : instance, jour "
+                 "(JJ/MM/AAAA), montant_vote (€) ; vide si l'aide n'est pas relevée"),
     "motif": "l'objet de l'avenant, tel que l'équipe d'animation l'a rédigé",
     "ecarts": "chaque chiffre modifié (liste : rubrique, libelle, avant, apres — déjà écrits à la française)",
     "fse": _FSE + ", après avenant",
@@ -101,12 +113,37 @@ def _jour(moment) -> str:
     return f"{timezone.localtime(moment):%d/%m/%Y}"
 
 
+def _programme(operation) -> dict:
+    """Le programme de l'opération, ses visas et ses mentions (qui remplacent la mention commune de l'en-tête)."""
+    programme = operation.programme
+    return {
+        "programme": {"libelle": programme.libelle, "fonds": programme.fonds, "intitule": programme.intitule,
+                      "cci": programme.cci},
+        "base_legale": list(programme.base_legale),
+        "mention_fse": mention_de([programme]),
+    }
+
+
+def _decision(decision) -> dict | None:
+    return {"instance": decision.comite.get_type_display(), "jour": _jour(decision.comite.date)} if decision else None
+
+
+def _demande(convention: Convention, decision) -> dict | None:
+    """L'aide demandée face à l'aide votée, quand le comité a voté moins : l'écart va à l'autofinancement."""
+    demande = convention.operation.montant_fse_demande
+    if convention.montant_fse >= demande:
+        return None
+    return {"fse_demande": demande, "fse_vote": convention.montant_fse, "ecart": demande - convention.montant_fse,
+            **(_decision(decision) or {"instance": "", "jour": ""})}
+
+
 def contexte_convention(convention: Convention) -> dict:
     """Les données figées de la version 1 ; la date d'édition est celle de la génération (le contenu ne dépend pas
-    du jour où l'on régénère)."""
+    du jour où l'on régénère). Programme, visas, mentions et option de coûts sont ceux du programme de l'opération."""
     operation, donnees = convention.operation, convention.version.donnees
     decision = selectors.decision_de_programmation(operation)
     avance = convention.avance
+    option = convention.option_couts
     return {
         "numero": convention.numero,
         "version": convention.version.numero,
@@ -114,18 +151,23 @@ def contexte_convention(convention: Convention) -> dict:
         "organisme": _organisme(),
         "porteur": _porteur(operation.porteur),
         "operation": _operation(operation, donnees),
-        "decision": {"instance": decision.comite.get_type_display(), "jour": _jour(decision.comite.date)} if decision else None,
+        **_programme(operation),
+        "decision": _decision(decision),
+        "demande": _demande(convention, decision),
         "fse": _fse(convention.montant_fse, donnees),
         "plan": _plan(donnees),
         "objectifs": _objectifs(donnees),
         "paiement": {"taux_avance": convention.taux_avance, "avance": avance, "solde": convention.montant_fse - avance},
-        "couts": {"regime": convention.get_regime_couts_display(), "extrapolation": convention.extrapolation_autorisee},
+        "couts": {"option": option.libelle, "article": option.article, "extrapolation": convention.extrapolation_autorisee},
     }
 
 
 def contexte_avenant(avenant: Avenant) -> dict:
     convention, operation, donnees = avenant.convention, avenant.operation, avenant.apres
     numero_version = (selectors.version_courante(operation).numero + 1) if avenant.version is None else avenant.version.numero
+    fse = versions.montant_fse(donnees)
+    decision = selectors.decision_de_programmation(operation)
+    releve = fse > versions.montant_fse(avenant.avant) and decision is not None
     return {
         "numero": avenant.numero,
         "rang": avenant.rang,
@@ -135,9 +177,11 @@ def contexte_avenant(avenant: Avenant) -> dict:
         "organisme": _organisme(),
         "porteur": _porteur(operation.porteur),
         "operation": _operation(operation, donnees),
+        **_programme(operation),
+        "decision": {**_decision(decision), "montant_vote": decision.montant_vote} if releve else None,
         "motif": avenant.motif,
         "ecarts": [vars(e) for e in selectors.ecarts_de(avenant)],
-        "fse": _fse(min(convention.montant_fse, versions.montant_fse(donnees)), donnees),
+        "fse": _fse(fse, donnees),
         "plan": _plan(donnees),
         "objectifs": _objectifs(donnees),
     }

@@ -8,24 +8,33 @@ from operations.forms import (
     DateInput, LigneDepenseForm, LigneRessourceForm, MontantField, ObjectifForm, periode_verifiee,
 )
 
+from operations.programmes import options_de_couts
+
 from .models import Convention
-from .options import RegimeCouts
 
 
 class GenerationForm(forms.ModelForm):
-    """Les clauses que l'équipe d'animation choisit en générant la convention."""
+    """Les clauses que l'équipe d'animation choisit en générant la convention ; les options de coûts sont celles du
+    programme de l'opération, et elles seules."""
 
     taux_avance = MontantField(label="Taux de l'avance (%)", decimales=0, max_value=Decimal("100"),
                                help_text="Part de l'aide versée à la signature, par exemple 30.")
+    regime_couts = forms.ChoiceField(label="Option de coûts simplifiés")
 
     class Meta:
         model = Convention
         fields = ["taux_avance", "regime_couts", "extrapolation_autorisee"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, operation, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("taux_avance", Decimal("30"))
-        self.fields["regime_couts"].initial = RegimeCouts.REELS
+        programme, options = operation.programme, options_de_couts(operation.programme)
+        champ = self.fields["regime_couts"]
+        champ.choices = [(o.code, f"{o.libelle} — {o.article}") for o in options]
+        champ.initial = options[0].code if options else None
+        champ.help_text = f"Les options du programme {programme.libelle}, dont relève l'opération."
+        champ.error_messages["invalid_choice"] = (
+            f"cette option n'est pas offerte par le programme {programme.libelle} : choisissez l'une de la liste.")
 
     def clean_taux_avance(self):
         return (self.cleaned_data["taux_avance"] / 100).quantize(Decimal("0.0001"))

@@ -14,9 +14,10 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 from operations.models import Operation
+from operations.programmes import OptionCouts, option_de_couts
 from operations.regles import Acteurs, Condition, gardee, libelle
 
-from .options import ETATS_EN_COURS, TAUX_AVANCE_PAR_DEFAUT, EtatSignature, RegimeCouts
+from .options import ETATS_EN_COURS, TAUX_AVANCE_PAR_DEFAUT, EtatSignature
 
 ANIMATION = Acteurs(Role.ANIMATION)
 PORTEUR = Acteurs(Role.PORTEUR)
@@ -30,8 +31,9 @@ depose_signe_des_deux = Condition(lambda d: bool(d.exemplaire_signe), "L'exempla
 class VersionOperation(models.Model):
     """Les données conventionnées de l'opération (période, plan de financement, objectifs) à une date.
 
-    La version 1 est celle de la convention ; chaque avenant signé en crée une nouvelle, qui devient celle de
-    l'opération. Toutes restent consultables.
+    La version 1 est celle de la convention (le plan demandé, l'aide FSE ramenée au montant voté) ; chaque avenant
+    signé en crée une nouvelle, en vigueur à partir du jour de sa signature par le PLIE (`creee_le`). Les lignes de
+    l'opération suivent toujours la dernière. Toutes restent consultables.
     """
 
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="versions")
@@ -124,11 +126,16 @@ class Convention(DocumentASigner):
     DESIGNATION = "cette convention"
 
     operation = models.OneToOneField(Operation, on_delete=models.PROTECT, related_name="convention")
-    montant_fse = models.DecimalField("aide FSE maximale (€)", max_digits=12, decimal_places=2)
+    montant_fse = models.DecimalField(
+        "aide FSE conventionnée (€)", max_digits=12, decimal_places=2,
+        help_text="L'aide FSE de la version 1 : le montant voté par le comité. Un avenant signé la remplace à partir "
+                  "de sa date (la version en vigueur fait foi).")
     taux_avance = models.DecimalField("taux de l'avance", max_digits=5, decimal_places=4, default=TAUX_AVANCE_PAR_DEFAUT,
                                       help_text="Part de l'aide versée à la signature, par exemple 30 %.")
-    regime_couts = models.CharField("régime des dépenses", max_length=20, choices=RegimeCouts.choices,
-                                    default=RegimeCouts.REELS)
+    regime_couts = models.CharField(
+        "option de coûts simplifiés", max_length=40,
+        help_text="Le code d'une option de coûts offerte par le programme de l'opération (libellé, taux et article "
+                  "sont lus dans le programme).")
     extrapolation_autorisee = models.BooleanField(
         "extrapolation du taux d'erreur autorisée", default=False,
         help_text="Le contrôle de service fait peut porter sur un échantillon et extrapoler le taux d'erreur.")
@@ -141,6 +148,11 @@ class Convention(DocumentASigner):
     @property
     def titre(self) -> str:
         return f"Convention n° {self.numero}"
+
+    @property
+    def option_couts(self) -> OptionCouts:
+        """L'option choisie, lue dans le programme de l'opération ; RegleInconnue s'il ne l'offre pas (ou plus)."""
+        return option_de_couts(self.operation.programme, self.regime_couts)
 
     @property
     def avance(self) -> Decimal:

@@ -17,13 +17,7 @@ class EtatSignature(models.TextChoices):
 ETATS_EN_COURS = [EtatSignature.GENEREE, EtatSignature.ENVOYEE, EtatSignature.SIGNEE_PORTEUR, EtatSignature.SIGNEE]
 
 
-class RegimeCouts(models.TextChoices):
-    """Options de coûts simplifiés du FSE+ (règlement 2021/1060, art. 54 et 56) : la convention en choisit une."""
-
-    REELS = "reels", "Coûts réels (toutes les dépenses sont justifiées)"
-    INDIRECTS_15 = "indirects_15", "Coûts indirects forfaitaires : 15 % des frais de personnel directs"
-    INDIRECTS_20 = "indirects_20", "Coûts indirects forfaitaires : 20 % des coûts directs hors prestations"
-    RESTANTS_40 = "restants_40", "Coûts restants forfaitaires : 40 % des frais de personnel directs"
-
+# Le financeur du référentiel (annuaire) qui porte l'écart quand le comité vote moins que l'aide demandée.
+FINANCEUR_DE_L_ECART = "AUTOFINANCEMENT"
 
 TAUX_AVANCE_PAR_DEFAUT = Decimal("0.30")

@@ -29,3 +29,12 @@ def liens_de_la_fiche(operation, user) -> list[tuple[str, str]]:
     if operation.etat == "programmee" and a_role(user, Role.ANIMATION):
         return [("Générer la convention", reverse("conventions:fiche", args=[operation.code]))]
     return []
+
+
+def encart_de_la_fiche(operation, user) -> dict | None:
+    """Sur la fiche de l'opération conventionnée : la demande d'origine à côté des chiffres conventionnés (le plan
+    affiché par la fiche est désormais celui de la version en vigueur)."""
+    from .selectors import demande_et_conventionne
+
+    comparaison = demande_et_conventionne(operation)
+    return {"gabarit": "conventions/_encart_demande.html", "comparaison": comparaison} if comparaison else None

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -7,6 +8,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 
+from annuaire.models import Financeur
 from annuaire.roles import Role
 from appels_projets.models import PointOrdreDuJour
 from appels_projets.options import Decision, EtatComite
@@ -16,7 +18,7 @@ from operations.options import CategorieDepense
 
 from . import versions
 from .models import Avenant, Convention, DocumentASigner, VersionOperation
-from .options import EtatSignature
+from .options import FINANCEUR_DE_L_ECART, EtatSignature
 
 
 def decision_de_programmation(operation: Operation) -> PointOrdreDuJour | None:
@@ -27,13 +29,99 @@ def decision_de_programmation(operation: Operation) -> PointOrdreDuJour | None:
 
 
 def montant_fse_vote(operation: Operation) -> Decimal:
-    """Le plafond de l'aide : le montant voté par le comité, sinon le FSE du plan de financement."""
+    """Le plafond de l'aide : le montant voté par la dernière décision de programmation ; hors appel à projets (le
+    comité programme la demande telle quelle), l'aide demandée."""
     decision = decision_de_programmation(operation)
-    return decision.montant_vote if decision else operation.montant_fse
+    return decision.montant_vote if decision else operation.montant_fse_demande
 
 
 def version_courante(operation: Operation) -> VersionOperation | None:
     return operation.versions.order_by("-numero").first()
+
+
+def en_vigueur_depuis(version: VersionOperation) -> date | None:
+    """Le jour où la version commence à faire foi : None pour la version 1 (dès le début de l'opération), sinon le
+    jour où le PLIE a signé l'avenant qui l'a créée."""
+    return None if version.numero == 1 else timezone.localdate(version.creee_le)
+
+
+def version_en_vigueur(operation: Operation, au: date) -> VersionOperation | None:
+    """La version conventionnée qui fait foi pour une période finie le jour `au` : la dernière créée par un avenant
+    signé au plus tard ce jour-là, sinon la version 1 (docs/regles-fse.md, « Argent : le FSE dû »)."""
+    for version in operation.versions.order_by("-numero"):
+        depuis = en_vigueur_depuis(version)
+        if depuis is None or depuis <= au:
+            return version
+    return None
+
+
+def avenant_de(version: VersionOperation) -> Avenant | None:
+    """L'avenant qui a créé la version (aucun pour la version 1)."""
+    return Avenant.objects.filter(version=version).first() if version.numero > 1 else None
+
+
+@dataclass(frozen=True)
+class TauxConventionne:
+    """D'où vient le taux du FSE dû : la convention, sa version en vigueur pour la période, l'avenant qui l'a créée."""
+
+    convention: Convention
+    version: VersionOperation
+    avenant: Avenant | None
+    depuis: date | None  # jour de signature de l'avenant ; None pour la version 1
+    montant_fse: Decimal
+    cout_total: Decimal
+
+    @property
+    def taux(self) -> Decimal | None:
+        return self.montant_fse / self.cout_total if self.cout_total else None
+
+    @property
+    def origine(self) -> str:
+        """« de la convention n° PLIE-2016-004, version 2 (avenant n° 1 PLIE-2016-004-A1, signé le 31/03/2017) »."""
+        texte = f"de la convention n° {self.convention.numero}, version {self.version.numero}"
+        if self.avenant is not None:
+            texte += f" (avenant n° {self.avenant.rang} {self.avenant.numero}, signé le {self.depuis:%d/%m/%Y})"
+        return texte
+
+
+def taux_conventionne(operation: Operation, *, au: date) -> TauxConventionne | None:
+    """Le FSE et le coût total éligible de la version de la convention en vigueur pour une période finie le jour `au`
+    (None sans convention)."""
+    convention = Convention.objects.filter(operation=operation).first()
+    version = version_en_vigueur(operation, au) if convention else None
+    if version is None:
+        return None
+    return TauxConventionne(convention=convention, version=version, avenant=avenant_de(version),
+                            depuis=en_vigueur_depuis(version), montant_fse=versions.montant_fse(version.donnees),
+                            cout_total=versions.total_depenses(version.donnees))
+
+
+def demande_et_conventionne(operation: Operation) -> dict | None:
+    """La demande d'origine à côté des chiffres conventionnés (version 1 et, après un avenant, version en vigueur),
+    chaque colonne avec son libellé ; et ce que la convention a changé à la demande. None sans convention."""
+    premiere = operation.versions.filter(numero=1).first()
+    if not operation.demande or premiere is None:
+        return None
+    courante = version_courante(operation)
+    colonnes = [("Demandé", operation.demande["plan"]), ("Conventionné (version 1)", premiere.donnees)]
+    if courante.numero > 1:
+        colonnes.append((f"En vigueur (version {courante.numero})", courante.donnees))
+    ecart = Financeur.objects.filter(code=FINANCEUR_DE_L_ECART).first()
+
+    def autofinancement(donnees):
+        return sum((Decimal(r["montant"]) for r in donnees["ressources"] if ecart and r["financeur"] == ecart.pk),
+                   Decimal("0.00"))
+
+    lignes = [("Coût total éligible", versions.total_depenses, "euros"), ("Aide FSE", versions.montant_fse, "euros"),
+              ("Taux FSE", versions.taux_fse, "pourcentage"),
+              (ecart.libelle if ecart else "Autofinancement", autofinancement, "euros")]
+    return {
+        "colonnes": [titre for titre, _ in colonnes],
+        "lignes": [{"libelle": libelle, "format": format_, "valeurs": [calcul(d) for _, d in colonnes]}
+                   for libelle, calcul, format_ in lignes],
+        "ecarts": versions.ecarts(operation.demande["plan"], premiere.donnees),
+        "version": courante.numero,
+    }
 
 
 def document_courant(objet: DocumentASigner):

@@ -3,13 +3,16 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from annuaire.fichiers import verifier_fichier
 from annuaire.formats import euros
+from annuaire.models import Financeur
 from annuaire.roles import Role, a_role
 from appels_projets.options import EtatComite
 from operations.models import Operation, Traitement
 from operations.options import Etat
+from operations.programmes import OptionCouts, Programme, RegleInconnue, option_de_couts, options_de_couts
 from operations.services import operation_transition
 from operations.traitements import traitement_lancer
 from operations.workflow import ActionRefusee, tirer_transition, transition_nommee
@@ -17,7 +20,7 @@ from operations.workflow import ActionRefusee, tirer_transition, transition_nomm
 from . import selectors, versions
 from .documents import avenant_document, convention_document
 from .models import Avenant, CompteurConventions, Convention, DocumentASigner, VersionOperation
-from .options import ETATS_EN_COURS, TAUX_AVANCE_PAR_DEFAUT, EtatSignature, RegimeCouts
+from .options import ETATS_EN_COURS, FINANCEUR_DE_L_ECART, TAUX_AVANCE_PAR_DEFAUT, EtatSignature
 from .tasks import notifier_signature
 
 ETATS_AVENANTABLES = [Etat.CONVENTIONNEE, Etat.EN_REALISATION]
@@ -38,11 +41,53 @@ def numero_suivant(annee: int) -> str:
     return f"PLIE-{annee}-{compteur.dernier:03d}"
 
 
-def convention_generer(*, operation: Operation, user, taux_avance: Decimal = TAUX_AVANCE_PAR_DEFAUT,
-                       regime_couts: str = RegimeCouts.REELS, extrapolation_autorisee: bool = False,
-                       par_le_systeme: bool = False) -> Convention:
-    """Numérote la convention d'une opération programmée, fige ses données (version 1) et produit le document Word.
+def option_offerte(operation: Operation, code: str | None) -> OptionCouts:
+    """L'option de coûts `code` du programme de l'opération (sans code : la première qu'il offre) ; une option que le
+    programme n'offre pas est refusée, le message la nomme avec le programme."""
+    programme = operation.programme
+    offertes = options_de_couts(programme)
+    _exiger(bool(offertes), f"Le programme {programme.libelle} n'offre aucune option de coûts : complétez-le dans "
+                            "l'administration avant de générer la convention.")
+    if not code:
+        return offertes[0]
+    try:
+        return option_de_couts(programme, code)
+    except RegleInconnue:
+        # Le libellé que lui donne un autre programme, s'il en est un : l'utilisateur ne connaît pas les codes.
+        connue = next((o["libelle"] for p in Programme.objects.all() for o in p.options_couts if o["code"] == code), code)
+        raise ActionRefusee(
+            f"Option de coûts : « {connue} » n'est pas offerte par le programme {programme.libelle} dont relève "
+            f"{operation.code}. Options offertes : " + " ; ".join(f"« {o.libelle} »" for o in offertes) + ".") from None
 
+
+def _plan_de_la_convention(operation: Operation) -> dict:
+    """Fige la demande d'origine (une fois) et rend le plan conventionné : l'aide FSE au montant voté, l'écart à
+    l'autofinancement. Les lignes de l'opération prennent ce plan : dès la convention, elles suivent la version en
+    vigueur (comme après un avenant), la demande reste lisible dans `Operation.demande`."""
+    if operation.demande is None:
+        operation.demande = versions.demande_figee(operation)
+        operation.save(update_fields=["demande"])
+    demande = operation.demande["plan"]
+    vote = selectors.montant_fse_vote(operation)
+    autofinancement = None
+    if vote < versions.montant_fse(demande):
+        autofinancement = Financeur.objects.filter(code=FINANCEUR_DE_L_ECART).first()
+        _exiger(autofinancement is not None,
+                f"Le comité a voté moins que l'aide demandée et le financeur « {FINANCEUR_DE_L_ECART} » qui porte l'écart "
+                "manque au référentiel des financeurs : ajoutez-le dans l'administration.")
+    plan = versions.plan_conventionne(demande, fse_vote=vote, autofinancement=autofinancement)
+    if versions.ecarts(versions.donnees_de(operation), plan):
+        versions.appliquer(operation, plan)
+    return plan
+
+
+def convention_generer(*, operation: Operation, user, taux_avance: Decimal = TAUX_AVANCE_PAR_DEFAUT,
+                       regime_couts: str | None = None, extrapolation_autorisee: bool = False,
+                       par_le_systeme: bool = False) -> Convention:
+    """Numérote la convention d'une opération programmée, fige ses données (version 1 : le plan demandé, l'aide FSE
+    ramenée au montant voté, l'écart à l'autofinancement) et produit le document Word.
+
+    `regime_couts` : le code d'une option de coûts du programme de l'opération (sans code : la première qu'il offre).
     Déjà générée et pas encore envoyée : le document est régénéré (une nouvelle version s'ajoute si les données de
     la structure ont changé ; rien n'est écrasé). Envoyée : seul un avenant peut la changer, le document reste.
     `par_le_systeme` : la commande `convention` (support, scripts), jamais une vue.
@@ -62,10 +107,12 @@ def convention_generer(*, operation: Operation, user, taux_avance: Decimal = TAU
                 f"{operation.code} est à l'état « {operation.get_etat_display()} » : seule une opération programmée "
                 "reçoit une convention.")
         _exiger(Decimal("0") <= taux_avance <= Decimal("1"), "Le taux de l'avance doit être compris entre 0 et 100 %.")
-        version = VersionOperation.objects.create(operation=operation, numero=1, donnees=versions.donnees_de(operation))
+        option = option_offerte(operation, regime_couts)
+        plan = _plan_de_la_convention(operation)
+        version = VersionOperation.objects.create(operation=operation, numero=1, donnees=plan)
         convention = Convention.objects.create(
             operation=operation, numero=numero_suivant(operation.date_debut.year), version=version,
-            montant_fse=selectors.montant_fse_vote(operation), taux_avance=taux_avance, regime_couts=regime_couts,
+            montant_fse=versions.montant_fse(plan), taux_avance=taux_avance, regime_couts=option.code,
             extrapolation_autorisee=extrapolation_autorisee, generee_par=user,
         )
         convention.refresh_from_db()  # les valeurs telles que relues plus tard (0,3 -> 0,3000) : même empreinte
@@ -96,10 +143,12 @@ def avenant_creer(*, convention: Convention, user, motif: str, apres: dict) -> A
     _exiger(depenses > 0, "Le plan de financement n'a aucune dépense.")
     _exiger(depenses == ressources, f"Les ressources ({euros(ressources)}) n'équilibrent pas les dépenses ({euros(depenses)}) : "
                                     f"écart de {euros(ressources - depenses)}.")
-    fse = versions.montant_fse(apres)
-    _exiger(fse <= convention.montant_fse,
-            f"Le FSE demandé ({euros(fse)}) dépasse l'aide votée ({euros(convention.montant_fse)}) : une hausse exige "
-            "une nouvelle décision du comité de programmation.")
+    fse, vote = versions.montant_fse(apres), selectors.montant_fse_vote(convention.operation)
+    decision = selectors.decision_de_programmation(convention.operation)
+    par = (f", {decision.comite.get_type_display().lower()} du {timezone.localtime(decision.comite.date):%d/%m/%Y}"
+           if decision else "")
+    _exiger(fse <= vote, f"Le FSE de l'avenant ({euros(fse)}) dépasse l'aide votée ({euros(vote)}{par}) : une hausse "
+                         "exige une nouvelle décision du comité de programmation, au procès-verbal validé.")
     _exiger(bool(apres["objectifs"]), "Aucun objectif n'est renseigné.")
     with transaction.atomic():
         convention = Convention.objects.select_for_update().get(pk=convention.pk)  # un rang, un numéro à la fois

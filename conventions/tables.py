@@ -10,7 +10,7 @@ class ConventionTable(tables.Table):
     numero = tables.Column(verbose_name="Numéro", linkify=lambda record: record.get_absolute_url())
     operation = tables.Column(verbose_name="Opération", order_by=("operation__code",))
     porteur = tables.Column(verbose_name="Porteur", accessor="operation__porteur__nom")
-    montant_fse = tables.Column(verbose_name="Aide FSE", attrs={"td": {"class": "montant"}, "th": {"class": "nombre"}})
+    montant_fse = tables.Column(verbose_name="Aide FSE conventionnée (version 1)", attrs={"td": {"class": "montant"}, "th": {"class": "nombre"}})
     taux_avance = tables.Column(verbose_name="Avance", attrs={"td": {"class": "nombre"}})
     generee_le = tables.DateColumn(verbose_name="Générée le", format="d/m/Y")
     etat = tables.Column(verbose_name="État")

@@ -33,6 +33,33 @@ def donnees_de(operation: Operation) -> dict:
     }
 
 
+def demande_figee(operation: Operation) -> dict:
+    """La demande d'origine (`Operation.demande`) : le plan actuel de l'opération et ses deux totaux, figés."""
+    plan = donnees_de(operation)
+    return {"montant_fse": str(montant_fse(plan)), "total_depenses": str(total_depenses(plan)), "plan": plan}
+
+
+def plan_conventionne(demande: dict, *, fse_vote: Decimal, autofinancement) -> dict:
+    """Le plan de la demande, l'aide FSE ramenée au montant voté s'il est inférieur : le coût total éligible ne change
+    pas, l'écart va à l'autofinancement du porteur (`autofinancement` : le financeur, sa ligne est créée ou augmentée).
+    """
+    ecart = montant_fse(demande) - fse_vote
+    if ecart <= 0:
+        return demande
+    ressources, reste = [dict(r) for r in demande["ressources"]], ecart
+    for ligne in reversed(ressources):  # une seule ligne FSE d'ordinaire ; sinon, la dernière baisse d'abord
+        if ligne["est_fse"] and reste:
+            baisse = min(reste, Decimal(ligne["montant"]))
+            ligne["montant"], reste = str(Decimal(ligne["montant"]) - baisse), reste - baisse
+    ligne = next((r for r in ressources if r["financeur"] == autofinancement.pk), None)
+    if ligne is None:
+        ressources.append({"financeur": autofinancement.pk, "financeur_nom": autofinancement.libelle,
+                           "est_fse": autofinancement.est_fse, "montant": str(ecart)})
+    else:
+        ligne["montant"] = str(Decimal(ligne["montant"]) + ecart)
+    return {**demande, "ressources": ressources}
+
+
 def total_depenses(donnees: dict) -> Decimal:
     return sum((Decimal(d["montant"]) for d in donnees["depenses"]), ZERO)
 

@@ -11,6 +11,7 @@ from annuaire.roles import Role, a_role, roles_de
 from appels_projets.views.communs import resume_erreurs_de
 from operations.views.transitions import vue_de_transition
 from operations.models import Operation
+from operations.programmes import RegleInconnue
 from operations.views.fichiers import telecharger
 from operations.views.transitions import avec_adresses
 from operations.workflow import ActionRefusee, historique, transitions_offertes
@@ -96,13 +97,23 @@ def fiche(request, code):
         # Pas encore de convention : l'équipe d'animation la génère, les autres n'ont rien à voir ici.
         if not (a_role(request.user, Role.ANIMATION) and operation.etat == "programmee"):
             raise Http404("Cette opération n'a pas de convention.")
+        vote = selectors.montant_fse_vote(operation)
         return render(request, "conventions/generer.html", {
-            "operation": operation, "formulaire": GenerationForm(),
-            "montant_fse": selectors.montant_fse_vote(operation), "decision": selectors.decision_de_programmation(operation),
+            "operation": operation, "formulaire": GenerationForm(operation=operation), "montant_fse": vote,
+            "ecart_vote": max(operation.montant_fse_demande - vote, 0),
+            "decision": selectors.decision_de_programmation(operation),
         })
     contexte = _contexte_commun(request, convention, "conventions:transition", code)
+    courante = selectors.version_courante(operation)
+    try:
+        option = convention.option_couts
+    except RegleInconnue:
+        option = None
     contexte.update({
         "convention": convention,
+        "option": option,
+        "courante": {"numero": courante.numero, "lecture": selectors.lecture_de_version(courante.donnees)},
+        "comparaison": selectors.demande_et_conventionne(operation),
         "avenants": convention.avenants.order_by("rang"),
         "versions": operation.versions.order_by("numero"),
         "peut_amender": a_role(request.user, Role.ANIMATION) and services.refus_d_avenant(convention) is None,
@@ -116,7 +127,7 @@ def generer(request, code):
     operation = _operation(request, code)
     if not a_role(request.user, Role.ANIMATION):
         raise PermissionDenied("Seule l'équipe d'animation génère les conventions.")
-    formulaire = GenerationForm(request.POST)
+    formulaire = GenerationForm(request.POST, operation=operation)
     if not formulaire.is_valid():
         for champ, erreurs in formulaire.errors.items():
             messages.error(request, f"{formulaire.fields[champ].label if champ in formulaire.fields else 'Convention'} : "

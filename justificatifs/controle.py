@@ -15,7 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from annuaire.formats import euros
+from conventions.selectors import TauxConventionne, taux_conventionne
 from operations.documents import document_generer
+from operations.programmes import RegleInconnue
 from operations.workflow import ActionRefusee
 
 from .calcul import Calcul, ControleIncomplet, Ligne, calculer
@@ -184,21 +186,32 @@ def lignes_du_calcul(bilan: Bilan) -> list[Ligne]:
         if dans_le_perimetre and decision is None:
             restantes += 1
         lignes.append(Ligne(depense.categorie, depense.realise or Decimal(0),
-                            decision.montant_retenu if decision and dans_le_perimetre else None))
+                            decision.montant_retenu if decision and dans_le_perimetre else None, depense.libelle))
     if restantes:
         raise ControleIncomplet(f"{restantes} dépense(s) {'de l’échantillon ' if perimetre else ''}restent à contrôler.")
     return lignes
 
 
+def taux_du_bilan(bilan: Bilan) -> TauxConventionne:
+    """La version de la convention qui fait foi pour le bilan : la dernière signée au plus tard à la fin de sa période."""
+    taux = taux_conventionne(bilan.operation, au=bilan.fin)
+    if taux is None:
+        raise ControleIncomplet("L'opération n'a pas de convention : ni taux, ni plafond, ni option de coûts.")
+    return taux
+
+
 def calcul_du_bilan(bilan: Bilan) -> Calcul:
-    """Le FSE dû, selon la convention de l'opération (régime, extrapolation, aide votée) et son plan."""
-    operation, csf = bilan.operation, csf_de(bilan)
-    convention = getattr(operation, "convention", None)
-    if convention is None:
-        raise ControleIncomplet("L'opération n'a pas de convention : ni plafond ni régime de dépenses.")
-    return calculer(lignes_du_calcul(bilan), regime=convention.regime_couts, montant_fse=operation.montant_fse,
-                    cout_total=operation.total_depenses, plafond=convention.montant_fse, avance=csf.avance_versee,
-                    extrapolation_autorisee=convention.extrapolation_autorisee)
+    """Le FSE dû, selon la convention de l'opération (option de coûts du programme, extrapolation) et sa version en
+    vigueur pour la période du bilan (taux = FSE conventionné ÷ coût total conventionné, plafond = FSE conventionné)."""
+    csf, taux = csf_de(bilan), taux_du_bilan(bilan)
+    convention = taux.convention
+    try:
+        option = convention.option_couts
+    except RegleInconnue as inconnue:
+        raise ControleIncomplet(f"Convention {convention.numero} : {inconnue}") from None
+    return calculer(lignes_du_calcul(bilan), option=option, montant_fse=taux.montant_fse, cout_total=taux.cout_total,
+                    plafond=taux.montant_fse, avance=csf.avance_versee,
+                    extrapolation_autorisee=convention.extrapolation_autorisee, origine=taux.origine)
 
 
 def manques_du_controle(bilan: Bilan) -> list[str]:

@@ -41,13 +41,20 @@ RAPPORT_CSF = declarer_modele("rapport_csf", "rapport_csf.docx", "Rapport de con
     "operation": "l'opération : code, intitule, type, date_debut, date_fin (dates)",
     "porteur": "la structure porteuse : nom, adresse, commune, representant",
     "controle": ("le contrôle : methode (texte : exhaustif, ou échantillon avec sa taille et sa graine), regime (libellé "
-                 "du régime de dépenses de la convention), valide_par, valide_le (JJ/MM/AAAA à HH:MM)"),
+                 "de l'option de coûts simplifiés de la convention, lu dans le programme), article (la source de cette "
+                 "option), valide_par, valide_le (JJ/MM/AAAA à HH:MM)"),
+    "taux": ("d'où vient le taux du FSE dû : convention (numéro), version (numéro de la version en vigueur pour la "
+             "période), avenant (« avenant n° 1 PLIE-AAAA-NNN-A1 signé le JJ/MM/AAAA », vide pour la version 1), "
+             "montant_fse (€, FSE conventionné), cout_total (€, coût total éligible conventionné), taux (fraction, "
+             "à écrire avec |pourcentage(2)), origine (la phrase complète)"),
+    "demande": "la demande d'origine, pour mémoire : montant_fse (€), cout_total (€), taux (fraction)",
     "lignes": ("chaque dépense déclarée (liste : categorie, libelle, declare, controlee (oui/non), decision, retenu, "
                "rejete, motif, commentaire)"),
     "totaux": "declare, retenu (contrôlé, et extrapolé s'il y a lieu), rejete",
     "rejets": "les écarts par motif (liste : motif, nombre, montant)",
-    "calcul": ("le FSE dû : etapes (liste de phrases : l'arithmétique complète), forfait, eligible, fse_calcule, "
-               "fse_du, avance, solde, taux_erreur (fraction, vide sans échantillon)"),
+    "calcul": ("le FSE dû : etapes (liste de phrases : l'arithmétique complète, chaque arrondi compris), forfait, "
+               "eligible, fse_calcule, fse_du, avance, solde, taux_erreur (fraction, vide sans échantillon), arrondi "
+               "(la règle d'arrondi, en clair)"),
     "sorties": "les preuves de sorties positives contrôlées (liste : participant, motif, conforme (oui/non), commentaire)",
     "presences": "les séances émargées contrôlées (liste : seance, conforme (oui/non), commentaire)",
 })
@@ -56,11 +63,12 @@ RAPPORT_CSF = declarer_modele("rapport_csf", "rapport_csf.docx", "Rapport de con
 def contexte_rapport_csf(bilan: Bilan) -> dict:
     from django.utils import timezone
 
-    from .controle import calcul_du_bilan, controles_participants, csf_de, decisions_courantes
+    from .calcul import ARRONDI
+    from .controle import calcul_du_bilan, controles_participants, csf_de, decisions_courantes, taux_du_bilan
     from .models import ObjetControleParticipant
 
     csf, courantes, operation = csf_de(bilan), decisions_courantes(bilan), bilan.operation
-    calcul = calcul_du_bilan(bilan)
+    calcul, taux = calcul_du_bilan(bilan), taux_du_bilan(bilan)
     lignes, rejets = [], {}
     for d in bilan.depenses.all():
         c = courantes.get(d.pk) if not csf.par_echantillon or d.pk in csf.echantillon else None
@@ -73,22 +81,31 @@ def contexte_rapport_csf(bilan: Bilan) -> dict:
             ligne = rejets.setdefault(str(c.motif), {"motif": str(c.motif), "nombre": 0, "montant": Decimal(0)})
             ligne["nombre"] += 1
             ligne["montant"] += declare - c.montant_retenu
-    convention = operation.convention
+    option = taux.convention.option_couts
     methode = (f"échantillon de {len(csf.echantillon)} dépense(s) sur {len(lignes)}, tiré avec la graine {csf.graine}"
                if csf.par_echantillon else f"exhaustif : les {len(lignes)} dépenses")
     participants = controles_participants(bilan)
     valide_le = timezone.localtime(csf.valide_le) if csf.valide_le else None
     return {
         **contexte_bilan_sans_calculs(bilan),
-        "controle": {"methode": methode, "regime": convention.get_regime_couts_display(),
+        "mention_fse": mention_de([operation.programme]),
+        "controle": {"methode": methode, "regime": option.libelle, "article": option.article,
                      "valide_par": csf.valide_par.get_full_name() if csf.valide_par else "",
                      "valide_le": f"{valide_le:%d/%m/%Y à %H:%M}" if valide_le else ""},
+        "taux": {"convention": taux.convention.numero, "version": taux.version.numero,
+                 "avenant": (f"avenant n° {taux.avenant.rang} {taux.avenant.numero} signé le {taux.depuis:%d/%m/%Y}"
+                             if taux.avenant else ""),
+                 "montant_fse": taux.montant_fse, "cout_total": taux.cout_total, "taux": taux.taux,
+                 "origine": taux.origine},
+        "demande": {"montant_fse": operation.montant_fse_demande, "cout_total": operation.cout_total_demande,
+                    "taux": operation.taux_fse_demande},
         "lignes": lignes,
         "totaux": {"declare": calcul.declare, "retenu": calcul.retenu_direct, "rejete": calcul.rejete},
         "rejets": sorted(rejets.values(), key=lambda r: -r["montant"]),
         "calcul": {"etapes": calcul.etapes, "forfait": calcul.forfait, "eligible": calcul.eligible,
                    "fse_calcule": calcul.fse_calcule, "fse_du": calcul.fse_du, "avance": calcul.avance,
-                   "solde": calcul.solde, "taux_erreur": calcul.taux_erreur},
+                   "solde": calcul.solde, "taux_erreur": calcul.taux_erreur,
+                   "arrondi": f"chaque montant calculé est arrondi une fois, {ARRONDI} ; le taux FSE ne l'est pas"},
         "sorties": [{"participant": f"{c.participant.nom.upper()} {c.participant.prenom}",
                      "motif": str(c.participant.motif_sortie or ""), "conforme": "oui" if c.conforme else "non",
                      "commentaire": c.commentaire}

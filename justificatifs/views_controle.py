@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 from annuaire.formats import lire_montant
 from annuaire.roles import Role, roles_de
 from operations.models import Operation
+from operations.programmes import RegleInconnue
 from operations.workflow import ActionRefusee
 from participants.models import Seance
 
 from . import controle, mdfse
-from .calcul import ControleIncomplet
+from .calcul import ARRONDI, ControleIncomplet
 from .models import Decision, EtatBilan, MotifRejet, ObjetControleParticipant
 from .selectors import sorties_positives
 from .views import _bilan
@@ -50,12 +51,21 @@ def page(request, code, rang):
         calcul, incomplet = controle.calcul_du_bilan(bilan), ""
     except ControleIncomplet as raison:
         calcul, incomplet = None, str(raison)
+    try:
+        taux = controle.taux_du_bilan(bilan)
+    except ControleIncomplet:
+        taux = None
+    try:
+        option = taux.convention.option_couts if taux else None
+    except RegleInconnue:
+        option = None
     participants = controle.controles_participants(bilan)
     seances = Seance.objects.filter(pk__in=csf.seances_tirees).order_by("date")
     nombre = bilan.depenses.count()
     pieces = list(bilan.pieces.all())  # lues une fois, rangées ensuite par dépense et par participant
     return render(request, "justificatifs/controle.html", {
         "bilan": bilan, "operation": bilan.operation, "csf": csf, "calcul": calcul, "incomplet": incomplet,
+        "taux": taux, "option": option, "arrondi": ARRONDI,
         "lignes": [(d, courantes.get(d.pk), perimetre is None or d.pk in perimetre,
                     [p for p in pieces if p.depense_id == d.pk])
                    for d in bilan.depenses.prefetch_related("controles__motif", "controles__par")],

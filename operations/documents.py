@@ -174,17 +174,8 @@ def _stocker(*, type_objet, objet, nature: str, version: str, nom: str, contenu:
     return document
 
 
-# Provisoire (issue 15) : la convention, l'avenant et le rapport de contrôle de service fait recevront leur mention de
-# leur propre contexte (autre branche) ; d'ici là, celle du programme de leur opération. À retirer à la fusion.
-_MENTION_PAR_L_OPERATION = {"convention", "avenant", "rapport_csf"}
-
-
 def document_generer(*, objet, nature: str, contexte: dict, nom: str, user=None) -> DocumentGenere:
     """Rend et stocke le document, sauf s'il existe déjà pour ces mêmes données (idempotent)."""
-    if nature in _MENTION_PAR_L_OPERATION and "mention_fse" not in contexte:
-        from .programmes import mention_de
-
-        contexte = {**contexte, "mention_fse": mention_de([objet.operation.programme])}
     type_objet = ContentType.objects.get_for_model(objet)
     active = version_active(nature)  # un nouveau modèle déposé donne une nouvelle version du document
     version = empreinte_donnees({"nature": nature, **({"modele": active.version} if active else {}), **contexte})

@@ -127,6 +127,11 @@ class Operation(ConcurrentTransitionMixin, models.Model):
     cree_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="créée par", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    demande = models.JSONField(
+        "demande d'origine", null=True, blank=True, editable=False,
+        help_text="Le plan de financement demandé, figé quand la convention le remplace par le plan conventionné : "
+                  "montant_fse, total_depenses et plan (période, dépenses, ressources, objectifs). Vide tant que le plan "
+                  "de l'opération est celui de la demande.")
 
     DESIGNATION = "une opération"
     objects = OperationQuerySet.as_manager()
@@ -161,6 +166,20 @@ class Operation(ConcurrentTransitionMixin, models.Model):
     def taux_fse(self) -> Decimal | None:
         total = self.total_depenses
         return (self.montant_fse / total).quantize(Decimal("0.0001")) if total else None
+
+    # --- La demande d'origine : le plan ci-dessus tant qu'aucune convention ne l'a remplacé ---
+    @property
+    def montant_fse_demande(self) -> Decimal:
+        return Decimal(self.demande["montant_fse"]) if self.demande else self.montant_fse
+
+    @property
+    def cout_total_demande(self) -> Decimal:
+        return Decimal(self.demande["total_depenses"]) if self.demande else self.total_depenses
+
+    @property
+    def taux_fse_demande(self) -> Decimal | None:
+        total = self.cout_total_demande
+        return (self.montant_fse_demande / total).quantize(Decimal("0.0001")) if total else None
 
     # --- Machine à états (docs/workflows.md) ---
     @transition(etat, Etat.BROUILLON, Etat.DEPOSEE, permission=PORTEUR, conditions=gardee("operation.deposer", *DEMANDE_COMPLETE),

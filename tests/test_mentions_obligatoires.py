@@ -86,6 +86,49 @@ def bilan(annee: int, structure, porteur) -> Document:
     return ouvrir(bilans.bilan_document(bilans.bilan_preparer(operation=action, user=porteur), porteur))
 
 
+def convention(annee: int, structure, porteur) -> Document:
+    from conventions.documents import convention_document
+    from tests.conventions.factories import ConventionFactory
+
+    debut, fin = periode(annee)
+    operation = OperationFactory(porteur=structure, etat=Etat.PROGRAMMEE, date_debut=debut, date_fin=fin)
+    return ouvrir(convention_document(ConventionFactory(operation=operation)))
+
+
+def avenant(annee: int, structure, porteur) -> Document:
+    from conventions import services as conventions
+    from conventions.options import EtatSignature
+    from conventions.selectors import document_courant, version_courante
+    from tests.conventions.factories import ConventionFactory
+    from tests.factories import utilisateur
+
+    action = action_de(annee, structure)
+    signee = ConventionFactory(operation=action, etat=EtatSignature.NOTIFIEE)
+    apres = {**version_courante(action).donnees, "date_fin": f"{annee + 1}-03-31"}
+    nouveau = conventions.avenant_creer(convention=signee, user=utilisateur("animation"), motif="Prolongation.",
+                                        apres=apres)
+    return ouvrir(document_courant(nouveau))
+
+
+def rapport_csf(annee: int, structure, porteur) -> Document:
+    from conventions.options import EtatSignature
+    from justificatifs import controle
+    from tests.conventions.factories import ConventionFactory
+    from tests.factories import utilisateur
+
+    action = action_de(annee, structure)
+    ConventionFactory(operation=action, etat=EtatSignature.NOTIFIEE)
+    depose = bilans.bilan_preparer(operation=action, user=porteur)
+    bilans.bilan_enregistrer(bilan=depose, user=porteur, qualitatif={"actions_menees": "Ateliers."},
+                             depenses={d.pk: str(d.prevu) for d in depose.depenses.all()},
+                             ressources={r.pk: str(r.prevu) for r in depose.ressources.all()})
+    bilans.bilan_transition(bilan=depose, nom="deposer", user=porteur)
+    gestionnaire = utilisateur("gestionnaire")
+    for depense in depose.depenses.all():
+        controle.depense_controler(depense=depense, user=gestionnaire, decision="retenue")
+    return ouvrir(controle.csf_valider(bilan=depose, user=gestionnaire))
+
+
 def rapport(annee: int, structure, porteur) -> Document:
     action_de(annee, structure)
     return Document(io.BytesIO(en_docx(rapport_activite(*periode(annee)))))
@@ -103,6 +146,9 @@ DOCUMENTS = {
     "emargement": emargement,
     "bilan_execution": bilan,
     "rapport_activite": rapport,
+    "convention": convention,
+    "avenant": avenant,
+    "rapport_csf": rapport_csf,
 }
 
 

@@ -104,7 +104,7 @@ def analyse(request, pk):
     mienne = reponse.analyses.filter(analyste=request.user).first()
     formulaire = AnalyseForm(
         request.POST if request.method == "POST" else None,
-        criteres=reponse.appel.criteres.all(), montant_demande=operation.montant_fse, analyse=mienne,
+        criteres=reponse.appel.criteres.all(), montant_demande=operation.montant_fse_demande, analyse=mienne,
     )
     if formulaire.is_valid():
         donnees = formulaire.cleaned_data
@@ -130,6 +130,6 @@ def analyse(request, pk):
         "analyses": analyses,
         "note_moyenne": selectors.note_moyenne(reponse),
         "montant_propose": selectors.montant_propose(reponse),
-        "montant_demande": operation.montant_fse,
+        "montant_demande": operation.montant_fse_demande,
         "transitions": _transitions(request, reponse, ("clore_instruction",), "appels_projets:analyse"),
     })

@@ -205,10 +205,13 @@ ANALYSES = {
         (5, 4, 4, 4, 4), Avis.FAVORABLE,
         "Action construite en trois phases conformes au cahier des charges (diagnostic, remédiation, recherche "
         "d'emploi) ; 150 entrées sur l'année. L'IRFA connaît le public du PLIE, dont il porte déjà deux référents. "
-        "Avis favorable au montant demandé.",
+        "Avis favorable, à 37 000 € de FSE au lieu des 41 580 € demandés : les supports pédagogiques et les "
+        "immersions relèvent en partie de l'offre de formation déjà financée par la Région ; l'écart restera à la "
+        "charge de l'IRFA.",
         ("Les trois phases attendues sont décrites.", "Immersions et simulations d'entretien prévues.",
          "150 entrées : l'objectif de l'appel.", "Réseau d'entreprises de l'IRFA mobilisé.",
          "Structure habituée au FSE."),
+        propose=Decimal("37000.00"),  # le comité vote le montant proposé : moins que demandé (issue 15)
     ),
     "Accompagnement des clauses d'insertion ARIQ BTP 2016-2017": AnalyseDemo(
         (5, 5, 4, 4, 3), Avis.FAVORABLE,

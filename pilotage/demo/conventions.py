@@ -15,7 +15,7 @@ from django_fsm_log.models import StateLog
 from annuaire.models import Utilisateur
 from annuaire.roles import Role
 from conventions.documents import avenant_document, convention_document
-from conventions.models import Avenant, Convention
+from conventions.models import Avenant, Convention, VersionOperation
 from conventions.selectors import version_courante
 from conventions.services import avenant_creer, convention_generer, exemplaire_deposer, signature_transition
 from operations.documents import documents_de
@@ -26,6 +26,9 @@ from .appels import piece_pdf
 PARIS = ZoneInfo("Europe/Paris")
 # Jours avant la notification où chaque étape a eu lieu (la notification est le jour de « conventionner »).
 ETAPES = {"generer": 30, "envoyer": 28, "signer_porteur": 14, "signer": 5, "notifier": 0}
+# Les plans de la démonstration portent un forfait de coûts indirects de 15 % des frais de personnel directs
+# (donnees.plan) : leur convention choisit l'option du programme qui le prévoit ; les autres, la première offerte.
+OPTION_DES_PLANS_AU_FORFAIT = "indirects_15"
 
 
 @dataclass
@@ -61,7 +64,9 @@ def _signer(document, jusqu_a: str, *, animation, porteur, jour: date):
 
 def conventionner(operation: Operation, *, animation, porteur, jour: date, jusqu_a: str = "notifier") -> Convention:
     """La convention de l'opération programmée, signée jusqu'à `jusqu_a` ; notifiée, l'opération est conventionnée."""
-    convention = convention_generer(operation=operation, user=animation)
+    au_forfait = operation.depenses.filter(categorie="indirectes").exists()
+    convention = convention_generer(operation=operation, user=animation,
+                                    regime_couts=OPTION_DES_PLANS_AU_FORFAIT if au_forfait else None)
     _signer(convention, jusqu_a, animation=animation, porteur=porteur, jour=jour)
     return convention
 
@@ -117,6 +122,11 @@ def dater(document, notifiee_le: date | None, *, genere_le: date | None = None):
     for ligne in StateLog.objects.filter(content_type=type_document, object_id=document.pk):
         StateLog.objects.filter(pk=ligne.pk).update(timestamp=moments[ligne.transition])
     type(document).objects.filter(pk=document.pk).update(generee_le=moments["generer"])
+    if document.version_id:
+        # La version 1 naît à la génération de la convention ; celle d'un avenant, à sa signature par le PLIE : c'est
+        # le jour à partir duquel elle fait foi pour le FSE dû.
+        VersionOperation.objects.filter(pk=document.version_id).update(
+            creee_le=moments["generer" if isinstance(document, Convention) else "signer"])
     document.refresh_from_db()
     for ancien in documents_de(document):
         ancien.fichier.delete(save=False)

@@ -247,7 +247,11 @@ def operations_de_demo() -> list[OperationDemo]:
                financement={"FSE": "0.50", "METROPOLE": "0.20", "DEPARTEMENT": "0.10"}),
           {"ENTREES": 150},
           "Accueil et diagnostic, remédiation et travail sur le projet, recherche d'emploi : développer les "
-          "compétences transverses des participants.", appel=REMOBILISATION_2016),
+          "compétences transverses des participants.", appel=REMOBILISATION_2016,
+          # Le comité vote moins que demandé (appels.ANALYSES) : la convention porte 37 000 €, l'IRFA l'écart.
+          motivations={"programmer": "Programmée à 37 000 € de FSE au lieu des 41 580 € demandés : les supports "
+                                     "pédagogiques et les immersions relèvent en partie de l'offre régionale ; "
+                                     "l'écart est porté par l'autofinancement de l'IRFA."}),
         O("Accompagnement des clauses d'insertion ARIQ BTP 2016-2017", "CLAUSES_INSERTION", "ARIQ BTP",
           (date(2016, 1, 1), date(2017, 12, 31)), Etat.EN_REALISATION, date(2015, 11, 3),
           plan(personnel=[("Chargé d'accompagnement clauses (1 ETP sur 2 ans)", 94000),

@@ -13,7 +13,7 @@ from annuaire.roles import Role
 from appels_projets.options import Decision, EtatComite
 from conventions import services, tasks
 from conventions.models import CompteurConventions, Convention
-from conventions.options import EtatSignature, RegimeCouts
+from conventions.options import EtatSignature
 from conventions.selectors import document_courant
 from operations.documents import documents_de
 from operations.models import Notification, Operation
@@ -21,7 +21,7 @@ from operations.options import Etat
 from operations.services import operation_transition
 from operations.workflow import ActionRefusee
 from tests.appels_projets.factories import ComiteFactory, PointFactory, ReponseFactory
-from tests.factories import OperationFactory, StructureFactory, utilisateur
+from tests.factories import OperationFactory, StructureFactory, financeur, utilisateur
 from tests.lecture_docx import eur, lignes, ouvrir, table_avec, texte, verifier_publicite
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -46,19 +46,30 @@ def programmee(porteur_aps):
 
 # --- Génération et numérotation ---
 
+def entete(docx) -> str:
+    return "\n".join(p.text for p in docx.sections[0].header.paragraphs)
+
+
 def test_la_convention_reprend_la_decision_le_plan_et_les_objectifs(programmee, animation):
     convention = services.convention_generer(operation=programmee, user=animation, taux_avance=Decimal("0.30"),
-                                             regime_couts=RegimeCouts.INDIRECTS_15)
+                                             regime_couts="indirects_15")
 
     assert convention.numero == "PLIE-2016-001" and convention.etat == EtatSignature.GENEREE
     assert convention.montant_fse == Decimal("9000.00")  # le montant voté, pas le montant demandé
     assert convention.version.numero == 1
     docx = ouvrir(document_courant(convention))
     contenu = texte(docx)
+    jour = f"{timezone.localtime(programmee.reponse_appel.points.get().comite.date):%d/%m/%Y}"
     for attendu in ("Convention n° PLIE-2016-001", f"{programmee.code} — Référents « parcours » & suivi <renforcé>",
                     "Association Prévention & Solidarité <APS>", "12345678900012", "Mme Hélène Durand",
                     "du 01/01/2016 au 31/12/2016", eur("9 000,00"), eur("18 044,30"), "49,9\u00a0%",
-                    "15 % des frais de personnel directs", "30,0\u00a0%", eur("2 700,00"), eur("6 300,00")):
+                    # L'option et son article, lus dans le programme 2014-2020 de l'opération.
+                    "Coûts indirects forfaitaires : 15 % des frais de personnel directs — "
+                    "Règlement (UE) n° 1303/2013, art. 68, paragraphe 1, point b).",
+                    # Voté 22,15 € de moins que demandé (9 022,15 − 9 000) : l'écart va à l'autofinancement.
+                    f"Aide demandée : {eur('9 022,15')} ; aide votée : {eur('9 000,00')} par le comité de "
+                    f"programmation du {jour}. L'écart de {eur('22,15')} est porté par l'autofinancement",
+                    "30,0\u00a0%", eur("2 700,00"), eur("6 300,00")):
         assert attendu in contenu, attendu
     assert lignes(table_avec(docx, "Catégorie")) == [
         ["Catégorie", "Libellé", "Montant"],
@@ -68,12 +79,24 @@ def test_la_convention_reprend_la_decision_le_plan_et_les_objectifs(programmee, 
         ["Total des dépenses", "", eur("18 044,30")],
     ]
     ressources = lignes(table_avec(docx, "Financeur"))
-    assert ressources[-1][:2] == ["Total des ressources", eur("18 044,30")]
-    assert len(ressources) == 4  # en-tête, FSE, métropole, total
+    # Le plan conventionné : FSE au montant voté, la métropole inchangée, l'écart de 22,15 € en autofinancement.
+    assert [r[:2] for r in ressources[1:]] == [
+        [financeur("FSE").libelle, eur("9 000,00")], [financeur("METROPOLE").libelle, eur("9 022,15")],
+        ["Autofinancement", eur("22,15")], ["Total des ressources", eur("18 044,30")]]
     assert lignes(table_avec(docx, "Indicateur"))[1][0] == "File active"
-    assert "Cofinancé par l'Union européenne" in contenu  # obligations de publicité, en plus de l'en-tête
-    # Le pied de page de convention.docx reçoit les mentions avec la refonte de la convention (issue 15).
-    verifier_publicite(docx, programmee.programme, pied_de_page=False)
+    # Les « Vu » et les mentions du programme 2014-2020 de l'opération (operations/referentiel/programmes.json).
+    for vu in ("Vu le règlement (UE) n° 1303/2013 du Parlement européen et du Conseil du 17 décembre 2013",
+               "Vu le règlement (UE) n° 1304/2013 du Parlement européen et du Conseil du 17 décembre 2013 relatif au "
+               "Fonds social européen ;", "Vu le décret n° 2016-279 du 8 mars 2016",
+               "Programme opérationnel national FSE « Emploi et Inclusion » en métropole 2014-2020"):
+        assert vu in contenu, vu
+    assert "2021/1060" not in contenu and "2021/1057" not in contenu and "2022-608" not in contenu
+    assert "Fonds social européen plus" not in contenu and "Cofinancé par l'Union européenne" not in contenu
+    assert "Convention attributive d'une aide du Fonds social européen (FSE)" in contenu
+    mention = ("Union européenne — Fonds social européen — Cette opération est cofinancée par le Fonds social européen "
+               "dans le cadre du programme opérationnel national « Emploi et Inclusion » 2014-2020.")
+    assert mention in entete(docx) and f"Les mentions à reproduire sont : « {mention} »" in contenu
+    verifier_publicite(docx, programmee.programme)
 
 
 def test_les_numeros_se_suivent_par_annee_et_ne_sont_jamais_reattribues(animation, structure):

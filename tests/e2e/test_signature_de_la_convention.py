@@ -37,7 +37,10 @@ def test_generer_signer_notifier_puis_amender(page, live_server, tmp_path, setti
     page.get_by_role("link", name="Générer la convention").click()
     expect(page.locator("[data-test=montant-fse]")).to_have_text("9\u202f022,15\u00a0€")
     page.get_by_label("Taux de l'avance (%)").fill("40")
-    page.get_by_label("Régime des dépenses").select_option(label="Coûts indirects forfaitaires : 15 % des frais de personnel directs")
+    # Les options du programme 2014-2020 de l'opération, chacune avec son article.
+    page.get_by_label("Option de coûts simplifiés").select_option(
+        label="Coûts indirects forfaitaires : 15 % des frais de personnel directs — Règlement (UE) n° 1303/2013, "
+              "art. 68, paragraphe 1, point b)")
     capturer(page, "convention-01-generation")
     page.get_by_role("button", name="Générer la convention").click()
     expect(page.get_by_role("status").first).to_contain_text("La convention PLIE-2016-001 est générée.")

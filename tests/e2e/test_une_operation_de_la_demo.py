@@ -80,6 +80,7 @@ def test_op_2017_011_de_l_appel_au_solde_par_chaque_role(page, live_server, sett
     for note in page.get_by_label("4 — bon", exact=True).all():
         note.check()
     page.get_by_label("Favorable", exact=True).check()
+    # 13 860 € demandés (50 % de 27 720 €) ; l'analyse propose 12 000 €, le comité les vote.
     page.get_by_label("Montant FSE proposé (€)").fill("12 000,00")
     page.get_by_label("Synthèse de l'analyse").fill("Session reconduite : résultats 2016 solides, coûts maîtrisés.")
     page.get_by_role("button", name="Enregistrer mon analyse").click()
@@ -274,8 +275,11 @@ def test_op_2017_011_de_l_appel_au_solde_par_chaque_role(page, live_server, sett
     page.get_by_role("button", name="Tirer les séances à contrôler").click()
     page.get_by_role("button", name="Conforme : séance du 11/09/2017", exact=True).click()
     expect(page.locator("#controle-seances")).to_contain_text("Conforme")
-    # Demandé 13 860 € (50 % des 27 720 € du plan), voté 12 000 € : 27 720 € retenus × 12 000 / 27 720 = 12 000,00 €.
+    # Le taux est celui de la convention : 12 000 € votés ÷ 27 720 € de coût total (l'écart de 1 860 € va à
+    # l'autofinancement) ; 27 720 € retenus × 12 000 ÷ 27 720 = 12 000,00 € (au taux de la demande, 50 % :
+    # 13 860 €, plafonnés à 12 000 €).
     expect(page.locator("#fse-du")).to_have_text("12\u202f000,00\u00a0€")
+    expect(page.locator("#demande")).to_contain_text("FSE demandé 13\u202f860,00\u00a0€")
     capturer(page, "16-gestionnaire-controle")
     page.get_by_role("button", name="Valider le contrôle et produire le rapport").click()
     expect(page.locator("#etat-bilan")).to_have_text("Contrôlé")

@@ -1,6 +1,9 @@
 """Un bilan dans l'état voulu, pour les tests qui ont besoin qu'il existe (les transitions de bilan de l'opération)."""
+import json
+
 from annuaire.roles import Role
 from justificatifs.models import Bilan, NatureBilan
+from operations.programmes import REFERENTIEL, Programme
 from tests.factories import utilisateur
 
 # L'état du bilan final qui permet chaque transition de bilan de l'opération.
@@ -20,3 +23,10 @@ def rendre_possible(operation, nom: str):
     """Avant de tirer une transition de bilan de l'opération hors du service du bilan : le bilan qui la permet."""
     if nom in ETAT_DU_BILAN_POUR:
         bilan_final(operation, ETAT_DU_BILAN_POUR[nom])
+
+
+def programme_livre(code: str) -> Programme:
+    """Un programme du référentiel livré (operations/referentiel/programmes.json), tel que la migration le charge, sans
+    base de données : ses options de coûts pour les tests de l'arithmétique."""
+    donnees = next(p for p in json.loads(REFERENTIEL.read_text(encoding="utf-8"))["programmes"] if p["code"] == code)
+    return Programme(**donnees)

@@ -1,5 +1,6 @@
-"""L'arithmétique du FSE dû : des cas vérifiés à la main pour chaque régime, le plafond, l'extrapolation ; et des
-propriétés tirées au hasard (hypothesis) qui doivent tenir pour toutes les lignes possibles."""
+"""L'arithmétique du FSE dû : des cas vérifiés à la main pour chaque option de coûts du programme 2014-2020, le
+plafond, l'extrapolation ; et des propriétés tirées au hasard (hypothesis) qui doivent tenir pour toutes les lignes
+possibles. Les options viennent du référentiel livré (operations/referentiel/programmes.json), sans base de données."""
 from decimal import Decimal
 
 import pytest
@@ -7,8 +8,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from justificatifs.calcul import ControleIncomplet, Ligne, calculer
+from operations.programmes import option_de_couts, options_de_couts
+from tests.justificatifs.factories import programme_livre
 
 D = Decimal
+FSE_2014 = programme_livre("FSE_2014_2020")
+FSEPLUS_2021 = programme_livre("FSEPLUS_2021_2027")
+REELS = option_de_couts(FSE_2014, "reels")
 # Le plan des fabriques de test : 15 000 € de personnel, 794,30 € de déplacements, 2 250 € de forfait indirect ;
 # 18 044,30 € au total, dont 9 022,15 € de FSE (50 %), avance de 30 % = 2 706,65 €.
 PLAN = dict(montant_fse=D("9022.15"), cout_total=D("18044.30"), plafond=D("9022.15"), avance=D("2706.65"))
@@ -30,13 +36,13 @@ def lignes(personnel="14000", fonctionnement="500", indirectes="2250"):
     ("restants_40", "5600", "19600", "9022.15", "6315.50"),
 ])
 def test_cas_calcules_a_la_main(regime, forfait, eligible, fse_du, solde):
-    calcul = calculer(lignes(), regime=regime, extrapolation_autorisee=False, **PLAN)
+    calcul = calculer(lignes(), option=option_de_couts(FSE_2014, regime), extrapolation_autorisee=False, **PLAN)
     assert (calcul.forfait, calcul.eligible, calcul.fse_du, calcul.solde) == (D(forfait), D(eligible), D(fse_du), D(solde))
     assert any("Solde" in e for e in calcul.etapes)
 
 
 def test_le_plafond_et_le_trop_percu():
-    calcul = calculer(lignes(personnel="0", fonctionnement="0", indirectes="0"), regime="reels",
+    calcul = calculer(lignes(personnel="0", fonctionnement="0", indirectes="0"), option=REELS,
                       extrapolation_autorisee=False, **PLAN)
     assert (calcul.fse_du, calcul.solde) == (D("0.00"), D("-2706.65"))
     assert "trop-perçu à reverser" in calcul.etapes[-1]
@@ -49,18 +55,18 @@ def dix_lignes(retenus):
 def test_l_extrapolation_du_taux_d_erreur():
     # Échantillon de 4 lignes : 4 000 € déclarés, 3 600 € retenus, 10 % d'erreur ; les 6 autres retenues à 900 €.
     echantillon = dix_lignes(["1000", "1000", "900", "700"] + [None] * 6)
-    calcul = calculer(echantillon, regime="reels", montant_fse=D("5000"), cout_total=D("10000"), plafond=D("5000"),
+    calcul = calculer(echantillon, option=REELS, montant_fse=D("5000"), cout_total=D("10000"), plafond=D("5000"),
                       avance=D("0"), extrapolation_autorisee=True)
     assert (calcul.taux_erreur, calcul.retenu_direct, calcul.fse_du) == (D("0.1"), D("9000.00"), D("4500.00"))
     assert calcul.etapes[0].startswith("Échantillon : 4 dépense(s) sur 10")
     with pytest.raises(ControleIncomplet, match="n'autorise pas l'extrapolation, le contrôle doit être exhaustif"):
-        calculer(echantillon, regime="reels", montant_fse=D("5000"), cout_total=D("10000"), plafond=D("5000"),
+        calculer(echantillon, option=REELS, montant_fse=D("5000"), cout_total=D("10000"), plafond=D("5000"),
                  avance=D("0"), extrapolation_autorisee=False)
 
 
 montants = st.decimals(min_value=0, max_value=100_000, places=2, allow_nan=False, allow_infinity=False)
 categories = st.sampled_from(["personnel", "fonctionnement", "prestations", "indirectes"])
-regimes = st.sampled_from(["reels", "indirects_15", "indirects_20", "restants_40"])
+options = st.sampled_from(options_de_couts(FSE_2014) + options_de_couts(FSEPLUS_2021))
 
 
 @st.composite
@@ -73,24 +79,26 @@ def lignes_controlees(draw):
     return resultat
 
 
-@given(lignes=lignes_controlees(), regime=regimes, plafond=montants, avance=montants)
-def test_proprietes_du_fse_du(lignes, regime, plafond, avance):
+@given(lignes=lignes_controlees(), option=options, plafond=montants, avance=montants)
+def test_proprietes_du_fse_du(lignes, option, plafond, avance):
     cout_total = sum((l.declare for l in lignes), D(0)) or D(1)
     montant_fse = (cout_total * D("0.5")).quantize(D("0.01"))
-    calcul = calculer(lignes, regime=regime, montant_fse=montant_fse, cout_total=cout_total, plafond=plafond,
+    calcul = calculer(lignes, option=option, montant_fse=montant_fse, cout_total=cout_total, plafond=plafond,
                       avance=avance, extrapolation_autorisee=False)
+    # Chaque montant calculé tombe au centime.
+    assert all(m == m.quantize(D("0.01")) for m in (calcul.forfait, calcul.fse_calcule, calcul.fse_du))
     assert D(0) <= calcul.fse_du <= plafond
     assert calcul.solde == calcul.fse_du - avance
     assert calcul.eligible == calcul.retenu_direct + calcul.forfait
     # Retenir moins ne fait jamais monter le FSE dû.
     moins = [Ligne(l.categorie, l.declare, D(0)) if i == 0 else l for i, l in enumerate(lignes)]
-    assert calculer(moins, regime=regime, montant_fse=montant_fse, cout_total=cout_total, plafond=plafond,
+    assert calculer(moins, option=option, montant_fse=montant_fse, cout_total=cout_total, plafond=plafond,
                     avance=avance, extrapolation_autorisee=False).fse_du <= calcul.fse_du
 
 
 @given(lignes=lignes_controlees())
 def test_tout_retenu_au_reel_donne_le_declare(lignes):
     tout = [Ligne(l.categorie, l.declare, l.declare) for l in lignes]
-    calcul = calculer(tout, regime="reels", montant_fse=D("1"), cout_total=D("1"), plafond=D("10000000"),
+    calcul = calculer(tout, option=REELS, montant_fse=D("1"), cout_total=D("1"), plafond=D("10000000"),
                       avance=D(0), extrapolation_autorisee=False)
     assert calcul.eligible == calcul.declare == calcul.fse_du

@@ -54,11 +54,13 @@ def test_controler_chaque_ligne_valider_le_rapport_puis_payer(depose, gestionnai
     depose.refresh_from_db()
     assert depose.etat == "controle" and Operation.objects.get(pk=depose.operation_id).etat == Etat.BILAN_CONTROLE
     docx = ouvrir(document)
-    # Le pied de page de rapport_csf.docx reçoit les mentions avec la refonte du rapport (issue 15).
-    verifier_publicite(docx, depose.operation.programme, pied_de_page=False)
+    # Les mentions du programme 2014-2020 de l'opération 2016, dans l'en-tête du rapport.
+    assert "cofinancée par le Fonds social européen dans le cadre du programme opérationnel national « Emploi et " \
+           "Inclusion » 2014-2020" in "\n".join(p.text for p in docx.sections[0].header.paragraphs)
+    verifier_publicite(docx, depose.operation.programme)
     corps = texte(docx)
     assert "méthode : exhaustif : les 3 dépenses" in corps
-    assert "FSE : 16\u202f250,00\u00a0€ × 9\u202f022,15\u00a0€ / 18\u202f044,30\u00a0€" in corps
+    assert "FSE calculé : 16\u202f250,00\u00a0€ × 9\u202f022,15\u00a0€ ÷ 18\u202f044,30\u00a0€" in corps
     depenses = next(t for t in docx.tables if lignes(t)[0][:2] == ["Catégorie", "Dépense"])
     assert lignes(depenses)[-1] == ["Total", "", eur("18 044,30"), "", eur("16 250,00"), eur("1 794,30"), ""]
     assert any(ligne[:4] == ["Dépenses directes de fonctionnement", "Déplacements", eur("794,30"), "Rejetée"]

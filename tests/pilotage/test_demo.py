@@ -29,6 +29,8 @@ from operations.services import operation_transition
 from pilotage.demo import URL, charger_demo, lignes_de_resume, operations_de_demo, repartir
 
 PARIS = ZoneInfo("Europe/Paris")
+D = Decimal
+VOTEE_SOUS_LA_DEMANDE = "Remobilisation autour des compétences 2016"
 MODELES = [Structure, Utilisateur, Operation, LigneDepense, LigneRessource, Objectif, StateLog, Notification,
            AppelAProjets, Reponse, PieceDeposee, VerificationRecevabilite, DemandeComplements, Analyse, Comite,
            PointOrdreDuJour, DocumentGenere]
@@ -178,7 +180,7 @@ def test_les_trois_appels_2016_du_rapport(demo):
         assert [(ligne.transition, timezone.localtime(ligne.timestamp).date()) for ligne in historique(appel)] == [
             ("publier", appel.date_ouverture), ("clore", limite), ("cloturer", date(2016, 4, 5)),
         ]
-        # Au plus le taux de cofinancement maximal du FSE 2014-2020 en région plus développée (1303/2013, art. 120).
+        # 50 % au plus : le taux maximal du programme 2014-2020 en Bourgogne (operations/referentiel/programmes.json).
         assert appel.periode_debut_min == date(2016, 1, 1) and appel.taux_fse_max == Decimal("50.00")
         assert appel.programme.code == "FSE_2014_2020"
         assert "Recrutement" in appel.cahier_des_charges and "Déroulement attendu" in appel.cahier_des_charges
@@ -259,6 +261,11 @@ def test_un_comite_2016_tenu_et_son_pv_valide(demo):
     for point in points:
         assert point.decision == Decision.PROGRAMMEE and point.decidee_par.username in membres
         assert timezone.localtime(point.decidee_le).date() == date(2016, 3, 22)
+        if point.reponse.operation.intitule == VOTEE_SOUS_LA_DEMANDE:
+            # Le comité a voté moins que demandé (issue 15) : 37 000 € au lieu de 50 % × 83 160 = 41 580 €.
+            assert (point.montant_vote, montant_fse_demande(point.reponse.operation)) == (D("37000.00"), D("41580.00"))
+            assert "37 000 € de FSE au lieu des 41 580 € demandés" in point.motivation
+            continue
         assert point.montant_vote == montant_fse_demande(point.reponse.operation)
         programmer = historique(point.reponse.operation).get(transition="programmer")
         assert programmer.by == point.decidee_par and programmer.timestamp > point.decidee_le
@@ -286,8 +293,9 @@ def test_l_enveloppe_de_chaque_appel_est_respectee(demo):
         assert enveloppe_consommee(appel) <= appel.enveloppe_fse, appel.titre
     assert not PointOrdreDuJour.objects.filter(depassement_confirme=True).exists()
     portage = AppelAProjets.objects.get(titre="Portage de référents de parcours 2016")
-    # Les dix portages votés à ce qu'ils demandent : 50 % de leurs 728 180 € de dépenses, soit 364 090 €.
-    assert enveloppe_consommee(portage) == Decimal("364090")
+    # 14 référents : 2 × 45 600 + 44 900 + 2 × 46 300 + 2 × 46 800 + 44 200 + 2 × 45 300 + 43 700 + 43 900 + 44 400
+    # + 44 100 = 633 200 € de personnel, + 15 % de forfait = 728 180 € ; 50 % de FSE voté = 364 090 €.
+    assert enveloppe_consommee(portage) == Decimal("364090.00")
 
 
 @pytest.mark.django_db
@@ -407,3 +415,41 @@ def test_les_participants_ont_leur_questionnaire_fse_et_quelques_portages_manque
     assert CORRECTION not in niveaux.values() and 2 <= list(niveaux.values()).count(ALERTE) <= 6
     assert {o.porteur.nom for o, niveau in niveaux.items() if niveau == ALERTE and o.type.code == "PORTAGE_REFERENTS"} == {
         "Ville de Longvic", "CESAM"}
+
+
+def test_une_operation_2016_votee_sous_la_demande_jusqu_au_controle(demo):
+    """Remobilisation 2016 (IRFA) : 41 580 € demandés sur 83 160 €, 37 000 € votés ; la convention, le bilan et le
+    contrôle de service fait lisent le taux de la convention, la demande reste pour mémoire."""
+    from conventions.selectors import document_courant
+    from justificatifs.controle import calcul_du_bilan
+    from justificatifs.models import Bilan
+    from tests.lecture_docx import ouvrir, texte
+
+    operation = Operation.objects.get(intitule=VOTEE_SOUS_LA_DEMANDE)
+    assert operation.etat == Etat.SOLDEE and operation.programme.code == "FSE_2014_2020"
+    # Plan : 58 800 + 9 600 de personnel, 15 % de forfait = 10 260, 4 500 de fonctionnement : 83 160 € ;
+    # FSE demandé 50 % = 41 580 €, métropole 20 % = 16 632 €, département 10 % = 8 316 €, autofinancement 16 632 €.
+    assert (operation.cout_total_demande, operation.montant_fse_demande) == (D("83160.00"), D("41580.00"))
+    convention = operation.convention
+    assert convention.montant_fse == D("37000.00") and convention.regime_couts == "indirects_15"
+    # Voté 4 580 € de moins : l'autofinancement passe de 16 632 à 21 212 € ; le coût total ne bouge pas.
+    plan = {r["financeur_nom"]: D(r["montant"]) for r in convention.version.donnees["ressources"]}
+    assert plan["Autofinancement"] == D("21212.00") and sum(plan.values()) == D("83160.00")
+    assert (operation.montant_fse, operation.total_depenses) == (D("37000.00"), D("83160.00"))
+    contenu = texte(ouvrir(document_courant(convention)))
+    assert "aide votée : 37\u202f000,00\u00a0€ par le comité de programmation du 22/03/2016" in contenu
+    assert "1303/2013" in contenu and "2021/1060" not in contenu
+
+    final = Bilan.objects.get(operation=operation, nature="final")
+    calcul = calcul_du_bilan(final)
+    # Réalisé à 94 % du plan, déplacements retenus à 90 % : personnel 55 272 + 9 024 = 64 296 €, fonctionnement
+    # 4 230 × 90 % = 3 807 € ; forfait 15 % × 64 296 = 9 644,40 € ; éligible 64 296 + 3 807 + 9 644,40 = 77 747,40 €.
+    # FSE : 77 747,40 × 37 000 ÷ 83 160 = 34 591,7965… → 34 591,80 € (au taux de la demande, 77 747,40 × 50 % =
+    # 38 873,70 €, plafonné à 37 000 € : 2 408,20 € de trop). Avance : 30 % × 37 000 = 11 100 € ; solde 23 491,80 €.
+    assert (calcul.eligible, calcul.fse_du, calcul.avance, calcul.solde) == (
+        D("77747.40"), D("34591.80"), D("11100.00"), D("23491.80"))
+    assert final.csf.montant_paye == D("23491.80")
+    rapport = texte(ouvrir(DocumentGenere.objects.get(object_id=final.pk, nature="rapport_csf")))
+    assert f"de la convention n° {convention.numero}, version 1" in rapport
+    assert "Pour mémoire, la demande d'origine : 41\u202f580,00\u00a0€ de FSE pour un coût total de 83\u202f160,00\u00a0€" \
+        in rapport

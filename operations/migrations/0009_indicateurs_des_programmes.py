@@ -19,7 +19,7 @@ def relire(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('operations', '0007_programmes'),
+        ('operations', '0008_demande_d_origine'),
     ]
 
     operations = [migrations.RunPython(relire, migrations.RunPython.noop)]
