@@ -126,15 +126,15 @@ def test_abandon_du_porteur_contre_decision_de_l_animation(essai, acteurs):
 @pytest.mark.parametrize("essai", range(REPETITIONS))
 def test_deux_creations_simultanees_recoivent_deux_codes(essai, acteurs):
     barriere = threading.Barrier(2, timeout=30)
-    codes, erreurs = [], []
+    codes, erreurs = [], []  # une année par essai, dans le programme FSE+ 2021-2027 (2021 à 2025)
     type_ = type_operation()
 
     def creer(intitule):
         try:
             barriere.wait()
             operation = operation_creer(
-                user=acteurs["porteur"], porteur=acteurs["structure"], date_debut=date(2030 + essai, 1, 1),
-                date_fin=date(2030 + essai, 12, 31), intitule=intitule, type=type_,
+                user=acteurs["porteur"], porteur=acteurs["structure"], date_debut=date(2021 + essai, 1, 1),
+                date_fin=date(2021 + essai, 12, 31), intitule=intitule, type=type_,
             )
             codes.append(operation.code)
         except Exception as exc:
@@ -149,4 +149,4 @@ def test_deux_creations_simultanees_recoivent_deux_codes(essai, acteurs):
         f.join(60)
 
     assert erreurs == []
-    assert sorted(codes) == [f"OP-{2030 + essai}-001", f"OP-{2030 + essai}-002"]
+    assert sorted(codes) == [f"OP-{2021 + essai}-001", f"OP-{2021 + essai}-002"]
