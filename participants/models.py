@@ -17,6 +17,7 @@ from .options import (
     CategorieSortie, ContratClause, DemiJournee, NiveauFormation, Reponse, Secteur, SituationEntree, SituationSortie,
     Sexe, StatutEntree, StatutPresence,
 )
+from .preuves import Preuve
 
 
 class MotifSortie(models.Model):
@@ -257,8 +258,6 @@ class PropositionSortie(ConcurrentTransitionMixin, models.Model):
     @property
     def preuve_lue(self):
         """La preuve figée, avec ses dates (None pour une sortie qui n'est pas positive)."""
-        from .criteres import Preuve
-
         return Preuve.depuis_json(self.preuve) if self.preuve else None
 
     @property
