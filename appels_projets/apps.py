@@ -8,8 +8,9 @@ class AppelsProjetsConfig(AppConfig):
     def ready(self):
         from operations.views.fiche import LIENS_DE_LA_FICHE
 
-        # Modèles Word déclarés, conditions ajoutées au registre des transitions, récepteurs des transitions.
-        from . import documents, regles, signaux  # noqa: F401
+        # Modèles Word déclarés, conditions ajoutées au registre des transitions, récepteurs des transitions ;
+        # tâches planifiées enregistrées (Celery ne découvre que tasks.py).
+        from . import documents, planifiees, regles, signaux  # noqa: F401
 
         if regles.liens_de_la_fiche not in LIENS_DE_LA_FICHE:
             LIENS_DE_LA_FICHE.append(regles.liens_de_la_fiche)

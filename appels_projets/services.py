@@ -20,6 +20,7 @@ from .models import (
 )
 from .options import TRANSITION_DE_LA_DECISION, Decision, EtatAppel, EtatComite
 from .selectors import enveloppe_consommee, montant_fse_demande
+from .tasks import generer_documents_du_comite
 
 
 def _exiger(condition: bool, message: str):
@@ -196,8 +197,6 @@ def decision_enregistrer(*, point: PointOrdreDuJour, decision: str, montant_vote
 
 def comite_valider_pv(*, comite: Comite, user) -> Comite:
     """Valide le PV : chaque opération prend l'état décidé, puis PV, lettres et courriels partent après commit."""
-    from .tasks import generer_documents_du_comite
-
     _exiger(comite.membres.filter(pk=user.pk).exists(), "Seul un membre de ce comité valide son procès-verbal.")
     with transaction.atomic():
         tirer_transition(objet=comite, nom="valider_pv", user=user)

@@ -6,6 +6,8 @@ from django_fsm.signals import post_transition
 
 from operations.models import Operation
 
+from .tasks import generer_accuse_reception
+
 
 @receiver(post_transition, sender=Operation)
 def apres_depot(sender, instance, name, **kwargs):
@@ -15,8 +17,6 @@ def apres_depot(sender, instance, name, **kwargs):
     reponse = getattr(instance, "reponse_appel", None)
     if reponse is None:
         return
-    from .tasks import generer_accuse_reception
-
     if name == "deposer":
         reponse.deposee_le = timezone.now()
         reponse.save(update_fields=["deposee_le"])

@@ -1,4 +1,7 @@
-"""Tâches de fond des appels : accusé de réception au dépôt, PV et lettres après le comité, clôture à l'échéance.
+"""Tâches de fond des appels : accusé de réception au dépôt, PV et lettres après le comité.
+
+Les services les programment (services -> tasks, jamais l'inverse) : une tâche qui doit appeler un service vit
+au-dessus d'eux, dans `planifiees.py` (la clôture des appels échus).
 
 Chaque tâche reçoit des identifiants et peut être rejouée (nouvel essai, message livré deux fois) : un document
 n'est stocké qu'une fois pour les mêmes données, et le courriel ne part qu'avec un document nouvellement créé.
@@ -18,7 +21,6 @@ from annuaire.models import Utilisateur
 from annuaire.roles import Role
 from operations.documents import documents_de
 
-from . import services
 from .documents import accuse_reception_generer, lettre_notification_generer, pv_comite_generer
 # Les documents courts restent synchrones (docs/architecture.md) : les vues les appellent directement, exposés ici aussi.
 from .documents import dossier_comite_generer, rapport_instruction_generer  # noqa: F401
@@ -141,8 +143,3 @@ def generer_documents_du_comite(self, comite_id: int, user_id: int | None) -> di
     logger.info("comité %s : PV %s, %d lettre(s), %d courriel(s)", comite_id, pv.pk, len(lettres), courriels)
     return {"pv": pv.pk, "lettres": lettres, "courriels": courriels}
 
-
-@shared_task(bind=True, **REESSAIS)
-def clore_appels_echus(self) -> list[int]:
-    """Planifiée (CELERY_BEAT_SCHEDULE) : clôt les dépôts des appels publiés dont la date limite est passée."""
-    return services.appels_clore_echus()

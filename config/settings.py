@@ -170,7 +170,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # `celery -A config beat` : les dépôts d'un appel ferment d'eux-mêmes au plus tard 5 minutes après sa date limite.
 CELERY_BEAT_SCHEDULE = {
-    "clore-appels-echus": {"task": "appels_projets.tasks.clore_appels_echus", "schedule": 5 * 60},
+    "clore-appels-echus": {"task": "appels_projets.planifiees.clore_appels_echus", "schedule": 5 * 60},
     "relancer-signatures": {"task": "conventions.tasks.relancer_signatures", "schedule": 24 * 60 * 60},
     "purger-imports-en-attente": {"task": "participants.tasks.purger_imports_en_attente", "schedule": 24 * 60 * 60},
 }

@@ -8,8 +8,9 @@ class ConventionsConfig(AppConfig):
     def ready(self):
         from operations.views.fiche import ENCARTS_DE_LA_FICHE, LIENS_DE_LA_FICHE
 
-        # Modèles Word déclarés, conditions ajoutées au registre, récepteurs du changement de programme.
-        from . import documents, regles, signaux  # noqa: F401
+        # Modèles Word déclarés, conditions ajoutées au registre, récepteurs du changement de programme ; tâche de la
+        # génération en lot enregistrée (Celery ne découvre que tasks.py).
+        from . import documents, lots, regles, signaux  # noqa: F401
 
         if regles.liens_de_la_fiche not in LIENS_DE_LA_FICHE:
             LIENS_DE_LA_FICHE.append(regles.liens_de_la_fiche)

@@ -9,12 +9,10 @@ from annuaire.fichiers import verifier_fichier
 from annuaire.formats import euros
 from annuaire.models import Financeur
 from annuaire.roles import Role, a_role
-from appels_projets.options import EtatComite
-from operations.models import Operation, Traitement
+from operations.models import Operation
 from operations.options import Etat
 from operations.programmes import OptionCouts, Programme, RegleInconnue, option_de_couts, options_de_couts
 from operations.services import operation_transition
-from operations.traitements import traitement_lancer
 from operations.workflow import ActionRefusee, tirer_transition, transition_nommee
 
 from . import selectors, versions
@@ -214,14 +212,3 @@ def _extension(fichier) -> str:
     nom = getattr(fichier, "name", "") or ""
     return nom[nom.rfind("."):].lower()[:6] if "." in nom else ""
 
-
-def conventions_du_comite_lancer(*, comite, user) -> Traitement:
-    """Génère en un travail de fond les conventions de toutes les opérations programmées par le comité."""
-    from .tasks import generer_conventions_du_comite
-
-    _exiger(a_role(user, Role.ANIMATION), "Seule l'équipe d'animation génère les conventions.")
-    _exiger(comite.etat == EtatComite.PV_VALIDE, "Le procès-verbal de ce comité n'est pas validé : rien n'est programmé.")
-    nombre = len(selectors.a_conventionner(comite))
-    _exiger(nombre > 0, "Toutes les conventions de ce comité sont déjà générées.")
-    return traitement_lancer(libelle=f"Conventions du comité du {comite.date:%d/%m/%Y} ({nombre})", user=user,
-                             tache=generer_conventions_du_comite, arguments=(comite.pk, user.pk))

@@ -1,16 +1,22 @@
+"""Tâches de fond des conventions : aviser d'une étape de la signature, relancer ce qui attend une signature.
+
+Les services les programment (services -> tasks, jamais l'inverse) : la génération des conventions d'un comité, qui
+appelle le service de génération, vit au-dessus d'eux, dans `lots.py`.
+"""
 import logging
 
 from celery import shared_task
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
-from django.urls import reverse
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 
-from annuaire.models import Utilisateur
 from annuaire.roles import Role
 from operations.tasks import aviser, destinataires
+
+from .models import Avenant, Convention
+from .selectors import ETATS_A_RELANCER, a_relancer, document_courant
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +45,6 @@ def _document_du_journal(journal: StateLog):
 @shared_task(bind=True, max_retries=5, default_retry_delay=30)
 def notifier_signature(self, journal_id: int):
     """Avise le porteur ou l'équipe d'animation d'une étape de la signature, document joint ; rejouée, sans doublon."""
-    from .selectors import document_courant
-
     journal = StateLog.objects.get(pk=journal_id)
     document = _document_du_journal(journal)
     cibles = DESTINATAIRES.get(journal.state, [])
@@ -57,9 +61,6 @@ def notifier_signature(self, journal_id: int):
 @shared_task
 def relancer_signatures() -> int:
     """Chaque jour : relance par courriel ce qui attend une signature depuis plus que le délai (une fois par délai)."""
-    from .models import Avenant, Convention
-    from .selectors import ETATS_A_RELANCER, a_relancer
-
     relances = 0
     for modele in (Convention, Avenant):
         for etat, cibles in ETATS_A_RELANCER.items():
@@ -77,22 +78,3 @@ def relancer_signatures() -> int:
     logger.info("relance des signatures : %d document(s)", relances)
     return relances
 
-
-@shared_task(bind=True, max_retries=3, default_retry_delay=10)
-def generer_conventions_du_comite(self, traitement_id: str, comite_id: int, user_id: int) -> int:
-    """Rejouée après un arrêt du worker, elle reprend : une convention déjà générée n'est ni renumérotée ni dupliquée."""
-    from appels_projets.models import Comite
-    from operations.traitements import avancement, terminer
-
-    from .selectors import a_conventionner
-    from .services import convention_generer
-
-    comite, user = Comite.objects.get(pk=comite_id), Utilisateur.objects.get(pk=user_id)
-    operations = a_conventionner(comite)
-    with avancement(traitement_id, total=len(operations)) as un_de_plus:
-        for operation in operations:
-            convention_generer(operation=operation, user=user)
-            un_de_plus()
-    terminer(traitement_id, resultat=f"{reverse('conventions:liste')}?comite={comite_id}",
-             message=f"{len(operations)} convention(s) générée(s).")
-    return len(operations)

@@ -16,7 +16,7 @@ from operations.views.fichiers import telecharger
 from operations.views.transitions import avec_adresses
 from operations.workflow import ActionRefusee, historique, transitions_offertes
 
-from . import selectors, services
+from . import lots, selectors, services
 from .filters import ConventionFiltre
 from .forms import (
     AvenantForm, DepensesAvenant, ExemplaireForm, GenerationForm, ObjectifsAvenant, RessourcesAvenant,
@@ -67,7 +67,7 @@ def generer_du_comite(request):
         raise PermissionDenied("Seule l'équipe d'animation génère les conventions.")
     comite = get_object_or_404(Comite, pk=request.POST.get("comite") or 0)
     try:
-        traitement = services.conventions_du_comite_lancer(comite=comite, user=request.user)
+        traitement = lots.conventions_du_comite_lancer(comite=comite, user=request.user)
     except ActionRefusee as refus:
         messages.error(request, str(refus))
         return redirect("conventions:liste")

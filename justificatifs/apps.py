@@ -8,7 +8,8 @@ class JustificatifsConfig(AppConfig):
     def ready(self):
         from operations.views.fiche import LIENS_DE_LA_FICHE
 
-        from . import documents, regles  # noqa: F401  (modèle Word du bilan déclaré, conditions ajoutées au registre)
+        # Modèles Word du bilan et du rapport de contrôle déclarés, conditions ajoutées au registre.
+        from . import documents, rapport_csf, regles  # noqa: F401
         from .selectors import liens_de_la_fiche
 
         if liens_de_la_fiche not in LIENS_DE_LA_FICHE:

@@ -1,7 +1,8 @@
 """Le contrôle de service fait (CSF) d'un bilan déposé, par le gestionnaire FSE : chaque dépense (ou un échantillon
 tiré avec une graine notée) retenue, retenue en partie ou rejetée avec un motif ; les preuves des sorties positives
 et un échantillon de séances émargées ; le calcul du FSE dû selon la convention ; la validation, qui produit le
-rapport et fait passer le bilan à « contrôlé » ; le paiement du solde, qui le valide (et solde l'opération).
+rapport et fait passer le bilan à « contrôlé » (`rapport_csf.py`, au-dessus de ce module) ; le paiement du solde,
+qui le valide (et solde l'opération).
 
 Chaque décision est une ligne nouvelle : rien ne se modifie, une décision plus récente remplace la précédente.
 """
@@ -16,7 +17,6 @@ from django.utils import timezone
 
 from annuaire.formats import euros
 from conventions.selectors import TauxConventionne, taux_conventionne
-from operations.documents import document_generer
 from operations.programmes import RegleInconnue
 from operations.workflow import ActionRefusee
 
@@ -38,7 +38,7 @@ def exiger_gestionnaire(bilan: Bilan, user, action: str):
         raise ActionRefusee(f"« {action} » : {refus}")
 
 
-def _exiger_en_controle(bilan: Bilan):
+def exiger_en_controle(bilan: Bilan):
     if bilan.etat != EtatBilan.DEPOSE:
         raise ActionRefusee(f"Le bilan est à l'état « {bilan.get_etat_display()} » : seul un bilan déposé se contrôle.")
 
@@ -64,7 +64,7 @@ def taille_proposee(nombre: int) -> int:
 
 def echantillon_tirer(*, bilan: Bilan, user, taille: int, graine: int | None = None) -> ControleServiceFait:
     exiger_gestionnaire(bilan, user, "Tirer un échantillon")
-    _exiger_en_controle(bilan)
+    exiger_en_controle(bilan)
     identifiants = list(bilan.depenses.values_list("pk", flat=True))
     if len(identifiants) < SEUIL_ECHANTILLON:
         raise ActionRefusee(f"Le bilan compte {len(identifiants)} dépense(s) : en dessous de {SEUIL_ECHANTILLON}, "
@@ -80,7 +80,7 @@ def echantillon_tirer(*, bilan: Bilan, user, taille: int, graine: int | None = N
 
 def controle_exhaustif(*, bilan: Bilan, user) -> ControleServiceFait:
     exiger_gestionnaire(bilan, user, "Contrôler toutes les dépenses")
-    _exiger_en_controle(bilan)
+    exiger_en_controle(bilan)
     csf = csf_de(bilan)
     csf.graine, csf.echantillon = None, []
     csf.save(update_fields=["graine", "echantillon"])
@@ -89,7 +89,7 @@ def controle_exhaustif(*, bilan: Bilan, user) -> ControleServiceFait:
 
 def avance_enregistrer(*, bilan: Bilan, user, avance: Decimal) -> ControleServiceFait:
     exiger_gestionnaire(bilan, user, "Enregistrer l'avance versée")
-    _exiger_en_controle(bilan)
+    exiger_en_controle(bilan)
     if avance < 0:
         raise ActionRefusee("Avance versée : un montant positif est attendu.")
     csf = csf_de(bilan)
@@ -102,7 +102,7 @@ def depense_controler(*, depense: DepenseBilan, user, decision: str, montant_ret
                       motif: MotifRejet | None = None, commentaire: str = "") -> ControleDepense:
     bilan = depense.bilan
     exiger_gestionnaire(bilan, user, "Contrôler une dépense")
-    _exiger_en_controle(bilan)
+    exiger_en_controle(bilan)
     declare = depense.realise or Decimal(0)
     ligne = f"Dépense « {depense.libelle} »"
     if decision == Decision.RETENUE:
@@ -132,7 +132,7 @@ def decisions_courantes(bilan: Bilan) -> dict[int, ControleDepense]:
 def participant_controler(*, bilan: Bilan, user, objet: str, conforme: bool, commentaire: str = "",
                           participant=None, seance=None) -> ControleParticipant:
     exiger_gestionnaire(bilan, user, "Contrôler une réalisation")
-    _exiger_en_controle(bilan)
+    exiger_en_controle(bilan)
     if objet == ObjetControleParticipant.SORTIE_POSITIVE:
         if participant is None or participant.pk not in {p.pk for p in sorties_positives(bilan)}:
             raise ActionRefusee("Ce participant n'a pas de sortie positive dans la période du bilan.")
@@ -156,7 +156,7 @@ def seances_a_controler(bilan: Bilan):
 def presences_tirer(*, bilan: Bilan, user, graine: int | None = None) -> ControleServiceFait:
     """Quelques séances émargées de la période, tirées avec une graine notée : leur feuille signée se vérifie."""
     exiger_gestionnaire(bilan, user, "Tirer les séances à contrôler")
-    _exiger_en_controle(bilan)
+    exiger_en_controle(bilan)
     identifiants = list(seances_a_controler(bilan).values_list("pk", flat=True))
     if not identifiants:
         raise ActionRefusee("L'opération n'a aucune séance dans la période du bilan.")
@@ -232,27 +232,6 @@ def manques_du_controle(bilan: Bilan) -> list[str]:
         elif any((ObjetControleParticipant.PRESENCE, pk) not in courants for pk in csf.seances_tirees):
             manques.append("Des séances de l'échantillon de présence restent à contrôler.")
     return manques
-
-
-def csf_valider(*, bilan: Bilan, user):
-    """Valide le contrôle : le rapport est produit et gardé, le bilan passe à « contrôlé » (et l'opération le suit)."""
-    from .documents import contexte_rapport_csf
-
-    exiger_gestionnaire(bilan, user, "Valider le contrôle")
-    _exiger_en_controle(bilan)
-    manques = manques_du_controle(bilan)
-    if manques:
-        raise ActionRefusee("Le contrôle ne peut pas encore être validé : " + " ".join(manques))
-    with transaction.atomic():
-        csf = ControleServiceFait.objects.select_for_update().get(pk=csf_de(bilan).pk)
-        csf.valide_par, csf.valide_le = user, timezone.now()
-        csf.save(update_fields=["valide_par", "valide_le"])
-        bilan.csf = csf
-        bilan_transition(bilan=bilan, nom="controler", user=user,
-                         motivation=f"Contrôle de service fait validé : FSE dû {euros(calcul_du_bilan(bilan).fse_du)}.")
-        document = document_generer(objet=bilan, nature="rapport_csf", contexte=contexte_rapport_csf(bilan),
-                                    nom=f"rapport-csf-{bilan.operation.code}-{bilan.rang}.docx", user=user)
-    return document
 
 
 def paiement_enregistrer(*, bilan: Bilan, user, montant: Decimal, le: date):

@@ -24,6 +24,7 @@ from operations.models import Operation
 from participants.completude import champs_manquants, incomplets, message_contacts, sans_contact
 from participants.participations import compter_indicateurs, participations
 
+from .controle import decisions_courantes
 from .models import Bilan
 
 REFERENTIEL = Path(__file__).resolve().parent / "referentiel" / "mdfse.json"
@@ -74,8 +75,6 @@ def tableau_indicateurs(operation: Operation) -> tuple[list[str], list[list]]:
 
 
 def tableau_depenses(operation: Operation) -> tuple[list[str], list[list]]:
-    from .controle import decisions_courantes
-
     lignes = []
     for bilan in Bilan.objects.filter(operation=operation).order_by("rang"):
         courantes = decisions_courantes(bilan)

@@ -16,7 +16,7 @@ from operations.programmes import RegleInconnue
 from operations.workflow import ActionRefusee
 from participants.models import Seance
 
-from . import controle, mdfse
+from . import controle, mdfse, rapport_csf
 from .calcul import ARRONDI, ControleIncomplet
 from .models import Decision, EtatBilan, MotifRejet, ObjetControleParticipant
 from .selectors import sorties_positives
@@ -151,7 +151,7 @@ def avance(request, code, rang):
 @require_POST
 def valider(request, code, rang):
     bilan = _bilan_controle(request, code, rang)
-    return _agir(request, bilan, lambda: controle.csf_valider(bilan=bilan, user=request.user),
+    return _agir(request, bilan, lambda: rapport_csf.csf_valider(bilan=bilan, user=request.user),
                  "Contrôle validé : le rapport est produit, le bilan est contrôlé.")
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django_fsm import ConcurrentTransition
+from django_fsm import ConcurrentTransition, FSMField
 from django_fsm_log.helpers import FSMLogDescriptor
 from django_fsm_log.models import StateLog
 
@@ -44,9 +44,19 @@ class TransitionOfferte:
         return not self.raisons
 
 
+def champ_d_etat(objet) -> str:
+    """Le champ de la machine à états de l'objet : `etat`, ou `statut_entree` pour l'entrée d'un participant."""
+    return next(f.name for f in objet._meta.fields if isinstance(f, FSMField))
+
+
+def etat_affiche(objet) -> str:
+    return getattr(objet, f"get_{champ_d_etat(objet)}_display")()
+
+
 def transitions_de(objet):
     """Les transitions qui partent de l'état courant (avec leurs méta-données django-fsm)."""
-    return (t for t in objet.get_all_etat_transitions() if t.source == objet.etat)
+    champ = champ_d_etat(objet)
+    return (t for t in getattr(objet, f"get_all_{champ}_transitions")() if t.source == getattr(objet, champ))
 
 
 def transition_nommee(objet, nom: str):
@@ -82,7 +92,7 @@ def tirer_transition(*, objet, nom: str, user, motivation: str = "", par_le_syst
     (ConcurrentTransitionMixin compare l'état lu à l'état en base au moment d'écrire).
     `par_le_systeme` : une tâche planifiée (échéance) agit sans utilisateur ; jamais depuis une vue.
     """
-    etat_lu = objet.get_etat_display()
+    etat_lu = etat_affiche(objet)
     t = transition_nommee(objet, nom)
     if t is None:
         designation = getattr(objet, "DESIGNATION", "ce dossier")
@@ -108,6 +118,6 @@ def tirer_transition(*, objet, nom: str, user, motivation: str = "", par_le_syst
         actuel = type(objet).objects.get(pk=objet.pk)  # refresh_from_db de django-fsm n'est pas sûr entre fils
         raise ActionRefusee(
             f"{getattr(objet, 'DESIGNATION', 'ce dossier').capitalize()} vient de changer d'état "
-            f"(maintenant « {actuel.get_etat_display()} ») : "
+            f"(maintenant « {etat_affiche(actuel)} ») : "
             f"« {libelle} » n'a pas été appliqué. Rechargez la page."
         ) from None

@@ -15,6 +15,7 @@ from annuaire.formats import pluriel, pourcentage
 
 from .models import Participant
 from .options import SituationEntree
+from .participations import participations
 
 # Sans téléphone, courriel ni coordonnées d'un contact désigné : la fiche ne permet pas l'enquête à six mois.
 SANS_CONTACT = Q(telephone="", courriel="", contact_telephone="", contact_courriel="")
@@ -93,8 +94,6 @@ def champs_manquants(participant: Participant) -> list[str]:
 def completude_par_operation(operations, participants) -> list[dict]:
     """Une ligne par opération en réalisation : ses participants au sens du FSE (voir participations) parmi
     `participants`, complets ou non."""
-    from .participations import participations
-
     lignes = []
     for operation in operations:
         les_siens = participations(operation).filter(pk__in=participants.values("pk")).annotate(tout=Value(1))
@@ -111,8 +110,6 @@ def sans_contact(operation, *, au=None) -> dict:
     comparée aux seuils de son programme : `niveau` vaut "correction" au-delà du seuil de correction (une correction
     financière est possible au contrôle final), "alerte" dès le seuil d'alerte, "" en deçà. Comparaison exacte en
     entiers (sans arrondi) : au-delà de 35 % sur 20 participants, c'est 8 fiches (7/20 = 35 % n'est pas au-delà)."""
-    from .participations import participations
-
     comptes = participations(operation, au=au).aggregate(total=Count("pk"), sans=Count("pk", filter=SANS_CONTACT))
     total, sans = comptes["total"], comptes["sans"]
     programme = operation.programme

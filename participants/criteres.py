@@ -16,6 +16,9 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
+from .models import MotifSortie, TypeEtape
+from .preuves import EtapeLue, Preuve
+
 FICHIER = Path(__file__).resolve().parent / "referentiel" / "criteres_sortie.json"
 FENETRE = 365
 MODES = ("duree_continue", "cumul_12_mois", "presence")
@@ -38,16 +41,6 @@ class Critere:
     jours: int
     age_min: int | None = None
     commission: bool = False
-
-
-@dataclass(frozen=True)
-class EtapeLue:
-    """Ce que les critères lisent d'une étape (une Etape, ou une étape de test)."""
-
-    type: str
-    debut: date
-    fin: date | None
-    libelle: str = ""  # le libellé du type, pour l'affichage
 
 
 @dataclass(frozen=True)
@@ -113,8 +106,6 @@ def verifier(liste: tuple[Critere, ...], types: set[str], motifs: dict[str, tupl
 
 
 def verifier_en_base(liste: tuple[Critere, ...] | None = None, using: str = "default") -> list[str]:
-    from .models import MotifSortie, TypeEtape
-
     motifs = {m.code: (m.libelle, m.positive) for m in MotifSortie.objects.using(using)}
     types = set(TypeEtape.objects.using(using).values_list("code", flat=True))
     return verifier(criteres() if liste is None else liste, types, motifs)
@@ -190,37 +181,6 @@ def etapes_du_participant(participant) -> list[EtapeLue]:
 def verdicts_du_participant(participant, au: date | None = None) -> list[Verdict]:
     _verifies_en_base()
     return verdicts(etapes_du_participant(participant), participant.date_naissance, au or date.today())
-
-
-@dataclass(frozen=True)
-class Preuve:
-    """Ce qui prouve (ou non) une sortie positive à sa date : le critère du motif, le jour où il est rempli et les
-    étapes qui le remplissent ; s'il ne l'est pas, les étapes enregistrées de ses types. Figée sur la proposition de
-    sortie au moment où elle est faite (`en_json`), pour que la commission voie ce que le référent a vu."""
-
-    motif: str
-    critere: str  # le libellé du critère
-    au: date
-    rempli_le: date | None
-    etapes: tuple[EtapeLue, ...]
-    commission: bool = False  # le critère demande en plus la validation au cas par cas de la commission
-
-    @property
-    def remplie(self) -> bool:
-        return self.rempli_le is not None
-
-    def en_json(self) -> dict:
-        return {"motif": self.motif, "critere": self.critere, "au": self.au.isoformat(),
-                "rempli_le": self.rempli_le.isoformat() if self.rempli_le else None, "commission": self.commission,
-                "etapes": [{"type": e.type, "libelle": e.libelle, "debut": e.debut.isoformat(),
-                            "fin": e.fin.isoformat() if e.fin else None} for e in self.etapes]}
-
-    @classmethod
-    def depuis_json(cls, d: dict) -> "Preuve":
-        jour = lambda valeur: date.fromisoformat(valeur) if valeur else None  # noqa: E731
-        return cls(d["motif"], d["critere"], jour(d["au"]), jour(d["rempli_le"]),
-                   tuple(EtapeLue(e["type"], jour(e["debut"]), jour(e["fin"]), e["libelle"]) for e in d["etapes"]),
-                   d.get("commission", False))
 
 
 def preuve_de_sortie(participant, motif: str, au: date) -> Preuve | None:

@@ -17,6 +17,7 @@ from .options import (
     CategorieSortie, ContratClause, DemiJournee, NiveauFormation, Reponse, Secteur, SituationEntree, SituationSortie,
     Sexe, StatutEntree, StatutPresence,
 )
+from .preuves import Preuve
 
 
 class MotifSortie(models.Model):
@@ -79,8 +80,16 @@ class ParticipantQuerySet(models.QuerySet):
         return self.none()
 
 
-class Participant(models.Model):
-    """Une personne accompagnée par le PLIE, une seule fois, identifiée par son identifiant dans l'outil de suivi."""
+class Participant(ConcurrentTransitionMixin, models.Model):
+    """Une personne accompagnée par le PLIE, une seule fois, identifiée par son identifiant dans l'outil de suivi.
+
+    Son entrée est une machine à états : orientée (`services.participant_orienter`), la commission d'entrée la valide
+    ou la refuse (`services.commission_d_entree`) ; importée de l'outil de suivi, elle est déjà entrée (défaut).
+    """
+
+    DESIGNATION = "l'entrée de cette personne"
+    # Les deux façons d'arriver (docs/workflows.md) : importée de l'outil de suivi, déjà entrée ; orientée ici.
+    ETATS_INITIAUX = [StatutEntree.ENTRE, StatutEntree.ORIENTE]
 
     identifiant = models.CharField("identifiant", max_length=50, unique=True)
     nom = models.CharField("nom", max_length=150)
@@ -97,7 +106,8 @@ class Participant(models.Model):
                                            on_delete=models.PROTECT, related_name="participants")
     structure_referent_texte = models.CharField("structure du référent (telle qu'importée)", max_length=200, blank=True)
     date_entree = models.DateField("date d'entrée", help_text="Pour une orientation : la date d'entrée proposée.")
-    statut_entree = models.CharField("entrée", max_length=10, choices=StatutEntree.choices, default=StatutEntree.ENTRE)
+    statut_entree = FSMField("entrée", max_length=10, choices=StatutEntree.choices, default=StatutEntree.ENTRE,
+                             protected=True)
     motif_refus_entree = models.TextField("motif du refus d'entrée", blank=True)
     date_sortie = models.DateField("date de sortie", null=True, blank=True)
     motif_sortie = models.ForeignKey(MotifSortie, verbose_name="motif de sortie", null=True, blank=True,
@@ -159,6 +169,16 @@ class Participant(models.Model):
 
     def __str__(self):
         return f"{self.prenom} {self.nom} ({self.identifiant})"
+
+    @transition(statut_entree, StatutEntree.ORIENTE, StatutEntree.ENTRE, permission=Acteurs(Role.ANIMATION),
+                custom=libelle("Valider l'entrée"))
+    def valider_entree(self):
+        self.motif_refus_entree = ""
+
+    @transition(statut_entree, StatutEntree.ORIENTE, StatutEntree.REFUSE, permission=Acteurs(Role.ANIMATION),
+                custom=libelle("Refuser l'entrée", motivation=True))
+    def refuser_entree(self):
+        pass  # le motif (`motif_refus_entree`) est posé par le service, et la motivation gardée dans l'historique
 
 
 class Etape(models.Model):
@@ -257,8 +277,6 @@ class PropositionSortie(ConcurrentTransitionMixin, models.Model):
     @property
     def preuve_lue(self):
         """La preuve figée, avec ses dates (None pour une sortie qui n'est pas positive)."""
-        from .criteres import Preuve
-
         return Preuve.depuis_json(self.preuve) if self.preuve else None
 
     @property

@@ -124,23 +124,3 @@ def liens_de_la_fiche(operation: Operation, user) -> list[tuple[str, str]]:
         return [("Séances et émargement", reverse("participants:seances", args=[operation.code]))]
     return []
 
-
-def emargements_lancer(*, user, operations: list[Operation], du: date, au: date, par: str):
-    """Les feuilles de plusieurs actions en un traitement Celery (barre d'avancement, archive ZIP au bout)."""
-    from operations.traitements import traitement_lancer
-
-    from .emargement import Periode
-    from .tasks import generer_emargements
-
-    if not operations:
-        raise ActionRefusee("Actions : cochez au moins une action.")
-    try:
-        periode = Periode(du, au)
-    except ValueError as erreur:
-        raise ActionRefusee(str(erreur)) from None
-    for operation in operations:
-        exiger_porteur_ou_animation(operation, user)
-    return traitement_lancer(
-        libelle=f"Feuilles d'émargement du {du:%d/%m/%Y} au {au:%d/%m/%Y} ({len(operations)} action(s))", user=user,
-        tache=generer_emargements,
-        arguments=([o.pk for o in operations], periode.debut.isoformat(), periode.fin.isoformat(), par))

@@ -3,8 +3,10 @@ import logging
 import uuid
 from datetime import date
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models.functions import TruncYear
+from django_fsm_log.models import StateLog
 
 from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 from operations.workflow import ActionRefusee, tirer_transition
@@ -100,7 +102,8 @@ def participant_orienter(*, user, **champs) -> Participant:
 
 
 def commission_d_entree(*, decisions: list[tuple[Participant, str, str]], user) -> int:
-    """Chaque (participant orienté, "valider" ou "refuser", motif) ; tout ou rien ; un refus est motivé."""
+    """Chaque (participant orienté, "valider" ou "refuser", motif) ; tout ou rien ; un refus est motivé. Chaque
+    décision tire la transition de l'entrée (`valider_entree`, `refuser_entree`) et laisse sa ligne d'historique."""
     if Role.ANIMATION not in roles_de(user):
         raise ActionRefusee("La commission d'entrée est tenue par l'équipe d'animation.")
     with transaction.atomic():
@@ -108,11 +111,13 @@ def commission_d_entree(*, decisions: list[tuple[Participant, str, str]], user) 
             courant = Participant.objects.select_for_update().get(pk=participant.pk)
             if courant.statut_entree != StatutEntree.ORIENTE:
                 raise ActionRefusee(f"{courant} n'est plus en attente de la commission d'entrée.")
-            if decision == "refuser" and not (motif or "").strip():
+            motif = (motif or "").strip()
+            if decision == "refuser" and not motif:
                 raise ActionRefusee(f"{courant} : le motif est obligatoire pour refuser une entrée.")
-            courant.statut_entree = StatutEntree.ENTRE if decision == "valider" else StatutEntree.REFUSE
-            courant.motif_refus_entree = (motif or "").strip() if decision == "refuser" else ""
-            courant.save(update_fields=["statut_entree", "motif_refus_entree", "modifie_le"])
+            if decision == "refuser":
+                courant.motif_refus_entree = motif
+            tirer_transition(objet=courant, nom=f"{decision}_entree", user=user,
+                             motivation=motif if decision == "refuser" else "")
     return len(decisions)
 
 
@@ -171,6 +176,9 @@ def participants_anonymiser(*, sortis_avant: date) -> int:
             contact_courriel="", motif_refus_entree="")
         Etape.objects.filter(participant_id__in=ids).update(employeur="")
         Consultation.objects.filter(participant_id__in=ids).delete()
+        # Le motif d'un refus d'entrée est aussi la motivation de sa ligne d'historique : un texte libre, effacé.
+        StateLog.objects.filter(content_type=ContentType.objects.get_for_model(Participant), object_id__in=ids,
+                                description__gt="").update(description=ANONYME)
         # Textes libres des propositions de sortie (ils peuvent nommer la personne) ; la preuve, faite de dates et de
         # types d'étape, reste.
         propositions = PropositionSortie.objects.filter(participant_id__in=ids)

@@ -1,9 +1,20 @@
+"""Tâches de fond des participants : purger les imports abandonnés, produire les feuilles d'émargement en lot.
+
+Les services et les lanceurs les programment (vers tasks, jamais l'inverse) : le lanceur des feuilles
+d'émargement vit au-dessus de seances, emargement et tasks, dans `lots.py`.
+"""
 import shutil
 import time
+from datetime import date
 from pathlib import Path
 
 from celery import shared_task
 from django.conf import settings
+
+from operations.models import Operation
+from operations.traitements import avancement, terminer
+
+from .emargement import Periode, archive_emargements
 
 DELAI_SECONDES = 24 * 3600
 
@@ -25,13 +36,6 @@ def purger_imports_en_attente() -> int:
 @shared_task(bind=True, max_retries=3, default_retry_delay=10)
 def generer_emargements(self, traitement_id: str, operation_ids: list[int], du: str, au: str, par: str) -> int:
     """Les feuilles de plusieurs actions dans une archive ZIP ; rejouée, elle refait la même archive et la remplace."""
-    from datetime import date
-
-    from operations.models import Operation
-    from operations.traitements import avancement, terminer
-
-    from .emargement import Periode, archive_emargements
-
     periode = Periode(date.fromisoformat(du), date.fromisoformat(au))
     operations = list(Operation.objects.filter(pk__in=operation_ids).select_related("porteur", "type", "programme").order_by("code"))
     with avancement(traitement_id, total=len(operations)) as un_de_plus:

@@ -25,7 +25,7 @@ from annuaire.normalisation import telephone
 from annuaire.roles import Role, a_role, roles_de
 from operations.models import Operation
 from operations.views.edition import resume_erreurs
-from operations.workflow import ActionRefusee
+from operations.workflow import ActionRefusee, historique
 
 from .importation import ImportRefuse, analyser, apercu, importer
 from .completude import ALERTE, CORRECTION, champs_manquants, completude, completude_par_operation, incomplets, sans_contact
@@ -176,6 +176,7 @@ def _page_fiche(request, participant, formulaire_sortie, erreurs=()):
         "erreurs": list(erreurs),
         "formulaire_etape": EtapeForm(prefix="etape"),
         "peut_suivre": peut_suivre(participant, request.user),
+        "historique": historique(participant),
     })
 
 

@@ -17,8 +17,9 @@ from operations.workflow import ActionRefusee
 from .models import Participant
 from .options import StatutPresence
 from .emargement import DECOUPAGES, PAR_SEANCE, AucuneSeance, Periode, emargement_docx, nom_du_fichier
+from .lots import emargements_lancer
 from .seances import (
-    ETATS_OU_L_ON_EMARGE, emargements_lancer, exiger_porteur_ou_animation, feuille_signee_deposer, inscriptibles,
+    ETATS_OU_L_ON_EMARGE, exiger_porteur_ou_animation, feuille_signee_deposer, inscriptibles,
     presences_enregistrer, seance_planifier,
 )
 

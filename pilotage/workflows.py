@@ -15,7 +15,8 @@ from operations.regles import Acteurs, conditions_de
 TITRES = {
     "operations.Operation": "Opération", "appels_projets.AppelAProjets": "Appel à projets",
     "appels_projets.Comite": "Comité", "conventions.Convention": "Convention", "conventions.Avenant": "Avenant",
-    "justificatifs.Bilan": "Bilan d'exécution", "participants.PropositionSortie": "Proposition de sortie",
+    "justificatifs.Bilan": "Bilan d'exécution", "participants.Participant": "Entrée dans le PLIE",
+    "participants.PropositionSortie": "Proposition de sortie",
 }
 
 
@@ -35,7 +36,7 @@ class Machine:
     modele: str
     titre: str
     champ: str
-    initial: str
+    initiaux: list[str]  # l'état par défaut, ou ceux que le modèle déclare (`ETATS_INITIAUX`) s'il en a plusieurs
     etats: list[tuple[str, str]]  # (code, libellé) dans l'ordre des choix
     fleches: list[Fleche]
 
@@ -65,8 +66,9 @@ def machines() -> list[Machine]:
             if isinstance(champ, FSMField):
                 fleches = _fleches(champ.get_all_transitions(modele), [code for code, _ in champ.choices])
                 titre = TITRES.get(modele._meta.label, str(modele._meta.verbose_name).capitalize())
+                initiaux = list(getattr(modele, "ETATS_INITIAUX", [champ.default]))
                 trouvees[modele._meta.label] = Machine(modele._meta.label, titre,
-                                                       champ.name, champ.default, list(champ.choices), fleches)
+                                                       champ.name, initiaux, list(champ.choices), fleches)
     connues = [trouvees.pop(cle) for cle in TITRES if cle in trouvees]
     return connues + [trouvees[cle] for cle in sorted(trouvees)]
 
@@ -80,7 +82,8 @@ def en_texte(liste: list[Machine]) -> str:
     for m in liste:
         lignes += [f"{m.titre} ({m.modele}, champ « {m.champ} »)",
                    "  États : " + ", ".join(libelle for _, libelle in m.etats),
-                   f"  État initial : {_etat(m, m.initial)}"]
+                   ("  États initiaux : " if len(m.initiaux) > 1 else "  État initial : ")
+                   + ", ".join(_etat(m, code) for code in m.initiaux)]
         for f in m.fleches:
             qui = ", ".join(f.roles) or "le système"
             depart = " ou ".join(_etat(m, source) for source in f.sources)
@@ -109,7 +112,7 @@ def en_markdown(liste: list[Machine]) -> str:
     for m in liste:
         lignes += [f"## {m.titre}", "", f"`{m.modele}`, champ `{m.champ}`.", "", "```mermaid", "stateDiagram-v2"]
         lignes += [f"    {code}: {_mermaid_texte(libelle)}" for code, libelle in m.etats]
-        lignes.append(f"    [*] --> {m.initial}")
+        lignes += [f"    [*] --> {code}" for code in m.initiaux]
         for f in m.fleches:
             etiquette = [_mermaid_texte(f.libelle), _mermaid_texte(", ".join(f.roles) or "le système")]
             etiquette += [f"si {_mermaid_texte(exigence)}" for exigence, _ in f.conditions]

@@ -113,6 +113,7 @@ def avenant(annee: int, structure, porteur) -> Document:
 def rapport_csf(annee: int, structure, porteur) -> Document:
     from conventions.options import EtatSignature
     from justificatifs import controle
+    from justificatifs.rapport_csf import csf_valider
     from tests.conventions.factories import ConventionFactory
     from tests.factories import utilisateur
 
@@ -126,7 +127,7 @@ def rapport_csf(annee: int, structure, porteur) -> Document:
     gestionnaire = utilisateur("gestionnaire")
     for depense in depose.depenses.all():
         controle.depense_controler(depense=depense, user=gestionnaire, decision="retenue")
-    return ouvrir(controle.csf_valider(bilan=depose, user=gestionnaire))
+    return ouvrir(csf_valider(bilan=depose, user=gestionnaire))
 
 
 def rapport(annee: int, structure, porteur) -> Document:

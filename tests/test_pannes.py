@@ -16,7 +16,7 @@ from django.db import connection
 
 from annuaire.roles import Role
 from operations.models import Traitement
-from participants.seances import emargements_lancer
+from participants.lots import emargements_lancer
 from tests.bench.test_bench_emargement import ACTIONS, _actions
 from tests.factories import utilisateur
 

@@ -31,7 +31,7 @@ def test_le_document_des_machines_a_etats_est_a_jour():
 def test_chaque_machine_et_chaque_condition_de_chaque_app_y_figure():
     texte = _sortie()
     for titre in ["Opération (operations.Operation", "Appel à projets (", "Comité (", "Convention (", "Avenant (",
-                  "Bilan d'exécution (", "Proposition de sortie ("]:
+                  "Bilan d'exécution (", "Entrée dans le PLIE (", "Proposition de sortie ("]:
         assert titre in texte
     # Une condition que déclare une app de plus haut niveau apparaît sous la transition qu'elle garde, avec son module.
     depot = texte.split("Brouillon → Déposée : « Déposer la demande » (Porteur de projet)")[1].split("\n  Déposée")[0]

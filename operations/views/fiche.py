@@ -11,6 +11,7 @@ from ..models import Operation
 from ..options import CategorieDepense
 from ..selectors import historique, refus_de_modification, transitions_offertes
 from ..services import ActionRefusee, operation_changer_programme, operation_transition, refus_de_changer_programme
+from .erreurs import resume_erreurs
 from .transitions import avec_adresses, vue_de_transition
 
 
@@ -30,8 +31,6 @@ def operation_visible(request, code) -> Operation:
 
 def _changement_de_programme(operation: Operation, user, formulaire=None) -> dict | None:
     """Pour l'équipe d'animation : le formulaire qui change le programme, ou la raison pour laquelle il ne change plus."""
-    from .edition import resume_erreurs  # edition lit operation_visible d'ici
-
     if not a_role(user, Role.ANIMATION):
         return None
     refus = refus_de_changer_programme(operation, user)

@@ -10,7 +10,7 @@ from annuaire.roles import Role, a_role
 from ..documents import MODELES, VARIABLES_COMMUNES, version_active
 from ..models import ModeleDocument
 from ..modeles_documents import ActionRefusee, modele_televerser
-from .edition import resume_erreurs
+from .erreurs import resume_erreurs
 from .fichiers import telecharger
 
 

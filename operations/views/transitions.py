@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ..forms import TransitionForm
-from ..workflow import ActionRefusee
+from ..workflow import ActionRefusee, etat_affiche
 
 
 def avec_adresses(transitions, nom_url: str, *args, nom_dans_l_adresse: bool = True):
@@ -42,7 +42,7 @@ def vue_de_transition(*, trouver: Callable, tirer: Callable, apres: Callable[[ob
         except ActionRefusee as refus:
             messages.error(request, str(refus))
         else:
-            messages.success(request, apres(objet) if apres else f"Nouvel état : « {objet.get_etat_display()} ».")
+            messages.success(request, apres(objet) if apres else f"Nouvel état : « {etat_affiche(objet)} ».")
         return redirect(objet)
 
     return transition

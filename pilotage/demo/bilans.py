@@ -4,7 +4,8 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 
-from justificatifs.controle import calcul_du_bilan, csf_valider, depense_controler, paiement_enregistrer
+from justificatifs.controle import calcul_du_bilan, depense_controler, paiement_enregistrer
+from justificatifs.rapport_csf import csf_valider
 from justificatifs.models import (
     Bilan, ControleDepense, ControleServiceFait, MotifRejet, NatureBilan, PieceJustificative,
 )

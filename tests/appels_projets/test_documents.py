@@ -16,7 +16,7 @@ from docx import Document
 
 from annuaire.roles import Role
 from appels_projets import documents as docs
-from appels_projets import tasks
+from appels_projets import planifiees, tasks
 from appels_projets.models import Comite
 from appels_projets.options import Decision, EtatAppel, EtatComite
 from appels_projets.services import comite_valider_pv
@@ -407,17 +407,18 @@ def test_la_tache_planifiee_clot_les_appels_echus_et_eux_seuls(db):
     ouvert = AppelFactory(etat=EtatAppel.PUBLIE)
     brouillon = AppelFactory(etat=EtatAppel.BROUILLON, date_limite=hier)
 
-    assert tasks.clore_appels_echus.delay().get() == [echu.pk]
+    assert planifiees.clore_appels_echus.delay().get() == [echu.pk]
 
     etats = {a.pk: a.etat for a in type(echu).objects.all()}
     assert etats == {echu.pk: EtatAppel.CLOS, ouvert.pk: EtatAppel.PUBLIE, brouillon.pk: EtatAppel.BROUILLON}
-    assert tasks.clore_appels_echus.delay().get() == []
+    assert planifiees.clore_appels_echus.delay().get() == []
 
 
 def test_la_cloture_est_planifiee_toutes_les_cinq_minutes():
-    planifiees = {e["task"]: e["schedule"] for e in reglages.CELERY_BEAT_SCHEDULE.values()}
-    assert planifiees[tasks.clore_appels_echus.name] == 300
-    assert tasks.clore_appels_echus.name in celery_app.tasks
+    calendrier = {e["task"]: e["schedule"] for e in reglages.CELERY_BEAT_SCHEDULE.values()}
+    assert calendrier["appels_projets.planifiees.clore_appels_echus"] == 300
+    assert planifiees.clore_appels_echus.name == "appels_projets.planifiees.clore_appels_echus"
+    assert planifiees.clore_appels_echus.name in celery_app.tasks
     assert celery_app.conf.beat_schedule == reglages.CELERY_BEAT_SCHEDULE
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from appels_projets.options import Decision, EtatComite
-from conventions import services, tasks
+from conventions import lots
 from conventions.models import CompteurConventions, Convention
 from operations.models import Traitement
 from operations.options import Etat
@@ -41,21 +41,21 @@ def test_les_conventions_du_comite_en_un_traitement(comite_tenu, animation, clie
     assert 'value="100"' in page and "Voir le résultat" in page
 
     # Rejouée (message livré deux fois) : aucune convention ni aucun numéro de plus.
-    tasks.generer_conventions_du_comite(str(traitement.pk), comite_tenu.pk, animation.pk)
+    lots.generer_conventions_du_comite(str(traitement.pk), comite_tenu.pk, animation.pk)
     assert Convention.objects.count() == 3 and CompteurConventions.objects.get().dernier == 3
 
 
 def test_rien_a_generer_ou_pas_le_droit(comite_tenu, animation, porteur, client):
     with pytest.raises(ActionRefusee, match="Seule l'équipe d'animation"):
-        services.conventions_du_comite_lancer(comite=comite_tenu, user=porteur)
+        lots.conventions_du_comite_lancer(comite=comite_tenu, user=porteur)
     autre = ComiteFactory(etat=EtatComite.TENU)
     with pytest.raises(ActionRefusee, match="n'est pas validé"):
-        services.conventions_du_comite_lancer(comite=autre, user=animation)
+        lots.conventions_du_comite_lancer(comite=autre, user=animation)
     assert not Traitement.objects.exists()
 
 
 def test_le_traitement_d_un_autre_repond_404(comite_tenu, animation, client, django_user_model):
-    traitement = services.conventions_du_comite_lancer(comite=comite_tenu, user=animation)
+    traitement = lots.conventions_du_comite_lancer(comite=comite_tenu, user=animation)
     collegue = django_user_model.objects.create_user("collegue", password="x")
     client.force_login(collegue)
     assert client.get(traitement.get_absolute_url()).status_code == 404
@@ -65,9 +65,9 @@ def test_le_traitement_d_un_autre_repond_404(comite_tenu, animation, client, dja
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_un_vrai_worker_genere_les_conventions_du_comite(worker, comite_tenu, animation):
-    traitement = services.conventions_du_comite_lancer(comite=comite_tenu, user=animation)  # en file au commit
+    traitement = lots.conventions_du_comite_lancer(comite=comite_tenu, user=animation)  # en file au commit
 
     assert attendre(lambda: Traitement.objects.get(pk=traitement.pk).etat == Traitement.Etat.TERMINE, DELAI)
     assert Convention.objects.count() == 3
-    assert [e[0] for e in EXECUTIONS] == [tasks.generer_conventions_du_comite.name]
+    assert [e[0] for e in EXECUTIONS] == [lots.generer_conventions_du_comite.name]
     assert EXECUTIONS[0][2] is False  # reçue du courtier, pas exécutée en ligne

@@ -101,7 +101,7 @@ def _depense_ajoutee(ctx, role, reponse):
 
 def _bilan_depose(ctx, decide=False, valide=False):
     from conventions.options import EtatSignature
-    from justificatifs import controle
+    from justificatifs import controle, rapport_csf
     from justificatifs.services import bilan_transition
     from tests.conventions.factories import ConventionFactory
 
@@ -112,7 +112,7 @@ def _bilan_depose(ctx, decide=False, valide=False):
         for depense in ctx["bilan"].depenses.all():
             controle.depense_controler(depense=depense, user=ctx["comptes"]["gestionnaire"], decision="retenue")
     if valide:
-        controle.csf_valider(bilan=ctx["bilan"], user=ctx["comptes"]["gestionnaire"])
+        rapport_csf.csf_valider(bilan=ctx["bilan"], user=ctx["comptes"]["gestionnaire"])
     return kwargs
 
 

@@ -8,7 +8,7 @@ import pytest
 from docx import Document
 
 from conventions.options import EtatSignature
-from justificatifs import controle, services
+from justificatifs import controle, rapport_csf, services
 from justificatifs.models import Bilan, EtatBilan
 from justificatifs.selectors import bilans_prevus, financier, quantitatif
 from operations.models import Operation
@@ -77,7 +77,7 @@ def test_preparer_remplir_deposer_le_bilan_final_fait_avancer_l_operation(action
     ConventionFactory(operation=action, etat=EtatSignature.NOTIFIEE)
     for depense in bilan.depenses.all():
         controle.depense_controler(depense=depense, user=gestionnaire, decision="retenue")
-    controle.csf_valider(bilan=bilan, user=gestionnaire)
+    rapport_csf.csf_valider(bilan=bilan, user=gestionnaire)
     assert Operation.objects.get(pk=action.pk).etat == Etat.BILAN_CONTROLE
     controle.paiement_enregistrer(bilan=Bilan.objects.get(pk=bilan.pk), user=gestionnaire, montant=Decimal("5415.52"),
                                   le=date(2017, 9, 1))

@@ -10,7 +10,7 @@ from django_fsm_log.models import StateLog
 
 from annuaire.roles import Role
 from conventions.options import EtatSignature
-from justificatifs import controle
+from justificatifs import controle, rapport_csf
 from justificatifs.models import Bilan, ControleServiceFait, DepenseBilan, EtatBilan
 from justificatifs.services import bilan_transition
 from operations.documents import documents_de
@@ -43,7 +43,7 @@ def test_controler_et_renvoyer_en_meme_temps(repetition):
             lu = Bilan.objects.select_related("operation").get(pk=bilan.pk)
             barriere.wait()
             if nom == "valider":
-                controle.csf_valider(bilan=lu, user=user)
+                rapport_csf.csf_valider(bilan=lu, user=user)
             else:
                 bilan_transition(bilan=lu, nom=nom, user=user, motivation="Pièces à compléter.")
             resultats[nom] = "gagne"

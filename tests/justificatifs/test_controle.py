@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from conventions.options import EtatSignature
-from justificatifs import controle, services
+from justificatifs import controle, rapport_csf, services
 from justificatifs.models import Bilan, ControleDepense, MotifRejet
 from operations.models import Operation
 from operations.options import Etat
@@ -44,13 +44,13 @@ def test_controler_chaque_ligne_valider_le_rapport_puis_payer(depose, gestionnai
                                motif=motif("TEMPS_NON_JUSTIFIE"), commentaire="Deux mois sans feuille de temps.")
     controle.depense_controler(depense=deplacements, user=gestionnaire, decision="rejetee", motif=motif("PIECE_ABSENTE"))
     with pytest.raises(ActionRefusee, match="1 dépense\\(s\\) restent à contrôler"):
-        controle.csf_valider(bilan=depose, user=gestionnaire)
+        rapport_csf.csf_valider(bilan=depose, user=gestionnaire)
     controle.depense_controler(depense=forfait, user=gestionnaire, decision="retenue")
     # Au réel : 14 000 + 0 + 2 250 = 16 250 € éligibles, × 50 % = 8 125 € ; avance 30 % de 9 022,15 = 2 706,65 €.
     calcul = controle.calcul_du_bilan(depose)
     assert (calcul.eligible, calcul.fse_du, calcul.avance, calcul.solde) == (D("16250"), D("8125.00"), D("2706.65"), D("5418.35"))
 
-    document = controle.csf_valider(bilan=depose, user=gestionnaire)
+    document = rapport_csf.csf_valider(bilan=depose, user=gestionnaire)
     depose.refresh_from_db()
     assert depose.etat == "controle" and Operation.objects.get(pk=depose.operation_id).etat == Etat.BILAN_CONTROLE
     docx = ouvrir(document)
@@ -146,7 +146,7 @@ def test_sans_extrapolation_le_controle_est_exhaustif(detaille, gestionnaire):
     for pk in csf.echantillon:
         controle.depense_controler(depense=detaille.depenses.get(pk=pk), user=gestionnaire, decision="retenue")
     with pytest.raises(ActionRefusee, match="la convention n'autorise pas l'extrapolation, le contrôle doit être exhaustif"):
-        controle.csf_valider(bilan=detaille, user=gestionnaire)
+        rapport_csf.csf_valider(bilan=detaille, user=gestionnaire)
     assert Bilan.objects.get(pk=detaille.pk).etat == "depose"
 
 

@@ -23,7 +23,7 @@ from conventions import services as conventions
 from conventions.forms import GenerationForm
 from conventions.models import Convention, VersionOperation
 from conventions.selectors import document_courant, version_courante
-from justificatifs import controle
+from justificatifs import controle, rapport_csf
 from justificatifs.calcul import Ligne, calculer
 from justificatifs.services import bilan_enregistrer, bilan_preparer, bilan_transition
 from operations.models import LigneDepense, LigneRessource, Objectif, Operation
@@ -175,7 +175,7 @@ def test_vote_sous_la_demande_de_la_programmation_au_controle(programmee, animat
     assert f"FSE demandé {eur('60 000,00')} pour un coût total de {eur('100 000,00')} (60,00\u00a0%)" in page
 
     # Le rapport de contrôle de service fait dit la même chose, avec les mentions du programme 2021-2027.
-    rapport = ouvrir(controle.csf_valider(bilan=bilan, user=gestionnaire))
+    rapport = ouvrir(rapport_csf.csf_valider(bilan=bilan, user=gestionnaire))
     corps = texte(rapport)
     assert (f"Taux FSE : 50,00\u00a0%, soit le FSE conventionné ({eur('50 000,00')}) divisé par le coût total éligible "
             f"conventionné ({eur('100 000,00')}), de la convention n° {convention.numero}, version 1.") in corps

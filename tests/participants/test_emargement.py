@@ -167,7 +167,7 @@ def test_les_feuilles_de_plusieurs_actions_en_un_traitement(action, semaine, str
 def test_on_ne_lance_pas_les_feuilles_d_une_action_d_autrui(action, semaine, porteur_autre):
     from operations.models import Traitement
     from operations.workflow import ActionRefusee
-    from participants.seances import emargements_lancer
+    from participants.lots import emargements_lancer
 
     with pytest.raises(ActionRefusee, match="Seuls le porteur de l'opération"):
         emargements_lancer(user=porteur_autre, operations=[action], du=date(2016, 3, 1), au=date(2016, 3, 31), par="seance")
@@ -180,7 +180,7 @@ def test_on_ne_lance_pas_les_feuilles_d_une_action_d_autrui(action, semaine, por
 def test_un_vrai_worker_prepare_l_archive(worker, action, semaine, porteur):
     from operations.models import Traitement
     from participants import tasks
-    from participants.seances import emargements_lancer
+    from participants.lots import emargements_lancer
     from tests.celery_reel import DELAI, EXECUTIONS, attendre
 
     traitement = emargements_lancer(user=porteur, operations=[action], du=date(2016, 3, 1), au=date(2016, 3, 31),
