@@ -25,7 +25,8 @@ from participants.criteres import age_le, criteres, verdicts_du_participant
 from participants.models import Etape, MotifSortie, Participant, PropositionSortie, TypeEtape
 from participants.services import commission_de_sortie, etape_ajouter, participant_orienter, sortie_proposer
 
-from .donnees import OBJECTIFS_PORTAGE, REFERENTS, repartir
+from .acteurs import referents_par_structure
+from .programmation import objectifs_du_portage, repartir
 
 GRAINE = 2016
 AN = (date(2016, 1, 1), date(2016, 12, 31))
@@ -90,7 +91,7 @@ def _jour(hasard, debut: date, fin: date) -> date:
 
 
 def charger_participants(structures: dict[str, Structure]) -> dict:
-    """`structures` : celles de la démonstration, par sigle (ou nom), comme les désignent REFERENTS."""
+    """`structures` : celles de la démonstration, par sigle (ou nom), comme les désignent les référents."""
     hasard = random.Random(GRAINE)
     communes = {c.nom: c for c in Commune.objects.all()}
     qpv = {q.nom: q for q in Qpv.objects.select_related("commune")}
@@ -99,8 +100,8 @@ def charger_participants(structures: dict[str, Structure]) -> dict:
     types = {t.code: t for t in TypeEtape.objects.all()}
 
     # Les structures du portage, au prorata de leurs objectifs de file active ; un référent de la structure.
-    par_structure = Counter(s for s, _, _ in REFERENTS)
-    poids = repartir(OBJECTIFS_PORTAGE["FILE_ACTIVE"], list(par_structure.values()))
+    par_structure = referents_par_structure()
+    poids = repartir(objectifs_du_portage(2016)["FILE_ACTIVE"], list(par_structure.values()))
     referents = {}
     for u in Utilisateur.objects.filter(groups__name=Role.REFERENT, structure__in=[structures[s] for s in par_structure]):
         referents.setdefault(u.structure_id, []).append(u)
