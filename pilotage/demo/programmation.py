@@ -159,6 +159,14 @@ def comite_qui_decide(jour: date):
     return next((c for c in COMITES if c.etat == EtatComite.PV_VALIDE and c.date.date() > jour), None)
 
 
+def _comite_de_pilotage(op: OperationDemo, jour: date) -> date:
+    """Le premier comité de pilotage après `jour` (il programme une opération hors appel)."""
+    suivant = next((c for c in COMITES_DE_PILOTAGE if c > jour), None)
+    if suivant is None:
+        raise ValueError(f"« {op.intitule} » : aucun comité de pilotage après le {jour:%d/%m/%Y} (donnees/comites.yaml).")
+    return suivant
+
+
 def calendrier(op: OperationDemo, noms: list[str]) -> list[date]:
     """La date de chaque transition de `noms` : décisions au comité suivant, bilan après la fin de réalisation.
 
@@ -168,7 +176,7 @@ def calendrier(op: OperationDemo, noms: list[str]) -> list[date]:
     jours, jour = [], op.depuis
     for nom in noms:
         if nom in DECISIONS_DU_COMITE:
-            jour = comite_qui_decide(jour).date.date() if op.appel else next(c for c in COMITES_DE_PILOTAGE if c > jour)
+            jour = comite_qui_decide(jour).date.date() if op.appel else _comite_de_pilotage(op, jour)
         elif nom == "deposer_bilan":
             jour = max(jour + timedelta(days=1), op.periode[1] + DELAI_BILAN)
         else:
