@@ -1,7 +1,8 @@
-"""Le chargement de la démonstration en base, par les services métier, et son résumé.
+"""Le chargement de la démonstration en base, par les services métier.
 
-Les données viennent de `donnees` et `appels` ; ici, seulement ce qui écrit en base (structures, comptes, appels,
-opérations, comités et leur historique antidaté) et ce qui relit la base pour le résumé affiché.
+Les données viennent des fichiers de `donnees/` (lus par `acteurs`, `appels`, `programmation`...) ; ici, seulement
+ce qui fait vivre les opérations (création, chemin dans la machine à états, historique antidaté), dans l'ordre :
+acteurs, appels (`comites`), opérations, séances des comités, conventions, participants, séances, dates.
 
 Les réponses aux appels suivent le circuit réel : pièces déposées, vérifications, compléments, analyse, puis
 décision en séance de comité et validation du PV, qui font passer l'opération dans l'état décidé.
