@@ -1,5 +1,6 @@
 """Les bilans de la démonstration : chaque opération de 2016 arrivée au bilan a le sien, passé par le service du bilan
-(préparé, rempli, déposé, renvoyé, contrôlé, validé), qui fait avancer l'opération comme dans la vraie vie."""
+(préparé, rempli, déposé, renvoyé, contrôlé, validé), qui fait avancer l'opération comme dans la vraie vie ; ce qu'il
+contient et ce que le contrôle retient : `donnees/bilans.yaml`."""
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -14,16 +15,13 @@ from justificatifs.regles import OPERATION_SUIT_LE_BILAN
 from justificatifs.services import bilan_enregistrer, bilan_preparer, bilan_transition
 
 from .appels import piece_pdf
+from .lecture import lire
 
 # La transition du bilan final qui entraîne chaque transition de bilan de l'opération (lue, jamais recopiée).
 TRANSITION_DU_BILAN = {operation: bilan for bilan, (operation, _, _) in OPERATION_SUIT_LE_BILAN.items()}
-# Une part réaliste des dépenses prévues : ni tout, ni rien.
-TAUX_REALISE = Decimal("0.94")
-
-RECIT = ("{description} Les actions se sont déroulées comme prévu par la convention : accueil, diagnostic, "
-         "accompagnement individuel et ateliers collectifs, avec un suivi mensuel en comité technique.")
-ANALYSE = ("Les objectifs quantitatifs sont approchés ; l'écart tient surtout aux entrées du premier trimestre, "
-           "plus lentes que prévu.")
+_B = lire("bilans")
+TAUX_REALISE = Decimal(_B["part_realisee"])
+QUALITATIF = _B["qualitatif"]
 
 
 def _joindre_les_pieces(bilan: Bilan, porteur):
@@ -40,9 +38,8 @@ def _joindre_les_pieces(bilan: Bilan, porteur):
 def _remplir(bilan: Bilan, porteur):
     bilan_enregistrer(
         bilan=bilan, user=porteur,
-        qualitatif={"actions_menees": RECIT.format(description=bilan.operation.description), "analyse": ANALYSE,
-                    "difficultes": "Mobilité des participants hors de l'agglomération.",
-                    "perspectives": "Reconduction de l'action en 2017 avec un atelier mobilité."},
+        qualitatif={**QUALITATIF, "actions_menees": QUALITATIF["actions_menees"].format(
+            description=bilan.operation.description)},
         depenses={d.pk: str((d.prevu * TAUX_REALISE).quantize(Decimal("0.01"))) for d in bilan.depenses.all()},
         ressources={r.pk: str(r.prevu) for r in bilan.ressources.all()})
 
@@ -60,7 +57,7 @@ def avancer_par_le_bilan(operation, nom: str, *, porteur, gestionnaire, motivati
     final = Bilan.objects.get(operation=operation, nature=NatureBilan.FINAL)
     if nom == "redeposer_bilan":
         bilan_enregistrer(bilan=final, user=porteur, depenses={}, ressources={},
-                          qualitatif={"analyse": ANALYSE + " Les dépenses de personnel sont détaillées par salarié."})
+                          qualitatif={"analyse": QUALITATIF["analyse"] + _B["correction"]})
     if nom == "valider_controle":
         _controler(final, gestionnaire)
         csf_valider(bilan=final, user=gestionnaire)
@@ -73,12 +70,13 @@ def avancer_par_le_bilan(operation, nom: str, *, porteur, gestionnaire, motivati
 
 def _controler(bilan: Bilan, gestionnaire):
     """Le contrôle de la démonstration : tout est retenu, sauf une part des déplacements faute de justificatif."""
-    motif = MotifRejet.objects.get(code="PIECE_ABSENTE")
+    controle = _B["controle"]
+    motif = MotifRejet.objects.get(code=controle["motif"])
     for depense in bilan.depenses.all():
         if depense.categorie == "fonctionnement" and depense.realise:
             depense_controler(depense=depense, user=gestionnaire, decision="partielle", motif=motif,
-                              montant_retenu=(depense.realise * Decimal("0.9")).quantize(Decimal("0.01")),
-                              commentaire="Deux notes de frais sans justificatif de paiement.")
+                              montant_retenu=(depense.realise * Decimal(controle["part_retenue_du_fonctionnement"])).quantize(
+                                  Decimal("0.01")), commentaire=controle["commentaire"])
         else:
             depense_controler(depense=depense, user=gestionnaire, decision="retenue")
 

@@ -1,7 +1,8 @@
-"""Le chargement de la démonstration en base, par les services métier, et son résumé.
+"""Le chargement de la démonstration en base, par les services métier.
 
-Les données viennent de `donnees` et `appels` ; ici, seulement ce qui écrit en base (structures, comptes, appels,
-opérations, comités et leur historique antidaté) et ce qui relit la base pour le résumé affiché.
+Les données viennent des fichiers de `donnees/` (lus par `acteurs`, `appels`, `programmation`...) ; ici, seulement
+ce qui fait vivre les opérations (création, chemin dans la machine à états, historique antidaté), dans l'ordre :
+acteurs, appels (`comites`), opérations, séances des comités, conventions, participants, séances, dates.
 
 Les réponses aux appels suivent le circuit réel : pièces déposées, vérifications, compléments, analyse, puis
 décision en séance de comité et validation du PV, qui font passer l'opération dans l'état décidé.
@@ -12,59 +13,49 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.text import slugify
 from django_fsm_log.models import StateLog
 
-from annuaire.models import Financeur, Structure, Utilisateur
+from annuaire.models import Financeur, Utilisateur
 from annuaire.roles import Role
-from appels_projets.models import (
-    AppelAProjets, Comite, CritereAnalyse, DemandeComplements, PieceRequise, PointOrdreDuJour, Reponse,
-)
-from appels_projets.options import TRANSITION_DE_LA_DECISION, Decision, EtatAppel, EtatComite
-from appels_projets.selectors import montant_fse_demande, montant_propose
+from appels_projets.models import Comite, DemandeComplements, PointOrdreDuJour, Reponse
+from appels_projets.selectors import montant_fse_demande
 from appels_projets.services import (
-    analyse_enregistrer, appel_transition, appels_clore_echus, comite_transition, comite_valider_pv,
-    complements_demander, complements_fournir, decision_enregistrer, piece_deposer, point_ajouter, reponse_creer,
-    verification_enregistrer,
+    analyse_enregistrer, complements_demander, complements_fournir, piece_deposer, reponse_creer, verification_enregistrer,
 )
-from conventions.models import Avenant, Convention
-from conventions.options import EtatSignature
+from conventions.models import Convention
 from operations.models import (
     DocumentGenere, Indicateur, LigneDepense, LigneRessource, Notification, Objectif, Operation, TypeOperation,
 )
 from operations.options import Etat
-from operations.programmes import programme_pour
 from operations.services import operation_creer, operation_transition
 
 from . import conventions
-from .bilans import TRANSITION_DU_BILAN, avancer_par_le_bilan, dater_bilans
-from .participants import charger_participants
-from .questionnaire import completer_questionnaires
-from .seances import INTITULE as SEANCES_INTITULE
-from .seances import charger_seances
+from .acteurs import COMPTES, PORTEURS, creer_comptes, creer_membres, creer_structures
 from .appels import (
-    APPELS, COMITES, DELAI_COMPLEMENTS, ECART_ENTRE_DECISIONS, ECARTS, MEMBRE_QUI_DECIDE, MEMBRES, PIECES_MANQUANTES,
-    PIECES_REQUISES, REPONSES_AUX_COMPLEMENTS, VERIFICATIONS, analyse_de, piece_pdf,
+    DELAI_COMPLEMENTS, ECARTS, PIECES_MANQUANTES, PIECES_REQUISES, REPONSES_AUX_COMPLEMENTS, VERIFICATIONS, analyse_de,
+    piece_pdf,
 )
-from .donnees import (
-    COMPTES, DECISIONS_DU_COMITE, DOMAINE, MOT_DE_PASSE, MOTIVATIONS, PAR_LE_PORTEUR, PAR_ROLE, PORTEURS,
-    REFERENT_ENTREPRISES, REFERENTS, STRUCTURES, OperationDemo, calendrier, chemin, comite_qui_decide, identifiant,
+from .bilans import TRANSITION_DU_BILAN, avancer_par_le_bilan, dater_bilans
+from .comites import fermer_appels, publier_appels, tenir_comites
+from .lecture import PARIS
+from .participants import charger_participants
+from .programmation import (
+    DECISIONS_DU_COMITE, MOTIVATIONS, PAR_LE_PORTEUR, PAR_ROLE, OperationDemo, calendrier, chemin, comite_qui_decide,
     operations_de_demo,
 )
-
-URL = "http://127.0.0.1:8000"
-PARIS = ZoneInfo("Europe/Paris")
-DECISION_DE_LA_TRANSITION = {transition: decision for decision, transition in TRANSITION_DE_LA_DECISION.items()}
+from .questionnaire import completer_questionnaires
+from .resume import lignes_de_resume, resume
+from .seances import INTITULE as SEANCES_INTITULE
+from .seances import charger_seances
 
 
 class DemoRefusee(Exception):
@@ -80,47 +71,6 @@ def _referentiel():
     if not ({"FSE", "METROPOLE", "DEPARTEMENT", "ETAT", "AUTOFINANCEMENT"} <= financeurs.keys() and types and indicateurs):
         raise DemoRefusee("Le référentiel n'est pas chargé : lancez d'abord « manage.py migrate ».")
     return financeurs, types, indicateurs
-
-
-def _creer_structures() -> dict[str, Structure]:
-    structures = {}
-    for nom, sigle, categorie, commune in STRUCTURES:
-        s, _ = Structure.objects.get_or_create(nom=nom, defaults={"sigle": sigle, "categorie": categorie, "commune": commune})
-        structures[sigle or nom] = s
-    return structures
-
-
-def _creer_comptes(structures) -> dict[str, Utilisateur]:
-    groupes = {r: Group.objects.get_or_create(name=r)[0] for r in Role.values}
-    # Un seul hachage pour tous les comptes : PBKDF2 coûte une demi-seconde, et ce mot de passe est public.
-    modele = Utilisateur()
-    modele.set_password(MOT_DE_PASSE)
-    comptes = {}
-
-    def compte(login, prenom, nom, role, structure, mot_de_passe=True, **extra):
-        if login in comptes:
-            return comptes[login]
-        u = Utilisateur(username=login, first_name=prenom, last_name=nom, email=f"{login}@{DOMAINE}",
-                        structure=structures[structure] if structure else None, **extra)
-        if mot_de_passe:
-            u.password = modele.password
-        else:
-            u.set_unusable_password()
-        u.save()
-        u.groups.add(groupes[role])
-        comptes[login] = u
-        return u
-
-    for login, prenom, nom, role, structure, _ in COMPTES:
-        extra = {"is_staff": True, "is_superuser": True} if role == Role.ADMINISTRATEUR else {}
-        compte(login, prenom, nom, role, structure, **extra)
-    for structure, (login, prenom, nom) in PORTEURS.items():
-        compte(login, prenom, nom, Role.PORTEUR, structure)
-    for structure, prenom, nom in [*REFERENTS, REFERENT_ENTREPRISES]:
-        if (prenom, nom) == ("Hélène", "Garnier"):
-            continue  # c'est le compte `referent`, déjà créé
-        compte(identifiant(prenom, nom), prenom, nom, Role.REFERENT, structure, mot_de_passe=False)
-    return comptes
 
 
 def _creer_operation(op: OperationDemo, *, porteur, createur, financeurs, types, indicateurs, appel=None) -> Operation:
@@ -292,118 +242,6 @@ def _antidater_reponse(vie: _Vie, moments: dict[str, datetime], *, preparee: dat
         reponse.analyses.update(modifiee_le=datetime.combine((debut + (fin - debut) / 2).date(), time(15, 40), tzinfo=PARIS))
 
 
-# --- Appels à projets et comités ---
-
-def _creer_membres(comptes: dict[str, Utilisateur]):
-    groupe = Group.objects.get(name=Role.COMITE)
-    for login, prenom, nom, _ in MEMBRES:
-        u = Utilisateur(username=login, first_name=prenom, last_name=nom, email=f"{login}@{DOMAINE}")
-        u.set_unusable_password()
-        u.save()
-        u.groups.add(groupe)
-        comptes[login] = u
-
-
-def _publier_appels(types, *, animation) -> dict[str, AppelAProjets]:
-    """Les appels sont publiés avant que les porteurs y répondent.
-
-    Les services comparent la date limite à l'horloge réelle : tant que les réponses sont déposées, chaque appel
-    garde une date limite à venir ; `_fermer_appels` lui rend ensuite la sienne (2015-2017) et le referme.
-    """
-    provisoire = timezone.now() + timedelta(days=1)
-    appels = {}
-    for a in APPELS:
-        appel = AppelAProjets(
-            titre=a.titre, annee=a.annee, cahier_des_charges=a.cahier_des_charges, enveloppe_fse=a.enveloppe_fse,
-            cofinancement_attendu=a.cofinancement_attendu, date_ouverture=a.ouverture,
-            date_limite=provisoire if a.limite else _limite_ouverte(), periode_debut_min=a.periode[0],
-            periode_fin_max=a.periode[1], taux_fse_max=a.taux_fse_max, cree_par=animation,
-            programme=programme_pour(a.periode[0]),
-        )
-        appel.full_clean(exclude=["etat"])  # champ protégé : django-fsm refuse qu'on le réécrive, même à l'identique
-        appel.save()
-        appel.types.set([types[code] for code in a.types])
-        PieceRequise.objects.bulk_create(PieceRequise(appel=appel, libelle=libelle, ordre=i)
-                                         for i, libelle in enumerate(PIECES_REQUISES, start=1))
-        CritereAnalyse.objects.bulk_create(CritereAnalyse(appel=appel, libelle=libelle, poids=poids, ordre=i)
-                                           for i, (libelle, poids) in enumerate(a.grille, start=1))
-        appels[a.cle] = appel_transition(appel=appel, nom="publier", user=animation)
-    return appels
-
-
-def _limite_ouverte() -> datetime:
-    """L'appel encore ouvert fin juin 2017 doit l'être aussi pour qui essaie la démonstration aujourd'hui (`porteur`
-    y dépose OP-2017-011) : sa date limite suit l'horloge réelle, seule date qui ne se lit pas en 2017."""
-    return datetime.combine(timezone.localdate() + timedelta(days=365), time(12), tzinfo=PARIS)
-
-
-def _tenir_comites(vies: list[_Vie], *, comptes, animation) -> dict[int, datetime]:
-    """Chaque séance par les services : ordre du jour, convocation, décisions, PV ; renvoie la fin des séances."""
-    decideur = comptes[MEMBRE_QUI_DECIDE]
-    reponses = [v for v in vies if v.reponse is not None]
-    fins = {}
-    for c in COMITES:
-        comite = Comite.objects.create(type=c.type, date=c.date, lieu=c.lieu)
-        comite.membres.set([comptes[login] for login in c.membres])
-        if c.etat == EtatComite.PV_VALIDE:
-            ordre_du_jour = [v for v in reponses if v.attend_le_comite and v.jours[v.faites] == c.date.date()]
-        else:
-            ordre_du_jour = [v for v in reponses if v.faites == len(v.noms) and v.op.etat == Etat.INSTRUITE]
-        points = [point_ajouter(comite=comite, reponse=v.reponse, user=animation) for v in ordre_du_jour]
-        comite_transition(comite=comite, nom="convoquer", user=animation)
-        if c.etat == EtatComite.PV_VALIDE:
-            for v, point in zip(ordre_du_jour, points):
-                nom = v.noms[v.faites]
-                decision = DECISION_DE_LA_TRANSITION[nom]
-                decision_enregistrer(
-                    point=point, decision=decision, motivation=v.op.motivations.get(nom, ""),
-                    montant_vote=montant_propose(v.reponse) if decision == Decision.PROGRAMMEE else None,
-                    confirmer_depassement=False, user=decideur,
-                )
-            comite_transition(comite=comite, nom="tenir", user=animation)
-            comite_valider_pv(comite=comite, user=decideur)
-            for v in ordre_du_jour:
-                # Le PV a fait changer l'opération d'état en base : on la relit avant de poursuivre son chemin.
-                v.operation, v.faites, v.decision_le = Operation.objects.get(pk=v.operation.pk), v.faites + 1, c.fin
-        _antidater_comite(comite, c, points)
-        fins[comite.pk] = c.fin
-    en_attente = [v.operation.code for v in reponses if v.attend_le_comite]
-    if en_attente:
-        raise RuntimeError(f"Aucun comité tenu ne décide de {', '.join(en_attente)} : voir appels.COMITES et le calendrier.")
-    return fins
-
-
-def _antidater_comite(comite: Comite, c, points):
-    moments = {"convoquer": c.convocation, "tenir": c.fin - timedelta(minutes=15), "valider_pv": c.fin}
-    for ligne in StateLog.objects.filter(content_type=ContentType.objects.get_for_model(Comite), object_id=comite.pk):
-        StateLog.objects.filter(pk=ligne.pk).update(timestamp=moments[ligne.transition])
-    for i, point in enumerate(points, start=1):
-        if point.decision:
-            PointOrdreDuJour.objects.filter(pk=point.pk).update(decidee_le=c.date + i * ECART_ENTRE_DECISIONS)
-
-
-def _fermer_appels(appels: dict[str, AppelAProjets], *, animation):
-    """Rend à chaque appel sa date limite ; la tâche planifiée de production clôt les dépôts des appels échus."""
-    for a in APPELS:
-        if a.limite:
-            AppelAProjets.objects.filter(pk=appels[a.cle].pk).update(date_limite=a.limite)
-    appels_clore_echus()
-    for a in APPELS:
-        appel = AppelAProjets.objects.get(pk=appels[a.cle].pk)
-        if a.etat == EtatAppel.CLOTURE:
-            appel_transition(appel=appel, nom="cloturer", user=animation,
-                             motivation="Décisions du comité de programmation notifiées aux porteurs.")
-        if appel.etat != a.etat:
-            raise RuntimeError(f"Appel « {appel} » : état {appel.etat} au lieu de {a.etat}.")
-        ouverture = datetime.combine(a.ouverture, time(9, 30), tzinfo=PARIS)
-        # La tâche planifiée passe toutes les 5 minutes : elle clôt les dépôts juste après la date limite.
-        clos_le = a.limite + timedelta(minutes=5) if a.limite else None
-        moments = {"publier": ouverture, "clore": clos_le, "cloturer": a.cloture_le}
-        for ligne in StateLog.objects.filter(content_type=ContentType.objects.get_for_model(AppelAProjets), object_id=appel.pk):
-            StateLog.objects.filter(pk=ligne.pk).update(timestamp=moments[ligne.transition])
-        AppelAProjets.objects.filter(pk=appel.pk).update(cree_le=ouverture - timedelta(days=14))
-
-
 def _dater_documents(fins_de_seance: dict[int, datetime]):
     """Accusés, PV et lettres (produits après commit) prennent la date du dépôt ou de la séance qui les a fait naître."""
     documents = DocumentGenere.objects.all()
@@ -431,17 +269,17 @@ def _dater_notifications(operation_ids: list[int]):
 
 def _charger():
     financeurs, types, indicateurs = _referentiel()
-    structures = _creer_structures()
-    comptes = _creer_comptes(structures)
-    _creer_membres(comptes)
-    par_role = {role: comptes[login] for login, _, _, role, _, _ in COMPTES}
+    structures = creer_structures()
+    comptes = creer_comptes(structures)
+    creer_membres(comptes)
+    par_role = {Role(c["role"]): comptes[c["identifiant"]] for c in COMPTES}
     animation = par_role[Role.ANIMATION]
-    appels = _publier_appels(types, animation=animation)
+    appels = publier_appels(types, animation=animation)
 
     # Toutes les demandes d'abord, dans l'ordre qui fixe leurs codes, les réponses liées à leur appel dès le brouillon.
     vies = []
     for op in operations_de_demo():
-        createur = comptes[PORTEURS[op.porteur][0]]
+        createur = comptes[PORTEURS[op.porteur]["identifiant"]]
         operation = _creer_operation(op, porteur=structures[op.porteur], createur=createur, financeurs=financeurs,
                                      types=types, indicateurs=indicateurs, appel=appels.get(op.appel))
         noms = chemin(op)
@@ -453,7 +291,7 @@ def _charger():
     # décident ; les programmées poursuivent (convention, réalisation, bilan).
     for vie in vies:
         _avancer(vie, par_role=par_role)
-    fins_de_seance = _tenir_comites(vies, comptes=comptes, animation=animation)
+    fins_de_seance = tenir_comites(vies, comptes=comptes, animation=animation)
     for vie in vies:
         _avancer(vie, par_role=par_role)
     # Les programmées attendent la signature de leur porteur ; deux avenants, l'un notifié, l'autre envoyé.
@@ -475,7 +313,7 @@ def _charger():
             conventions.dater(vie.convention, notifiee, genere_le=vie.jours[-1] + timedelta(days=7))
     for a, avenant in avenants:
         conventions.dater(avenant, a.le + timedelta(days=30) if a.jusqu_a == "notifier" else None, genere_le=a.le)
-    _fermer_appels(appels, animation=animation)
+    fermer_appels(appels, animation=animation)
     # Enregistrés après les tâches (avis, accusés, PV et lettres, mises en file à chaque étape) : ils passent après elles.
     creees = [vie.operation.pk for vie in vies]
     transaction.on_commit(lambda: _dater_notifications(creees))
@@ -523,87 +361,3 @@ def charger_demo(stdout=None, *, force: bool = False) -> dict:
     return donnees
 
 
-# --- Résumé (affiché par la commande, repris dans le README) ---
-
-def resume(*, deja_chargee: bool = False, duree: float | None = None) -> dict:
-    logins = [c[0] for c in COMPTES]
-    utilisateurs = {u.username: u for u in Utilisateur.objects.filter(username__in=logins).select_related("structure")}
-    comptes = [
-        {"identifiant": login, "role": Role(role).label, "nom": utilisateurs[login].get_full_name(), "fonction": fonction,
-         "structure": str(utilisateurs[login].structure or "")}
-        for login, _, _, role, _, fonction in COMPTES if login in utilisateurs
-    ]
-    autres = list(
-        Utilisateur.objects.filter(username__in=[p[0] for p in PORTEURS.values()]).exclude(username__in=logins)
-        .order_by("username").values_list("username", flat=True)
-    )
-    operations = [
-        {"code": o.code, "intitule": o.intitule, "porteur": str(o.porteur), "etat": o.get_etat_display()}
-        for o in Operation.objects.select_related("porteur").order_by("code")
-    ]
-    appels = [
-        {"titre": a.titre, "etat": a.get_etat_display(), "reponses": a.nombre}
-        for a in AppelAProjets.objects.annotate(nombre=Count("reponses")).order_by("annee", "date_ouverture", "pk")
-    ]
-    comites = [
-        {"date": f"{timezone.localtime(c.date):%d/%m/%Y}", "type": c.get_type_display(), "etat": c.get_etat_display(),
-         "points": c.points.count(), "decisions": c.points.exclude(decision="").count()}
-        for c in Comite.objects.order_by("date")
-    ]
-    conventions = [
-        {"numero": d.numero, "operation": d.operation.code, "etat": d.get_etat_display()}
-        for d in [*Convention.objects.select_related("operation").exclude(etat=EtatSignature.NOTIFIEE).order_by("numero"),
-                  *Avenant.objects.select_related("convention__operation").order_by("numero")]
-    ]
-    notifiees = Convention.objects.filter(etat=EtatSignature.NOTIFIEE).count()
-    return {"url": URL, "mot_de_passe": MOT_DE_PASSE, "deja_chargee": deja_chargee, "duree": duree,
-            "comptes": comptes, "autres_porteurs": autres, "operations": operations, "appels": appels,
-            "comites": comites, "conventions": conventions, "conventions_notifiees": notifiees}
-
-
-def _seance(c: dict) -> str:
-    def pluriel(n, mot):
-        return f"{n} {mot}{'s' if n > 1 else ''}"
-
-    decisions = pluriel(c["decisions"], "décision") if c["decisions"] else "aucune décision encore"
-    return f"{c['type']}, {pluriel(c['points'], 'opération')} à l'ordre du jour, {decisions}"
-
-
-def lignes_de_resume(donnees: dict | None = None, *, markdown: bool = False) -> list[str]:
-    """Le résumé en lignes de texte ; `markdown=True` donne les tableaux du README."""
-    d = donnees or resume()
-    if markdown:
-        lignes = ["| identifiant | rôle | personne |", "|---|---|---|"]
-        lignes += [f"| `{c['identifiant']}` | {c['role']} | {c['nom']}, {c['fonction']}"
-                   f"{', ' + c['structure'] if c['structure'] else ''} |" for c in d["comptes"]]
-        lignes += ["", "| code | intitulé | porteur | état |", "|---|---|---|---|"]
-        lignes += [f"| {o['code']} | {o['intitule']} | {o['porteur']} | {o['etat']} |" for o in d["operations"]]
-        lignes += ["", "| appel à projets | état | réponses |", "|---|---|---|"]
-        lignes += [f"| {a['titre']} | {a['etat']} | {a['reponses']} |" for a in d["appels"]]
-        lignes += ["", "| comité | état | séance |", "|---|---|---|"]
-        lignes += [f"| {c['date']} | {c['etat']} | {_seance(c)} |" for c in d["comites"]]
-        lignes += ["", f"{d['conventions_notifiees']} conventions notifiées ; conventions en cours de signature et avenants :", "",
-                   "| convention ou avenant | opération | état |", "|---|---|---|"]
-        lignes += [f"| {c['numero']} | {c['operation']} | {c['etat']} |" for c in d["conventions"]]
-        return lignes
-    if d["deja_chargee"]:
-        entete = "La démonstration est déjà chargée."
-    else:
-        entete = "Démonstration chargée" + (f" en {d['duree']:.1f} s".replace(".", ",") + "." if d["duree"] else ".")
-    lignes = [entete, "", f"Ouvrir {d['url']} (make demo lance le serveur).", "",
-              f"Comptes (mot de passe « {d['mot_de_passe']} » pour tous) :"]
-    lignes += [f"  {c['identifiant']:<13} {c['role']:<21} {c['nom']}, {c['fonction']}"
-               f"{' (' + c['structure'] + ')' if c['structure'] else ''}" for c in d["comptes"]]
-    if d["autres_porteurs"]:
-        lignes += ["  Un compte porteur par structure : " + ", ".join(d["autres_porteurs"]) + "."]
-    largeur = max((len(o["porteur"]) for o in d["operations"]), default=7)
-    lignes += ["", f"Opérations ({len(d['operations'])}) :",
-               f"  {'Code':<12} {'État':<17} {'Porteur':<{largeur}}  Intitulé"]
-    lignes += [f"  {o['code']:<12} {o['etat']:<17} {o['porteur']:<{largeur}}  {o['intitule']}" for o in d["operations"]]
-    lignes += ["", f"Appels à projets ({len(d['appels'])}) :", f"  {'État':<24} {'Réponses':>8}  Titre"]
-    lignes += [f"  {a['etat']:<24} {a['reponses']:>8}  {a['titre']}" for a in d["appels"]]
-    lignes += ["", f"Comités ({len(d['comites'])}) :"]
-    lignes += [f"  {c['date']}  {c['etat']:<21} {_seance(c)}" for c in d["comites"]]
-    lignes += ["", f"Conventions : {d['conventions_notifiees']} notifiées ; en cours de signature, et avenants :"]
-    lignes += [f"  {c['numero']:<17} {c['operation']:<12} {c['etat']}" for c in d["conventions"]]
-    return lignes

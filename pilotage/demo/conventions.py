@@ -2,11 +2,9 @@
 générée, envoyée, signée par le porteur puis par le PLIE, notifiée), avec des exemplaires signés de démonstration ;
 une opération programmée attend la signature de son porteur ; deux avenants (l'un signé, l'autre en cours).
 """
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
@@ -22,22 +20,25 @@ from operations.documents import documents_de
 from operations.models import DocumentGenere, Operation
 
 from .appels import piece_pdf
+from .lecture import PARIS, lire
 
-PARIS = ZoneInfo("Europe/Paris")
+_C = lire("conventions")
 # Jours avant la notification où chaque étape a eu lieu (la notification est le jour de « conventionner »).
-ETAPES = {"generer": 30, "envoyer": 28, "signer_porteur": 14, "signer": 5, "notifier": 0}
-# Les plans de la démonstration portent un forfait de coûts indirects de 15 % des frais de personnel directs
-# (donnees.plan) : leur convention choisit l'option du programme qui le prévoit ; les autres, la première offerte.
-OPTION_DES_PLANS_AU_FORFAIT = "indirects_15"
+ETAPES = _C["etapes_en_jours_avant_la_notification"]
+# Les plans au forfait de coûts indirects (programmation.plan) choisissent l'option du programme qui le prévoit.
+OPTION_DES_PLANS_AU_FORFAIT = _C["option_des_plans_au_forfait"]
 
 
 @dataclass
 class AvenantDemo:
     operation: str  # intitulé de l'opération
     motif: str
-    changer: Callable[[dict], dict]  # les données de l'opération -> celles que propose l'avenant
+    changements: dict  # voir `changer`
     jusqu_a: str  # dernière étape tirée : "envoyer" ... "notifier"
     le: date  # jour de la génération
+
+
+AVENANTS = [AvenantDemo(**a) for a in _C["avenants"]]
 
 
 def _exemplaire(document, signataires: str, jour: date) -> ContentFile:
@@ -74,40 +75,30 @@ def conventionner(operation: Operation, *, animation, porteur, jour: date, jusqu
 def amender(a: AvenantDemo, *, animation) -> Avenant:
     operation = Operation.objects.get(intitule=a.operation)
     porteur = Utilisateur.objects.filter(structure=operation.porteur, groups__name=Role.PORTEUR).first()
-    apres = a.changer(version_courante(operation).donnees)
+    apres = changer(version_courante(operation).donnees, a.changements)
     avenant = avenant_creer(convention=operation.convention, user=animation, motif=a.motif, apres=apres)
     _signer(avenant, a.jusqu_a, animation=animation, porteur=porteur, jour=a.le)
     return avenant
 
 
-def _prolonger_formation_action(donnees: dict) -> dict:
-    return {**donnees, "date_fin": "2017-09-30"}
-
-
-def _renforcer_clauses(donnees: dict) -> dict:
-    """Le volume d'heures d'insertion des marchés de 2017 dépasse les prévisions : objectifs relevés, frais de
-    déplacement redéployés vers l'encadrement, coût inchangé."""
+def changer(donnees: dict, changements: dict) -> dict:
+    """Les données de l'opération -> celles que propose l'avenant : `date_fin`, un montant ajouté aux dépenses dont le
+    libellé commence par chaque clé de `depenses`, la valeur cible des objectifs dont l'indicateur commence par chaque
+    clé de `objectifs`."""
     depenses = [dict(d) for d in donnees["depenses"]]
-    for d in depenses:
-        if d["libelle"].startswith("Encadrement"):
-            d["montant"] = str(Decimal(d["montant"]) + 2000)
-        if d["libelle"].startswith("Déplacements"):
-            d["montant"] = str(Decimal(d["montant"]) - 2000)
-    objectifs = [{**o, "valeur_cible": "80000"} if o["indicateur_libelle"].startswith("Heures") else o
-                 for o in donnees["objectifs"]]
-    return {**donnees, "depenses": depenses, "objectifs": objectifs}
-
-
-AVENANTS = [
-    AvenantDemo("Formation-action des référents 2016-2017",
-                "Prolongation de la période de réalisation jusqu'au 30/09/2017 : les restitutions en groupe de travail "
-                "sont reportées après l'été, sans changement du plan de financement.",
-                _prolonger_formation_action, "notifier", date(2017, 3, 6)),
-    AvenantDemo("Accompagnement des clauses d'insertion ARIQ BTP 2016-2017",
-                "Relèvement de l'objectif d'heures d'insertion à 80 000 heures (marchés du tramway et de l'écoquartier) "
-                "et redéploiement de 2 000 € des déplacements vers l'encadrement.",
-                _renforcer_clauses, "envoyer", date(2017, 5, 15)),
-]
+    for debut, ajout in changements.get("depenses", {}).items():
+        for d in depenses:
+            if d["libelle"].startswith(debut):
+                d["montant"] = str(Decimal(d["montant"]) + ajout)
+    objectifs = [dict(o) for o in donnees["objectifs"]]
+    for debut, valeur in changements.get("objectifs", {}).items():
+        for o in objectifs:
+            if o["indicateur_libelle"].startswith(debut):
+                o["valeur_cible"] = valeur
+    apres = {**donnees, "depenses": depenses, "objectifs": objectifs}
+    if "date_fin" in changements:
+        apres["date_fin"] = changements["date_fin"]
+    return apres
 
 
 def _moment(jour: date, heure: int = 10) -> datetime:

@@ -6,6 +6,8 @@ Chaque sortie positive est prouvée par les étapes qui remplissent son critère
 mois plus tôt, missions d'intérim cumulant six mois sur douze...), sauf les quelques dérogations de DEROGATIONS,
 validées en commission avec leur motivation ; celles de ces étapes qui commencent en 2016 sont prises sur les 1 848.
 
+Les totaux et les répartitions du rapport sont dans `donnees/participants.yaml` ; les tirages, ici.
+
 Le rapport n'est pas toujours cohérent avec lui-même (729 sorties dont 314 positives, mais 311 annoncées et 799 en
 parcours) : on garde 799, 570 et 311, les chiffres des objectifs, et on en déduit 726 sorties.
 """
@@ -13,7 +15,6 @@ import random
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
 from django_fsm_log.models import StateLog
@@ -25,57 +26,28 @@ from participants.criteres import age_le, criteres, verdicts_du_participant
 from participants.models import Etape, MotifSortie, Participant, PropositionSortie, TypeEtape
 from participants.services import commission_de_sortie, etape_ajouter, participant_orienter, sortie_proposer
 
-from .donnees import OBJECTIFS_PORTAGE, REFERENTS, repartir
+from .acteurs import referents_par_structure
+from .lecture import PARIS, lire
+from .programmation import objectifs_du_portage, repartir
 
-GRAINE = 2016
+_P = lire("participants")
+GRAINE = _P["graine"]
 AN = (date(2016, 1, 1), date(2016, 12, 31))
 # (tranche, âge minimal, âge maximal) -> (hommes, femmes) : accompagnés, dont entrés en 2016.
-ACCOMPAGNES = {("15-24", 18, 24): (14, 31), ("25-44", 25, 44): (498, 517), ("45-54", 45, 54): (196, 146),
-               ("55-64", 55, 64): (72, 51)}
-ENTRES_2016 = {("15-24", 18, 24): (12, 25), ("25-44", 25, 44): (180, 185), ("45-54", 45, 54): (70, 57),
-               ("55-64", 55, 64): (24, 17)}
-COMMUNES = {"Dijon": 934, "Longvic": 101, "Talant": 137, "Quetigny": 93, "Chenôve": 148}
-AUTRES_COMMUNES = 112
-QPV = {"DIJON - Grésilles": 146, "CHENÔVE - Le Mail": 81, "DIJON - Fontaine d'Ouche": 29, "TALANT - Belvédère": 50,
-       "LONGVIC - Bief du Moulin": 30, "LONGVIC - Guynemer (quartier de veille)": 15,
-       "QUETIGNY - Centre (quartier de veille)": 15}
-PRESCRIPTEURS_2016 = {"MAIRIES_MDEF_SERVICES_SOCIAUX": 55, "SPIP": 11, "POLE_EMPLOI": 288, "MISSION_LOCALE": 43,
-                      "CONSEIL_DEPARTEMENTAL": 123, "OPERATEURS": 50}
-SORTIES = {"H": 380, "F": 346}
-POSITIVES = {"H": 170, "F": 141}
-MOTIFS_POSITIFS = {"CDI": 70, "CDD_6M": 62, "INTERIM_6M": 48, "CREATION_ACTIVITE": 22, "CONTRAT_AIDE": 18,
-                   "SENIOR_CHANTIER": 4, "FORMATION_QUALIFIANTE": 87}
-AUTRES_MOTIFS = {"SUIVI_IMPOSSIBLE": 154, "DUREE_MAX": 91, "SANTE": 49, "DEMANDE_PARTICIPANT": 36, "DEMENAGEMENT": 23,
-                 "AUTRE_ACCOMPAGNEMENT": 23, "MATERNITE": 21, "AUTRE": 16, "DECES": 2}
-ETAPES = {"CDD_MOINS_6M": 295, "INTERIM": 239, "CDI": 100, "CDD_PLUS_6M": 116, "CLAUSE_INSERTION": 182, "CDDI": 80,
-          "CONTRAT_AIDE": 60, "CONTRAT_PRO": 40, "CREATION_ACTIVITE": 24, "CHANTIER_INSERTION": 126,
-          "FORMATION_QUALIFIANTE": 150, "FORMATION_PRE_QUALIFIANTE": 160, "ACTION_PLIE": 200, "IMMERSION": 56, "AUTRE": 20}
+ACCOMPAGNES = {(a["tranche"], a["age_min"], a["age_max"]): (a["hommes"], a["femmes"]) for a in _P["accompagnes"]}
+ENTRES_2016 = {(a["tranche"], a["age_min"], a["age_max"]): tuple(a["dont_entres_en_2016"].values())
+               for a in _P["accompagnes"]}
+COMMUNES, AUTRES_COMMUNES, QPV = _P["communes"], _P["autres_communes"], _P["qpv"]
+PRESCRIPTEURS_2016 = _P["prescripteurs_2016"]
+SORTIES, POSITIVES = _P["sorties"], _P["sorties_positives"]
+MOTIFS_POSITIFS, AUTRES_MOTIFS = _P["motifs_positifs"], _P["autres_motifs"]
+ETAPES = _P["etapes_2016"]
 # Les sorties positives de 2016 qui ne remplissent pas leur critère : (motif, jours d'étape au lieu du seuil, motivation
 # du référent, motivation de la commission qui les a validées).
-DEROGATIONS = [
-    ("CDI", 140,
-     "CDI à temps plein signé, période d'essai validée ; l'employeur confirme l'embauche et la personne ne souhaite "
-     "plus d'accompagnement.",
-     "Dérogation accordée : contrat et confirmation de l'employeur vus en séance, emploi durable."),
-    ("INTERIM_6M", 150,
-     "Missions d'intérim régulières chez le même client depuis cinq mois, contrat de mission de trois mois signé pour "
-     "la suite.",
-     "Dérogation accordée : le contrat de mission couvre les six mois, sortie vers l'emploi durable."),
-    ("CDD_6M", 120,
-     "CDD de quatre mois renouvelé pour six mois : l'avenant est signé, la personne quitte le PLIE.",
-     "Dérogation accordée au vu de l'avenant de renouvellement."),
-]
-PARCOURS_COURT = ("Parcours plus court que la durée du critère : emploi confirmé par l'employeur à la sortie.",
-                  "Dérogation accordée : l'emploi est confirmé, le parcours ne pouvait pas durer six mois.")
-PARIS = ZoneInfo("Europe/Paris")
-FIN_DES_PROPOSITIONS = date(2017, 6, 30)  # les sorties proposées qui attendent la commission de sortie
-PRENOMS = {"H": ["Ahmed", "Bruno", "Cédric", "David", "Éric", "Fabien", "Grégory", "Hakim", "Julien", "Kévin", "Laurent",
-                 "Mohamed", "Nicolas", "Olivier", "Patrick", "Rachid", "Sébastien", "Thierry", "Yannick", "Alain"],
-           "F": ["Aïcha", "Béatrice", "Carole", "Delphine", "Émilie", "Fatima", "Géraldine", "Hélène", "Inès", "Julie",
-                 "Karima", "Laëtitia", "Mélanie", "Nathalie", "Océane", "Patricia", "Samia", "Valérie", "Yasmina", "Zoé"]}
-NOMS = ["Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Dubois", "Moreau", "Laurent", "Simon",
-        "Michel", "Lefèvre", "Leroy", "Roux", "David", "Bertrand", "Morel", "Fournier", "Girard", "Bonnet", "Dupont",
-        "Lambert", "Fontaine", "Rousseau", "Vincent", "Muller", "Faure", "André", "Mercier", "Benali", "Haddad", "Diallo"]
+DEROGATIONS = [(d["motif"], d["jours"], d["motivation"], d["decision"]) for d in _P["derogations"]]
+PARCOURS_COURT = (_P["parcours_court"]["motivation"], _P["parcours_court"]["decision"])
+FIN_DES_PROPOSITIONS = _P["fin_des_propositions"]  # les sorties proposées qui attendent la commission de sortie
+PRENOMS, NOMS = _P["prenoms"], _P["noms"]
 
 
 def _sac(comptes: dict, hasard: random.Random) -> list:
@@ -90,7 +62,7 @@ def _jour(hasard, debut: date, fin: date) -> date:
 
 
 def charger_participants(structures: dict[str, Structure]) -> dict:
-    """`structures` : celles de la démonstration, par sigle (ou nom), comme les désignent REFERENTS."""
+    """`structures` : celles de la démonstration, par sigle (ou nom), comme les désignent les référents."""
     hasard = random.Random(GRAINE)
     communes = {c.nom: c for c in Commune.objects.all()}
     qpv = {q.nom: q for q in Qpv.objects.select_related("commune")}
@@ -99,8 +71,8 @@ def charger_participants(structures: dict[str, Structure]) -> dict:
     types = {t.code: t for t in TypeEtape.objects.all()}
 
     # Les structures du portage, au prorata de leurs objectifs de file active ; un référent de la structure.
-    par_structure = Counter(s for s, _, _ in REFERENTS)
-    poids = repartir(OBJECTIFS_PORTAGE["FILE_ACTIVE"], list(par_structure.values()))
+    par_structure = referents_par_structure()
+    poids = repartir(objectifs_du_portage(2016)["FILE_ACTIVE"], list(par_structure.values()))
     referents = {}
     for u in Utilisateur.objects.filter(groups__name=Role.REFERENT, structure__in=[structures[s] for s in par_structure]):
         referents.setdefault(u.structure_id, []).append(u)
@@ -177,19 +149,14 @@ def charger_participants(structures: dict[str, Structure]) -> dict:
             "orientations": _orientations(communes, prescripteurs)}
 
 
-ORIENTATIONS = [("Benhamou", "Yasmine", "F", date(1991, 3, 14), "Dijon", "POLE_EMPLOI"),
-                ("Perret", "Loïc", "H", date(1978, 11, 2), "Chenôve", "CONSEIL_DEPARTEMENTAL"),
-                ("Nguyen", "Thi", "F", date(1969, 7, 23), "Talant", "MISSION_LOCALE")]
-
-
 def _orientations(communes: dict, prescripteurs: dict) -> int:
     """Trois personnes orientées par la référente de la Mission locale attendent la commission d'entrée."""
     referente = Utilisateur.objects.get(username="referent")
-    for nom, prenom, sexe, naissance, commune, prescripteur in ORIENTATIONS:
-        participant_orienter(user=referente, nom=nom, prenom=prenom, sexe=sexe, date_naissance=naissance,
-                             commune=communes[commune], prescripteur=prescripteurs[prescripteur],
-                             date_entree=date(2017, 7, 10))
-    return len(ORIENTATIONS)
+    for o in _P["orientations"]:
+        participant_orienter(user=referente, nom=o["nom"], prenom=o["prenom"], sexe=o["sexe"], date_naissance=o["naissance"],
+                             commune=communes[o["commune"]], prescripteur=prescripteurs[o["prescripteur"]],
+                             date_entree=_P["orientees_le"])
+    return len(_P["orientations"])
 
 
 def _propositions_de_sortie(nombre: int = 6) -> int:

@@ -16,18 +16,19 @@ from participants.options import CategorieSortie, Reponse, SituationEntree, Situ
 from participants.participations import participations
 from participants.realisation import ETATS_REALISES
 
-GRAINE = 2016_15
+from .lecture import lire
+
+_Q = lire("participants")["questionnaire"]
+GRAINE = _Q["graine"]
 # Part des fiches sans aucun contact, par structure du référent (les autres : PART_SANS_CONTACT).
-PARTS_SANS_CONTACT = {"Ville de Longvic": 0.26, "CESAM": 0.23}
-PART_SANS_CONTACT = 0.05
+PARTS_SANS_CONTACT, PART_SANS_CONTACT = _Q["parts_sans_contact"], _Q["part_sans_contact"]
 # Les communes peu denses de la métropole (démonstration : la grille de l'Insee fait foi en production).
-COMMUNES_RURALES = {"Flavignerot", "Corcelles-les-Monts", "Bressey-sur-Tille", "Magny-sur-Tille", "Crimolois",
-                    "Bretenière", "Fénay", "Ouges"}
+COMMUNES_RURALES = set(_Q["communes_rurales"])
 SORTIES = {CategorieSortie.EMPLOI: SituationSortie.EMPLOI, CategorieSortie.EMPLOI_AIDE: SituationSortie.EMPLOI,
            CategorieSortie.FORMATION_QUALIFIANTE: SituationSortie.FORMATION}
 INACTIFS_A_LA_SORTIE = {"SANTE", "MATERNITE", "RETRAITE", "DECES"}
-PROCHES = ["Sa sœur", "Son frère", "Sa mère", "Son conjoint", "Sa conjointe"]
-PLAFOND = 0.30  # ce que `verifier_les_contacts` vise pour une opération qui dépasserait le seuil de correction
+PROCHES = _Q["proches"]
+PLAFOND = _Q["plafond"]  # ce que `verifier_les_contacts` vise pour une opération qui dépasserait le seuil de correction
 
 
 def _reponse(hasard: random.Random, oui: float, refus: float) -> str:

@@ -7,8 +7,8 @@ s'atteint avec la touche Tab. La connexion se fait au clavier seul, de bout en b
 import pytest
 from playwright.sync_api import expect
 
-from pilotage.demo.chargement import charger_demo
-from pilotage.demo.donnees import MOT_DE_PASSE as MOT_DE_PASSE_DEMO
+from pilotage.demo import MOT_DE_PASSE as MOT_DE_PASSE_DEMO
+from pilotage.demo import charger_demo
 from tests.conftest import AXE
 from tests.e2e.parcours import capturer, se_connecter, se_deconnecter
 

@@ -21,8 +21,7 @@ from justificatifs.models import Bilan
 from operations.models import Operation
 from operations.options import Etat
 from participants.models import Participant, Presence
-from pilotage.demo.chargement import charger_demo
-from pilotage.demo.donnees import MOT_DE_PASSE
+from pilotage.demo import MOT_DE_PASSE, charger_demo
 from tests.appels_projets.factories import PDF
 from tests.e2e.parcours import capturer, planifier_une_seance, se_connecter, se_deconnecter
 from tests.lecture_docx import texte

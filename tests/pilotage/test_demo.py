@@ -118,7 +118,7 @@ def test_chaque_etat_apparait(demo):
 
 @pytest.mark.django_db
 def test_objectifs_du_portage_egaux_au_rapport(demo):
-    portages = Operation.objects.filter(type__code="PORTAGE_REFERENTS")
+    portages = Operation.objects.filter(type__code="PORTAGE_REFERENTS", date_debut__year=2016)
     assert portages.count() == 10
     sommes = dict(
         Objectif.objects.filter(operation__in=portages).values_list("indicateur__code").annotate(s=Sum("valeur_cible"))
@@ -141,9 +141,9 @@ def test_plans_de_financement_equilibres(demo):
 
 @pytest.mark.django_db
 def test_historique_reel_et_antidate(demo):
-    # Les réponses aux appels 2016 ont été déposées à l'automne 2015.
+    # Les réponses aux appels 2016 ont été déposées à l'automne 2015 ; le portage 2023 a son propre test.
     debut, fin = datetime(2015, 9, 1, tzinfo=PARIS), datetime(2017, 7, 1, tzinfo=PARIS)
-    for operation in Operation.objects.exclude(etat=Etat.BROUILLON):
+    for operation in Operation.objects.exclude(etat=Etat.BROUILLON).exclude(date_debut__year=2023):
         journal = list(historique(operation))
         assert journal, operation.code
         assert all(ligne.by_id for ligne in journal), operation.code
@@ -194,8 +194,8 @@ def test_les_trois_appels_2016_du_rapport(demo):
     assert "889" in portage.cahier_des_charges and "Tesuji" in portage.cahier_des_charges
     autres = Reponse.objects.filter(appel__titre__in=list(APPELS_2016)[1:]).order_by("appel__titre")
     assert [str(r.operation.porteur) for r in autres] == ["ARIQ BTP", "IRFA"]
-    # Hors appel : les prestations achetées, l'animation du PLIE, l'enveloppe souple.
-    hors_appel = Operation.objects.filter(reponse_appel__isnull=True)
+    # Hors appel : les prestations achetées, l'animation du PLIE, l'enveloppe souple (et le portage 2023, à part).
+    hors_appel = Operation.objects.filter(reponse_appel__isnull=True, date_debut__year__lte=2017)
     assert set(hors_appel.values_list("type__code", flat=True)) == {"PRESTATION", "ANIMATION_PLIE", "ENVELOPPE_SOUPLE"}
 
 
@@ -321,7 +321,8 @@ def test_porteur_peut_deposer_son_brouillon(demo):
 
 @pytest.mark.django_db
 def test_conventions_par_le_cycle_de_signature(demo):
-    """Chaque opération conventionnée l'a été par une convention notifiée, datée de 2016-2017 ; deux avenants."""
+    """Chaque opération conventionnée l'a été par une convention notifiée, datée de 2016-2017 (2023 pour le portage
+    2023) ; deux avenants."""
     from conventions.models import Avenant, Convention
     from conventions.options import EtatSignature
     from conventions.selectors import document_courant
@@ -333,7 +334,7 @@ def test_conventions_par_le_cycle_de_signature(demo):
     for operation in apres_programmation:
         convention = Convention.objects.get(operation=operation)
         assert convention.etat == EtatSignature.NOTIFIEE and convention.exemplaire_signe, operation.code
-        assert 2015 <= convention.generee_le.year <= 2017, operation.code
+        assert 2015 <= convention.generee_le.year <= 2017 or convention.generee_le.year == operation.date_debut.year == 2023
     en_attente = Convention.objects.get(operation__etat=Etat.PROGRAMMEE)
     assert en_attente.etat == EtatSignature.ENVOYEE
     assert sorted(Avenant.objects.values_list("etat", flat=True)) == [EtatSignature.ENVOYEE, EtatSignature.NOTIFIEE]
@@ -355,7 +356,7 @@ def test_les_participants_redonnent_les_chiffres_2016_du_rapport(demo):
     from participants.realisation import realisation
 
     realise, cible = Counter(), Counter()
-    for operation in Operation.objects.filter(type__code="PORTAGE_REFERENTS"):
+    for operation in Operation.objects.filter(type__code="PORTAGE_REFERENTS", date_debut__year=2016):
         for ligne in realisation(operation, au=date(2016, 12, 31)):
             realise[ligne.indicateur] += ligne.realise
             cible[ligne.indicateur] += ligne.cible
@@ -453,3 +454,50 @@ def test_une_operation_2016_votee_sous_la_demande_jusqu_au_controle(demo):
     assert f"de la convention n° {convention.numero}, version 1" in rapport
     assert "Pour mémoire, la demande d'origine : 41\u202f580,00\u00a0€ de FSE pour un coût total de 83\u202f160,00\u00a0€" \
         in rapport
+
+
+@pytest.mark.django_db
+def test_un_portage_2023_sous_le_programme_fse_plus_a_cote_de_2016(demo, client):
+    """Issue 15 : le portage 2023 de la Mission locale relève du FSE+ 2021-2027 (pris de ses dates), programmé par le
+    comité de pilotage du 17/01/2023, conventionné par le cycle réel avec les « Vu », les mentions, le taux maximal de
+    60 % et l'option de coûts (15 % des frais de personnel, art. 54 b) de son programme."""
+    from conventions.models import Convention
+    from conventions.options import EtatSignature
+    from conventions.selectors import document_courant
+    from tests.lecture_docx import eur, ouvrir, texte, texte_de
+
+    operation = Operation.objects.get(intitule="Portage de référents de parcours PLIE 2023 – Mission locale")
+    assert operation.code == "OP-2023-001" and operation.etat == Etat.CONVENTIONNEE
+    assert operation.programme.libelle == "FSE+ 2021-2027" and operation.programme.code != "FSE_2014_2020"
+    # 2 référents à 48 600 € = 97 200 € ; forfait de 15 % : 14 580 € ; total 111 780 € ; FSE 60 % : 67 068 €.
+    assert operation.total_depenses == operation.total_ressources == D("111780.00")
+    assert operation.ressources.get(financeur__code="FSE").montant == D("67068.00")
+    assert operation.depenses.get(categorie=CategorieDepense.INDIRECTES).montant == D("14580.00")
+    journal = list(historique(operation))
+    assert [ligne.transition for ligne in journal] == [
+        "deposer", "declarer_recevable", "instruire", "clore_instruction", "programmer", "conventionner"]
+    programmer = journal[4]
+    assert programmer.timestamp.astimezone(PARIS).date() == date(2023, 1, 17)
+    assert programmer.description == "Avis favorable du comité de pilotage du 17/01/2023."
+    assert journal[-1].timestamp.astimezone(PARIS).date() == date(2023, 2, 21)
+
+    convention = Convention.objects.get(operation=operation)
+    assert convention.numero == "PLIE-2023-001" and convention.etat == EtatSignature.NOTIFIEE
+    assert convention.exemplaire_signe and convention.regime_couts == "indirects_15"
+    docx = ouvrir(document_courant(convention))
+    contenu = texte(docx)
+    for vu in ("Vu le règlement (UE) 2021/1060 du Parlement européen et du Conseil du 24 juin 2021",
+               "Vu le règlement (UE) 2021/1057 du Parlement européen et du Conseil du 24 juin 2021 instituant le Fonds "
+               "social européen plus (FSE+) ;", "Vu le décret n° 2022-608 du 21 avril 2022"):
+        assert vu in contenu, vu
+    assert "1303/2013" not in contenu and "2016-279" not in contenu
+    assert f"plafonnée à {eur('67 068,00')}, soit 60,0\u00a0% du coût total éligible prévisionnel" in contenu
+    assert ("Option de coûts simplifiés : Coûts indirects forfaitaires : 15 % des frais de personnel directs — "
+            "Règlement (UE) 2021/1060, art. 54, point b).") in contenu
+    pied = texte_de(docx.sections[0].footer)
+    assert "Cofinancé par l'Union européenne" in pied and "édité le 22/01/2023" in pied
+
+    # La liste des opérations montre les deux programmes côte à côte.
+    client.force_login(Utilisateur.objects.get(username="animation"))
+    page = client.get("/operations/").content.decode()
+    assert "FSE+ 2021-2027" in page and "FSE 2014-2020" in page
