@@ -137,6 +137,12 @@ def depenses_retenir(*, bilan: Bilan, depenses: list[DepenseBilan], user, commen
     if not depenses:
         raise ActionRefusee("Cochez au moins une dépense à retenir.")
     csf = csf_de(bilan)
+    sans_piece = [d.libelle for d in depenses if not d.pieces.exists()]
+    if sans_piece and not commentaire.strip():
+        noms = ", ".join(f"« {nom} »" for nom in sans_piece[:5]) + (f" et {len(sans_piece) - 5} autre(s)"
+                                                                    if len(sans_piece) > 5 else "")
+        raise ActionRefusee(f"{len(sans_piece)} dépense(s) sans pièce justificative ({noms}) : les retenir exige une "
+                            "motivation.")
     with transaction.atomic():
         for depense in depenses:
             if csf.par_echantillon and depense.pk not in csf.echantillon:

@@ -59,8 +59,11 @@ def test_le_garde_refuse_une_ecriture_pendant_un_get(db):
 
 def test_retenir_sans_piece_exige_une_motivation(depose, gestionnaire):
     depenses = list(depose.depenses.all())
-    with pytest.raises(ActionRefusee, match="aucune pièce justificative ; la retenir exige une motivation"):
+    with pytest.raises(ActionRefusee) as refus:
         controle.depenses_retenir(bilan=depose, depenses=depenses, user=gestionnaire)
+    # Les lignes dans l'ordre du tableau (par catégorie).
+    assert str(refus.value) == ("3 dépense(s) sans pièce justificative (« Déplacements », « Forfait de 15 % des frais "
+                                "de personnel », « Référent de parcours (0,5 ETP) ») : les retenir exige une motivation.")
     assert not ControleDepense.objects.filter(depense__bilan=depose).exists()  # tout ou rien
     assert controle.depenses_retenir(bilan=depose, depenses=depenses, user=gestionnaire,
                                      commentaire="Pièces vues sur place le 12/09.") == 3
@@ -116,7 +119,7 @@ def test_un_lot_refuse_garde_les_lignes_cochees(depose, gestionnaire, client):
     choisies = [d.pk for d in depose.depenses.all()][:2]
     corps = client.post(url(depose, "retenir"), {"depenses": choisies}, **HTMX).content.decode()
     assert corps.lstrip().startswith('<section aria-labelledby="titre-depenses" id="depenses"')
-    assert "la retenir exige une motivation" in corps
+    assert "2 dépense(s) sans pièce justificative" in corps and "les retenir exige une motivation" in corps
     for pk in choisies:
         assert f'value="{pk}" form="lot-depenses" checked' in corps
     corps = client.post(url(depose, "retenir"), {"depenses": choisies, "commentaire": "Vu sur place."}, **HTMX)
