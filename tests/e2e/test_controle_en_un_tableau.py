@@ -19,9 +19,10 @@ from operations.models import LigneDepense, LigneRessource
 from operations.options import Etat
 from tests.conventions.factories import ConventionFactory
 from tests.e2e.parcours import capturer, se_connecter
+from tests.e2e.test_accessibilite import violations
 from tests.factories import OperationFactory, StructureFactory, financeur, utilisateur
 
-pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.navigateur, pytest.mark.accessibilite, pytest.mark.django_db(transaction=True)]
 
 JETON = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 # Ce que le navigateur laisse d'un échange htmx sans rien changer à ce qu'on voit : attributs vides.
@@ -94,6 +95,7 @@ def test_45_depenses_dont_3_exceptions_en_au_plus_3_chargements(page, live_serve
     expect(page.locator('#controle-depenses input[data-choix="depenses"]:checked')).to_have_count(42)
     assert ControleDepense.objects.count() == 3
     capturer(page, "02-lot-refuse-sans-motivation")
+    assert not violations(page), violations(page)  # axe-core : rien de grave, erreurs montrées comprises
     page.get_by_label("Motivation (exigée pour une dépense sans pièce)").fill("Bulletins vus sur place le 12/09/2017.")
     page.get_by_role("button", name="Retenir les dépenses cochées").click()
     expect(page.locator("#annonce")).to_have_text("42 dépense(s) retenue(s).")
@@ -112,3 +114,7 @@ def test_45_depenses_dont_3_exceptions_en_au_plus_3_chargements(page, live_serve
     for selecteur, avant in regions.items():
         assert region(page, selecteur) == avant, f"{selecteur} diffère après rechargement"
     assert len(chargements) <= 3
+
+    # À 390 px de large, le tableau défile dans son cadre : la page elle-même ne défile pas en largeur.
+    page.set_viewport_size({"width": 390, "height": 800})
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390

@@ -125,3 +125,31 @@ def test_un_lot_refuse_garde_les_lignes_cochees(depose, gestionnaire, client):
     corps = client.post(url(depose, "retenir"), {"depenses": choisies, "commentaire": "Vu sur place."}, **HTMX)
     assert "2 dépense(s) retenue(s)." in corps.content.decode()
     assert ControleDepense.objects.filter(depense__bilan=depose).count() == 2
+
+
+def test_une_seance_sans_feuille_signee_n_est_conforme_que_motivee(depose, gestionnaire, client):
+    from django.core.files.base import ContentFile
+
+    from justificatifs.models import ControleParticipant
+    from participants.models import Seance
+
+    seances = [Seance.objects.create(operation=depose.operation, date=date, demi_journee="matin", heures=D("3"),
+                                     lieu="Dijon", formateur="Mme Roux") for date in ("2016-03-01", "2016-03-08")]
+    seances[0].feuille_signee.save("feuille.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    controle.presences_tirer(bilan=depose, user=gestionnaire)
+    signee, sans_feuille = Seance.objects.get(pk=seances[0].pk), Seance.objects.get(pk=seances[1].pk)
+    with pytest.raises(ActionRefusee, match="Séance du 08/03/2016 : aucune feuille signée ; la déclarer conforme "
+                                            "exige une motivation"):
+        controle.realisations_conformes(bilan=depose, user=gestionnaire, objet="presence", lignes=[signee, sans_feuille])
+    assert not ControleParticipant.objects.exists()  # tout ou rien
+    assert controle.realisations_conformes(bilan=depose, user=gestionnaire, objet="presence", lignes=[signee]) == 1
+
+    # Par htmx : la ligne de la séance, refusée sans motivation, puis conforme avec elle.
+    client.force_login(gestionnaire)
+    donnees = {"objet": "presence", "seance": sans_feuille.pk, "conforme": "oui"}
+    corps = client.post(url(depose, "realisation"), donnees, **HTMX).content.decode()
+    assert corps.lstrip().startswith(f'<tr id="seance-{sans_feuille.pk}" class="ligne-en-erreur">')
+    assert "aucune feuille signée" in corps and "Séances</strong> : 1 sur 2" in corps
+    corps = client.post(url(depose, "realisation"), {**donnees, "commentaire": "Feuille vue sur place."},
+                        **HTMX).content.decode()
+    assert "conforme (Feuille vue sur place.)" in corps and "Séances</strong> : 2 sur 2" in corps
