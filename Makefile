@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLE := $(VENV)/.installe
+NPM := node_modules/.package-lock.json
 
 .PHONY: demo test bench serveur clean
 
@@ -11,19 +12,18 @@ $(INSTALLE): pyproject.toml
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e ".[dev]"
 	touch $@
 
-demo: $(INSTALLE)
+demo: $(INSTALLE) $(NPM)
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py charger_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-# axe-core (contrôle d'accessibilité des tests navigateur) vient de npm ; sans npm, ces tests se disent sautés.
-AXE := node_modules/axe-core/axe.min.js
-
-$(AXE): package.json package-lock.json
+# htmx (les pages où l'on décide ligne à ligne sans recharger) et axe-core (contrôle d'accessibilité des tests
+# navigateur) viennent de npm ; sans npm, ces pages rechargent à chaque décision et ces tests se disent sautés.
+$(NPM): package.json package-lock.json
 	if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
-	else echo "npm absent : les contrôles d'accessibilité seront sautés (apt-get install npm)"; fi
+	else echo "npm absent : pages sans htmx, contrôles d'accessibilité sautés (apt-get install npm)"; fi
 
-test: $(INSTALLE) $(AXE)
+test: $(INSTALLE) $(NPM)
 	$(PY) -m pytest $(ARGS)
 
 bench: $(INSTALLE)

@@ -130,6 +130,9 @@ USE_THOUSAND_SEPARATOR = False
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# htmx vient de npm (version épinglée dans package.json) et se sert comme les autres fichiers statiques.
+if (BASE_DIR / "node_modules" / "htmx.org" / "dist").is_dir():
+    STATICFILES_DIRS.append(("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"))
 # En production `collectstatic` produit le manifeste : fichiers compressés et noms versionnés servis par
 # WhiteNoise. Sans lui (démonstration, tests), WhiteNoise sert directement les fichiers sources.
 STATIC_COLLECTES = (STATIC_ROOT / "staticfiles.json").exists()

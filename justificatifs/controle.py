@@ -43,13 +43,21 @@ def exiger_en_controle(bilan: Bilan):
         raise ActionRefusee(f"Le bilan est à l'état « {bilan.get_etat_display()} » : seul un bilan déposé se contrôle.")
 
 
+def _avance_prevue(bilan: Bilan) -> Decimal:
+    convention = getattr(bilan.operation, "convention", None)
+    return convention.avance if convention else Decimal(0)
+
+
 def csf_de(bilan: Bilan) -> ControleServiceFait:
-    """Le contrôle du bilan, créé à la première lecture avec l'avance prévue par la convention comme avance versée."""
+    """Le contrôle du bilan, lu sans rien écrire : tant qu'aucune action ne l'a enregistré, un contrôle exhaustif, non
+    enregistré, dont l'avance versée est celle que prévoit la convention (une page qui montre n'écrit jamais)."""
     csf = ControleServiceFait.objects.filter(bilan=bilan).first()
-    if csf is None:
-        convention = getattr(bilan.operation, "convention", None)
-        avance = convention.avance if convention else Decimal(0)
-        csf, _ = ControleServiceFait.objects.get_or_create(bilan=bilan, defaults={"avance_versee": avance})
+    return csf if csf is not None else ControleServiceFait(bilan=bilan, avance_versee=_avance_prevue(bilan))
+
+
+def csf_a_ecrire(bilan: Bilan) -> ControleServiceFait:
+    """Le contrôle du bilan, créé à la première action qui l'écrit (jamais à la lecture)."""
+    csf, _ = ControleServiceFait.objects.get_or_create(bilan=bilan, defaults={"avance_versee": _avance_prevue(bilan)})
     return csf
 
 
@@ -71,7 +79,7 @@ def echantillon_tirer(*, bilan: Bilan, user, taille: int, graine: int | None = N
                             "toutes se contrôlent.")
     if not 1 <= taille < len(identifiants):
         raise ActionRefusee(f"Taille de l'échantillon : entre 1 et {len(identifiants) - 1} dépenses.")
-    csf = csf_de(bilan)
+    csf = csf_a_ecrire(bilan)
     csf.graine = graine if graine is not None else secrets.randbelow(10**9)
     csf.echantillon = tirer(identifiants, taille, csf.graine)
     csf.save(update_fields=["graine", "echantillon"])
@@ -81,7 +89,7 @@ def echantillon_tirer(*, bilan: Bilan, user, taille: int, graine: int | None = N
 def controle_exhaustif(*, bilan: Bilan, user) -> ControleServiceFait:
     exiger_gestionnaire(bilan, user, "Contrôler toutes les dépenses")
     exiger_en_controle(bilan)
-    csf = csf_de(bilan)
+    csf = csf_a_ecrire(bilan)
     csf.graine, csf.echantillon = None, []
     csf.save(update_fields=["graine", "echantillon"])
     return csf
@@ -92,7 +100,7 @@ def avance_enregistrer(*, bilan: Bilan, user, avance: Decimal) -> ControleServic
     exiger_en_controle(bilan)
     if avance < 0:
         raise ActionRefusee("Avance versée : un montant positif est attendu.")
-    csf = csf_de(bilan)
+    csf = csf_a_ecrire(bilan)
     csf.avance_versee = avance
     csf.save(update_fields=["avance_versee"])
     return csf
@@ -107,11 +115,13 @@ def depense_controler(*, depense: DepenseBilan, user, decision: str, montant_ret
     ligne = f"Dépense « {depense.libelle} »"
     if decision == Decision.RETENUE:
         montant_retenu = declare
+        if not commentaire.strip() and not depense.pieces.exists():
+            raise ActionRefusee(f"{ligne} : aucune pièce justificative ; la retenir exige une motivation (commentaire).")
     elif decision == Decision.REJETEE:
         montant_retenu = Decimal(0)
     elif decision == Decision.PARTIELLE:
         if montant_retenu is None or not Decimal(0) < montant_retenu < declare:
-            raise ActionRefusee(f"{ligne} : le montant retenu en partie doit être entre 0 et {declare} € (exclus).")
+            raise ActionRefusee(f"{ligne} : le montant retenu en partie doit être entre 0 et {euros(declare)} (exclus).")
     else:
         raise ActionRefusee(f"{ligne} : décision « {decision} » inconnue.")
     if decision != Decision.RETENUE and motif is None:
@@ -119,6 +129,26 @@ def depense_controler(*, depense: DepenseBilan, user, decision: str, montant_ret
     return ControleDepense.objects.create(depense=depense, decision=decision, montant_retenu=montant_retenu,
                                           motif=motif if decision != Decision.RETENUE else None,
                                           commentaire=commentaire.strip(), par=user)
+
+
+def depenses_retenir(*, bilan: Bilan, depenses: list[DepenseBilan], user, commentaire: str = "") -> int:
+    """Retient d'un coup les dépenses choisies, chacune par `depense_controler` (mêmes droits, même trace) ; tout ou
+    rien : la première ligne refusée (hors échantillon, sans pièce ni motivation) annule l'ensemble."""
+    if not depenses:
+        raise ActionRefusee("Cochez au moins une dépense à retenir.")
+    csf = csf_de(bilan)
+    sans_piece = [d.libelle for d in depenses if not d.pieces.exists()]
+    if sans_piece and not commentaire.strip():
+        noms = ", ".join(f"« {nom} »" for nom in sans_piece[:5]) + (f" et {len(sans_piece) - 5} autre(s)"
+                                                                    if len(sans_piece) > 5 else "")
+        raise ActionRefusee(f"{len(sans_piece)} dépense(s) sans pièce justificative ({noms}) : les retenir exige une "
+                            "motivation.")
+    with transaction.atomic():
+        for depense in depenses:
+            if csf.par_echantillon and depense.pk not in csf.echantillon:
+                raise ActionRefusee(f"Dépense « {depense.libelle} » : hors de l'échantillon, elle ne se contrôle pas.")
+            depense_controler(depense=depense, user=user, decision=Decision.RETENUE, commentaire=commentaire)
+    return len(depenses)
 
 
 def decisions_courantes(bilan: Bilan) -> dict[int, ControleDepense]:
@@ -129,6 +159,13 @@ def decisions_courantes(bilan: Bilan) -> dict[int, ControleDepense]:
     return courantes
 
 
+def sans_preuve(bilan: Bilan, objet: str, participant=None, seance=None) -> bool:
+    """Une sortie positive sans pièce qui la prouve, une séance sans feuille signée."""
+    if objet == ObjetControleParticipant.PRESENCE:
+        return not (seance and seance.feuille_signee)
+    return not bilan.pieces.filter(participant=participant).exists()
+
+
 def participant_controler(*, bilan: Bilan, user, objet: str, conforme: bool, commentaire: str = "",
                           participant=None, seance=None) -> ControleParticipant:
     exiger_gestionnaire(bilan, user, "Contrôler une réalisation")
@@ -136,17 +173,33 @@ def participant_controler(*, bilan: Bilan, user, objet: str, conforme: bool, com
     if objet == ObjetControleParticipant.SORTIE_POSITIVE:
         if participant is None or participant.pk not in {p.pk for p in sorties_positives(bilan)}:
             raise ActionRefusee("Ce participant n'a pas de sortie positive dans la période du bilan.")
-        seance = None
+        seance, ligne = None, f"Sortie positive de {participant}"
     elif objet == ObjetControleParticipant.PRESENCE:
         if seance is None or seance.pk not in csf_de(bilan).seances_tirees:
             raise ActionRefusee("Cette séance n'est pas dans l'échantillon de présence du bilan.")
-        participant = None
+        participant, ligne = None, f"Séance du {seance.date:%d/%m/%Y}"
     else:
         raise ActionRefusee(f"Objet du contrôle « {objet} » inconnu.")
     if not conforme and not commentaire.strip():
-        raise ActionRefusee("Un contrôle non conforme s'explique : écrivez le commentaire.")
+        raise ActionRefusee(f"{ligne} : un contrôle non conforme s'explique ; écrivez le commentaire.")
+    if conforme and not commentaire.strip() and sans_preuve(bilan, objet, participant, seance):
+        preuve = "aucune feuille signée" if seance else "aucune pièce ne la prouve"
+        raise ActionRefusee(f"{ligne} : {preuve} ; la déclarer conforme exige une motivation (commentaire).")
     return ControleParticipant.objects.create(bilan=bilan, objet=objet, participant=participant, seance=seance,
                                               conforme=conforme, commentaire=commentaire.strip(), par=user)
+
+
+def realisations_conformes(*, bilan: Bilan, user, objet: str, lignes: list, commentaire: str = "") -> int:
+    """Déclare conformes d'un coup les sorties (participants) ou les séances choisies, chacune par
+    `participant_controler` ; tout ou rien."""
+    if not lignes:
+        raise ActionRefusee("Cochez au moins une ligne à déclarer conforme.")
+    cle = "seance" if objet == ObjetControleParticipant.PRESENCE else "participant"
+    with transaction.atomic():
+        for ligne in lignes:
+            participant_controler(bilan=bilan, user=user, objet=objet, conforme=True, commentaire=commentaire,
+                                  **{cle: ligne})
+    return len(lignes)
 
 
 def seances_a_controler(bilan: Bilan):
@@ -160,7 +213,7 @@ def presences_tirer(*, bilan: Bilan, user, graine: int | None = None) -> Control
     identifiants = list(seances_a_controler(bilan).values_list("pk", flat=True))
     if not identifiants:
         raise ActionRefusee("L'opération n'a aucune séance dans la période du bilan.")
-    csf = csf_de(bilan)
+    csf = csf_a_ecrire(bilan)
     graine = graine if graine is not None else secrets.randbelow(10**9)
     csf.seances_tirees = tirer(identifiants, min(SEANCES_A_CONTROLER, len(identifiants)), graine)
     csf.save(update_fields=["seances_tirees"])

@@ -13,8 +13,8 @@ from operations.workflow import ActionRefusee
 
 from .calcul import ARRONDI
 from .controle import (
-    calcul_du_bilan, controles_participants, csf_de, decisions_courantes, exiger_en_controle, exiger_gestionnaire,
-    manques_du_controle, taux_du_bilan,
+    calcul_du_bilan, controles_participants, csf_a_ecrire, csf_de, decisions_courantes, exiger_en_controle,
+    exiger_gestionnaire, manques_du_controle, taux_du_bilan,
 )
 from .documents import contexte_bilan_sans_calculs
 from .models import Bilan, ControleServiceFait, ObjetControleParticipant
@@ -102,7 +102,7 @@ def csf_valider(*, bilan: Bilan, user):
     if manques:
         raise ActionRefusee("Le contrôle ne peut pas encore être validé : " + " ".join(manques))
     with transaction.atomic():
-        csf = ControleServiceFait.objects.select_for_update().get(pk=csf_de(bilan).pk)
+        csf = ControleServiceFait.objects.select_for_update().get(pk=csf_a_ecrire(bilan).pk)
         csf.valide_par, csf.valide_le = user, timezone.now()
         csf.save(update_fields=["valide_par", "valide_le"])
         bilan.csf = csf

@@ -7,9 +7,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from annuaire.formats import lire_montant
+from annuaire.lecture_seule import lecture_seule
 from annuaire.roles import Role, roles_de
 from operations.models import Operation
 from operations.programmes import RegleInconnue
@@ -42,8 +44,20 @@ def _bilan_controle(request, code, rang):
     return bilan
 
 
-def page(request, code, rang):
-    bilan = _bilan_controle(request, code, rang)
+def _annoter(lignes: list, prefixe: str, erreur: dict | None, nom) -> None:
+    """Chaque ligne porte sa clé (`depense-12`), son nom lisible et, après un refus, la saisie gardée et le message."""
+    lot = erreur and erreur["ligne"] == f"lot-{prefixe}s"
+    cochees = set(erreur["saisie"].getlist("depenses" if prefixe == "depense" else "lignes")) if lot else set()
+    for ligne in lignes:
+        objet = ligne[0]
+        objet.cle_controle, objet.nom_controle = f"{prefixe}-{objet.pk}", nom(objet)
+        objet.coche = str(objet.pk) in cochees
+        if erreur and erreur["ligne"] == objet.cle_controle:
+            objet.erreur, objet.saisie = erreur["message"], erreur["saisie"]
+
+
+def _contexte(request, bilan, erreur: dict | None = None) -> dict:
+    """Tout ce que montre la page ; les réponses htmx en rendent des morceaux, identiques à ceux de la page entière."""
     csf = controle.csf_de(bilan)
     courantes = controle.decisions_courantes(bilan)
     perimetre = set(csf.echantillon) if csf.par_echantillon else None
@@ -60,35 +74,69 @@ def page(request, code, rang):
     except RegleInconnue:
         option = None
     participants = controle.controles_participants(bilan)
-    seances = Seance.objects.filter(pk__in=csf.seances_tirees).order_by("date")
-    nombre = bilan.depenses.count()
+    depenses = list(bilan.depenses.prefetch_related("controles__motif", "controles__par"))
     pieces = list(bilan.pieces.all())  # lues une fois, rangées ensuite par dépense et par participant
-    return render(request, "justificatifs/controle.html", {
-        "bilan": bilan, "operation": bilan.operation, "csf": csf, "calcul": calcul, "incomplet": incomplet,
-        "taux": taux, "option": option, "arrondi": ARRONDI,
-        "lignes": [(d, courantes.get(d.pk), perimetre is None or d.pk in perimetre,
-                    [p for p in pieces if p.depense_id == d.pk])
-                   for d in bilan.depenses.prefetch_related("controles__motif", "controles__par")],
-        "sorties": [(p, participants.get((ObjetControleParticipant.SORTIE_POSITIVE, p.pk)),
-                     [pc for pc in pieces if pc.participant_id == p.pk]) for p in sorties_positives(bilan)],
-        "seances": [(s, participants.get((ObjetControleParticipant.PRESENCE, s.pk))) for s in seances],
+    lignes = [(d, courantes.get(d.pk), perimetre is None or d.pk in perimetre, [p for p in pieces if p.depense_id == d.pk])
+              for d in depenses]
+    a_controler = [ligne for ligne in lignes if ligne[2]]
+    sorties = [(p, participants.get((ObjetControleParticipant.SORTIE_POSITIVE, p.pk)),
+                [pc for pc in pieces if pc.participant_id == p.pk]) for p in sorties_positives(bilan)]
+    seances = [(s, participants.get((ObjetControleParticipant.PRESENCE, s.pk)))
+               for s in Seance.objects.filter(pk__in=csf.seances_tirees).order_by("date")]
+    _annoter(lignes, "depense", erreur, lambda d: d.libelle)
+    _annoter(sorties, "sortie", erreur, lambda p: f"{p.prenom} {p.nom}")
+    _annoter(seances, "seance", erreur, lambda s: f"Séance du {s.date:%d/%m/%Y}, {s.get_demi_journee_display().lower()}")
+    return {
+        "bilan": bilan, "operation": bilan.operation, "csf": csf, "erreur": erreur,
+        "calcul": calcul, "incomplet": incomplet,
+        "taux": taux, "option": option, "arrondi": ARRONDI, "lignes": lignes, "sorties": sorties, "seances": seances,
+        "totaux": {
+            "depenses": len(a_controler), "depenses_controlees": sum(1 for ligne in a_controler if ligne[1]),
+            "declare": sum((ligne[0].realise or Decimal(0) for ligne in a_controler), Decimal(0)),
+            "retenu": sum((ligne[1].montant_retenu for ligne in a_controler if ligne[1]), Decimal(0)),
+            "sorties": len(sorties), "sorties_controlees": sum(1 for ligne in sorties if ligne[1]),
+            "seances": len(seances), "seances_controlees": sum(1 for ligne in seances if ligne[1]),
+        },
         "a_des_seances": controle.seances_a_controler(bilan).exists(),
         "motifs": MotifRejet.objects.all(), "decisions": Decision.choices,
         "peut_agir": bilan.etat == EtatBilan.DEPOSE and controle.GESTIONNAIRE(bilan, request.user),
         "peut_payer": bilan.etat == EtatBilan.CONTROLE and controle.GESTIONNAIRE(bilan, request.user),
-        "peut_echantillonner": nombre >= controle.SEUIL_ECHANTILLON, "taille_proposee": controle.taille_proposee(nombre),
+        "peut_echantillonner": len(depenses) >= controle.SEUIL_ECHANTILLON,
+        "taille_proposee": controle.taille_proposee(len(depenses)),
         "manques": controle.manques_du_controle(bilan) if bilan.etat == EtatBilan.DEPOSE else [],
-    })
+    }
 
 
-def _agir(request, bilan, action, succes):
+@lecture_seule
+def page(request, code, rang):
+    bilan = _bilan_controle(request, code, rang)
+    return render(request, "justificatifs/controle.html", _contexte(request, bilan))
+
+
+def _agir(request, bilan, action, succes, ancre=""):
     try:
         action()
     except ActionRefusee as refus:
         messages.error(request, str(refus))
     else:
         messages.success(request, succes)
-    return redirect("justificatifs:controle", code=bilan.operation.code, rang=bilan.rang)
+    return redirect(reverse("justificatifs:controle", args=[bilan.operation.code, bilan.rang]) + ancre)
+
+
+def _agir_en_ligne(request, bilan, action, succes, *, morceau: str, ancre: str, ligne: str):
+    """Une décision sur une ligne ou un lot : avec htmx, la réponse est la ligne (ou le corps du tableau) et, hors bande,
+    l'état du contrôle, le calcul et l'annonce ; sans JavaScript, la même page rechargée à la même ligne."""
+    if request.headers.get("HX-Request") != "true":
+        return _agir(request, bilan, action, succes, ancre)
+    try:
+        action()
+    except ActionRefusee as refus:
+        annonce, erreur = str(refus), {"ligne": ligne, "message": str(refus), "saisie": request.POST}
+    else:
+        annonce, erreur = succes, None
+    bilan.refresh_from_db()
+    return render(request, "justificatifs/controle/reponse.html", {
+        **_contexte(request, bilan, erreur), "morceau": morceau, "ligne": ligne, "annonce": annonce})
 
 
 @require_POST
@@ -102,7 +150,39 @@ def decider(request, code, rang, pk):
         controle.depense_controler(depense=depense, user=request.user, decision=request.POST.get("decision", ""),
                                    montant_retenu=_montant(texte, f"Dépense « {depense.libelle} » (retenu)") if texte else None,
                                    motif=motif, commentaire=request.POST.get("commentaire", ""))
-    return _agir(request, bilan, action, f"Décision enregistrée pour « {depense.libelle} ».")
+    return _agir_en_ligne(request, bilan, action, f"Décision enregistrée pour « {depense.libelle} ».",
+                          morceau="depense", ancre=f"#depense-{depense.pk}", ligne=f"depense-{depense.pk}")
+
+
+@require_POST
+def retenir(request, code, rang):
+    """Les dépenses cochées, retenues d'un coup (tout ou rien)."""
+    bilan = _bilan_controle(request, code, rang)
+    choisies = list(bilan.depenses.filter(pk__in=[v for v in request.POST.getlist("depenses") if v.isdigit()]))
+
+    def action():
+        controle.depenses_retenir(bilan=bilan, depenses=choisies, user=request.user,
+                                  commentaire=request.POST.get("commentaire", ""))
+    return _agir_en_ligne(request, bilan, action, f"{len(choisies)} dépense(s) retenue(s).", morceau="depenses",
+                          ancre="#titre-depenses", ligne="lot-depenses")
+
+
+@require_POST
+def conformes(request, code, rang):
+    """Les sorties ou les séances cochées, déclarées conformes d'un coup (tout ou rien)."""
+    bilan = _bilan_controle(request, code, rang)
+    objet = request.POST.get("objet", "")
+    choisis = {v for v in request.POST.getlist("lignes") if v.isdigit()}
+    if objet == ObjetControleParticipant.PRESENCE:
+        lignes, morceau = list(bilan.operation.seances.filter(pk__in=choisis).order_by("date")), "seances"
+    else:
+        lignes, morceau = [p for p in sorties_positives(bilan) if str(p.pk) in choisis], "sorties"
+
+    def action():
+        controle.realisations_conformes(bilan=bilan, user=request.user, objet=objet, lignes=lignes,
+                                        commentaire=request.POST.get("commentaire", ""))
+    return _agir_en_ligne(request, bilan, action, f"{len(lignes)} ligne(s) déclarée(s) conforme(s).", morceau=morceau,
+                          ancre=f"#controle-{morceau}", ligne=f"lot-{morceau}")
 
 
 @require_POST
@@ -123,14 +203,19 @@ def methode(request, code, rang):
 def realisation(request, code, rang):
     bilan = _bilan_controle(request, code, rang)
     objet = request.POST.get("objet", "")
+    participant = next((p for p in sorties_positives(bilan) if str(p.pk) == request.POST.get("participant")), None)
+    seance = bilan.operation.seances.filter(pk=request.POST.get("seance") or 0).first()
+    if objet == ObjetControleParticipant.PRESENCE:
+        ligne = f"seance-{seance.pk}" if seance else ""
+    else:
+        ligne = f"sortie-{participant.pk}" if participant else ""
 
     def action():
-        participant = next((p for p in sorties_positives(bilan) if str(p.pk) == request.POST.get("participant")), None)
-        seance = bilan.operation.seances.filter(pk=request.POST.get("seance") or 0).first()
         controle.participant_controler(bilan=bilan, user=request.user, objet=objet, participant=participant,
                                        seance=seance, conforme=request.POST.get("conforme") == "oui",
                                        commentaire=request.POST.get("commentaire", ""))
-    return _agir(request, bilan, action, "Contrôle enregistré.")
+    return _agir_en_ligne(request, bilan, action, "Contrôle enregistré.", morceau="realisation",
+                          ancre=f"#{ligne}" if ligne else "#titre-realisations", ligne=ligne)
 
 
 @require_POST
@@ -189,6 +274,7 @@ def _operation_mdfse(request, code) -> Operation:
     return operation
 
 
+@lecture_seule
 def mdfse_page(request, code):
     operation = _operation_mdfse(request, code)
     return render(request, "justificatifs/mdfse.html", {"operation": operation, "qualite": mdfse.qualite(operation)})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_seances
+from . import views, views_commissions, views_seances
 
 app_name = "participants"
 
@@ -11,9 +11,9 @@ urlpatterns = [
     path("participants/<int:pk>/modifier/", views.modifier, name="modifier"),
     path("participants/<int:pk>/etapes/", views.ajouter_etape, name="ajouter_etape"),
     path("participants/<int:pk>/etapes/<int:etape>/retirer/", views.supprimer_etape, name="supprimer_etape"),
-    path("participants/commission-de-sortie/", views.commission, name="commission"),
+    path("participants/commission-de-sortie/", views_commissions.commission, name="commission"),
     path("participants/orienter/", views.orienter, name="orienter"),
-    path("participants/commission-d-entree/", views.commission_entree, name="commission_entree"),
+    path("participants/commission-d-entree/", views_commissions.commission_entree, name="commission_entree"),
     path("rapport-activite/", views.rapport, name="rapport"),
     path("operations/<str:code>/seances/", views_seances.seances, name="seances"),
     path("operations/<str:code>/seances/feuilles/", views_seances.feuilles, name="feuilles"),

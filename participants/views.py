@@ -21,22 +21,20 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from annuaire.fichiers import TAILLE_MAX
-from annuaire.normalisation import telephone
 from annuaire.roles import Role, a_role, roles_de
 from operations.models import Operation
 from operations.views.edition import resume_erreurs
 from operations.workflow import ActionRefusee, historique
 
+from .forms import OrientationForm
 from .importation import ImportRefuse, analyser, apercu, importer
 from .completude import ALERTE, CORRECTION, champs_manquants, completude, completude_par_operation, incomplets, sans_contact
 from .criteres import verdicts_du_participant
 from .realisation import ETATS_REALISES
 from .rapport import barres_du_rapport, en_docx, en_xlsx, rapport_activite
-from .models import Consultation, Etape, EtatProposition, ImportParticipants, MotifSortie, Participant, PropositionSortie
-from .options import StatutEntree
+from .models import Consultation, Etape, EtatProposition, ImportParticipants, MotifSortie, Participant
 from .services import (
-    ChampRefuse, commission_d_entree, commission_de_sortie, etape_ajouter, etape_supprimer, motivation_manquante,
-    participant_modifier, participant_orienter, peut_suivre, sortie_proposer,
+    ChampRefuse, etape_ajouter, etape_supprimer, participant_modifier, participant_orienter, peut_suivre, sortie_proposer,
 )
 
 CLE_DE_SESSION = "import_participants"
@@ -209,44 +207,6 @@ def proposer_sortie(request, pk):
     return _page_fiche(request, participant, formulaire, resume_erreurs(formulaire, []))
 
 
-def commission(request):
-    """La commission de sortie : toutes les propositions en attente, chacune avec sa preuve, les dérogations à part ;
-    une décision par ligne, un seul envoi."""
-    _exiger_animation(request)
-    propositions = list(PropositionSortie.objects.filter(etat=EtatProposition.PROPOSEE)
-                        .select_related("participant__structure_referent", "motif", "proposee_par"))
-    erreurs = []
-    if request.method == "POST":
-        decisions = []
-        for p in propositions:
-            choix, motivation = request.POST.get(f"decision-{p.pk}", ""), request.POST.get(f"motivation-{p.pk}", "").strip()
-            p.choix, p.saisie = choix, motivation  # rendus tels quels si un envoi est refusé
-            if choix not in ("", "valider", "refuser"):
-                erreurs.append(f"{p.participant} : décision inconnue.")
-            elif choix and (manque := motivation_manquante(p, choix, motivation)):
-                erreurs.append(manque)
-            elif choix:
-                decisions.append((p, choix, motivation))
-        if not erreurs:
-            try:
-                nombre = commission_de_sortie(decisions=decisions, user=request.user)
-            except ActionRefusee as refus:
-                erreurs.append(str(refus))
-            else:
-                messages.success(request, f"{nombre} décision(s) enregistrée(s).")
-                return redirect("participants:commission")
-    return render(request, "participants/commission.html", {
-        "propositions": propositions, "erreurs": erreurs,
-        "sections": [
-            ("prouvees", "Sorties proposées", "Sorties positives dont le critère est rempli à la date de sortie, et "
-                                              "sorties qui ne sont pas positives.",
-             [p for p in propositions if not p.derogation]),
-            ("derogations", "Dérogations : critère non rempli à la date de sortie",
-             "Sorties positives proposées sans que leur critère soit rempli, avec la motivation du référent ; les "
-             "valider exige la motivation de la commission.", [p for p in propositions if p.derogation]),
-        ]})
-
-
 # --- Le rapport d'activité ---
 
 class PeriodeForm(forms.Form):
@@ -316,79 +276,7 @@ def completude_page(request):
     })
 
 
-# --- Orientation et commission d'entrée ---
-
-CHAMPS_BOOLEENS = ("etudes_ou_formation", "beneficiaire_rsa", "menage_sans_emploi", "enfants_a_charge", "parent_isole",
-                   "sans_domicile", "ressortissant_pays_tiers", "zone_rurale", "qualification_obtenue")
-GROUPES = [
-    ("Identité et parcours", ["nom", "prenom", "sexe", "date_naissance", "commune", "qpv", "prescripteur",
-                              "structure_referent", "date_entree"]),
-    ("Coordonnées", ["telephone", "courriel", "contact_nom", "contact_telephone", "contact_courriel"]),
-    ("Questionnaire d'entrée FSE", ["situation_entree", "etudes_ou_formation", "niveau_formation", "beneficiaire_rsa",
-                                    "menage_sans_emploi", "enfants_a_charge", "parent_isole", "sans_domicile",
-                                    "ressortissant_pays_tiers", "zone_rurale"]),
-    ("Données sensibles (la personne peut ne pas répondre)", ["rqth", "origine_etrangere", "minorite",
-                                                              "autre_defavorise"]),
-    ("Questionnaire de sortie", ["situation_sortie", "qualification_obtenue"]),
-]
-AIDES_DES_GROUPES = {
-    "Coordonnées": "Au moins un téléphone ou un courriel, du participant ou d'un contact désigné : sans eux, la fiche "
-                   "compte parmi les fiches sans contact (correction financière possible au contrôle final).",
-    "Données sensibles (la personne peut ne pas répondre)": "« Ne souhaite pas répondre » est une réponse : la fiche "
-                                                            "est complète, l'indicateur ne la compte pas.",
-}
-
-
-class OrientationForm(forms.ModelForm):
-    """La fiche du participant : identité, coordonnées, questionnaires FSE (d'entrée ; de sortie une fois entré)."""
-
-    class Meta:
-        model = Participant
-        fields = [champ for _, champs in GROUPES for champ in champs]
-        widgets = {"date_naissance": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "date_entree": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "telephone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-                   "contact_telephone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})}
-        labels = {"date_entree": "Date d'entrée proposée", "structure_referent": "Structure du référent"}
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not a_role(user, Role.ANIMATION):
-            del self.fields["structure_referent"]  # un référent oriente vers sa structure
-        if self.instance.pk is None:  # une orientation n'a pas encore de sortie
-            del self.fields["situation_sortie"], self.fields["qualification_obtenue"]
-        for champ in CHAMPS_BOOLEENS:
-            if champ in self.fields:
-                self.fields[champ].widget = forms.Select(choices=[("unknown", "Non renseigné"), ("true", "Oui"),
-                                                                  ("false", "Non")])
-        for champ in ("rqth", "origine_etrangere", "minorite", "autre_defavorise", "situation_sortie"):
-            if champ in self.fields:
-                self.fields[champ].choices = [("", "Non renseigné"), *self.fields[champ].choices[1:]]
-
-    @property
-    def groupes(self):
-        return [(titre, AIDES_DES_GROUPES.get(titre, ""), [self[c] for c in champs if c in self.fields])
-                for titre, champs in GROUPES if any(c in self.fields for c in champs)]
-
-    def _telephone(self, champ: str) -> str:
-        try:
-            return telephone(self.cleaned_data.get(champ, ""))
-        except ValueError as erreur:
-            raise forms.ValidationError(str(erreur)) from None
-
-    def clean_telephone(self):
-        return self._telephone("telephone")
-
-    def clean_contact_telephone(self):
-        return self._telephone("contact_telephone")
-
-    def clean(self):
-        donnees = super().clean()
-        naissance, entree = donnees.get("date_naissance"), donnees.get("date_entree")
-        if naissance and entree and naissance >= entree:
-            self.add_error("date_naissance", "La date de naissance doit précéder l'entrée.")
-        return donnees
-
+# --- Orientation (la commission d'entrée : views_commissions.py) ---
 
 def orienter(request):
     if not a_role(request.user, Role.ANIMATION, Role.REFERENT):
@@ -410,24 +298,6 @@ def orienter(request):
                         "ancre": f"id_{c}" if c in formulaire.fields else ""}
                        for c, liste_erreurs in formulaire.errors.items() for m in liste_erreurs]
     return render(request, "participants/orienter.html", {"formulaire": formulaire, "erreurs": erreurs})
-
-
-def commission_entree(request):
-    """La commission d'entrée (hebdomadaire) : les personnes orientées, une décision par ligne, un seul envoi."""
-    _exiger_animation(request)
-    orientes = list(Participant.objects.filter(statut_entree=StatutEntree.ORIENTE)
-                    .select_related("prescripteur", "structure_referent", "commune").order_by("date_entree", "pk"))
-    erreurs = []
-    if request.method == "POST":
-        decisions = [(p, request.POST.get(f"decision-{p.pk}", ""), request.POST.get(f"motif-{p.pk}", "")) for p in orientes]
-        try:
-            nombre = commission_d_entree(decisions=[d for d in decisions if d[1] in ("valider", "refuser")], user=request.user)
-        except ActionRefusee as refus:
-            erreurs.append(str(refus))
-        else:
-            messages.success(request, f"{nombre} décision(s) d'entrée enregistrée(s).")
-            return redirect("participants:commission_entree")
-    return render(request, "participants/commission_entree.html", {"orientes": orientes, "erreurs": erreurs})
 
 
 class EtapeForm(forms.ModelForm):

@@ -126,7 +126,8 @@ def rapport_csf(annee: int, structure, porteur) -> Document:
     bilans.bilan_transition(bilan=depose, nom="deposer", user=porteur)
     gestionnaire = utilisateur("gestionnaire")
     for depense in depose.depenses.all():
-        controle.depense_controler(depense=depense, user=gestionnaire, decision="retenue")
+        controle.depense_controler(depense=depense, user=gestionnaire, decision="retenue",
+                                       commentaire="Pièces vues sur place.")
     return ouvrir(csf_valider(bilan=depose, user=gestionnaire))
 
 

@@ -1,5 +1,5 @@
 """Dans un vrai navigateur : le porteur joint une facture à une dépense de son bilan final et le dépose ; le
-gestionnaire FSE contrôle chaque dépense (une retenue en partie, avec son motif), voit le calcul du FSE dû, valide le
+gestionnaire FSE contrôle chaque dépense (une retenue en partie avec son motif sur sa ligne, les autres retenues en un lot motivé), voit le calcul du FSE dû, valide le
 contrôle et télécharge le rapport, enregistre le paiement, puis exporte l'opération vers « Ma Démarche FSE ».
 
 `CAPTURES=/un/dossier` enregistre une capture de chaque étape (pour relire les pages).
@@ -61,16 +61,23 @@ def test_deposer_une_piece_controler_payer_exporter(page, live_server, settings,
     page.get_by_role("button", name="Filtrer").click()
     page.get_by_role("link", name="Bilan final").click()
     page.get_by_role("link", name="Contrôle de service fait").click()
+    # L'exception se saisit sur sa ligne ; les deux autres lignes, sans pièce, se retiennent en un lot motivé.
     lignes = page.locator("#controle-depenses tbody tr")
     for rang in range(lignes.count()):
         ligne = lignes.nth(rang)
         if "Déplacements" in ligne.inner_text():
-            ligne.get_by_label("Décision").select_option(label="Retenue en partie")
-            ligne.get_by_label("Montant retenu (si retenue en partie)").fill("500,00")
-            ligne.get_by_label("Motif de l'écart").select_option(label="Dépense non acquittée (pas de preuve de paiement)")
-            ligne.get_by_label("Commentaire").fill("Deux notes de frais sans preuve de paiement.")
-        ligne.get_by_role("button", name=re.compile("^Enregistrer")).click()
-        expect(page.get_by_role("status")).to_contain_text("Décision enregistrée")
+            ligne.get_by_label(re.compile("^Décision sur")).select_option(label="Retenue en partie")
+            ligne.get_by_label(re.compile("^Montant retenu sur")).fill("500,00")
+            ligne.get_by_label(re.compile("^Motif de l'écart sur")).select_option(
+                label="Dépense non acquittée (pas de preuve de paiement)")
+            ligne.get_by_label(re.compile("^Commentaire sur")).fill("Deux notes de frais sans preuve de paiement.")
+            ligne.get_by_role("button", name=re.compile("^Enregistrer")).click()
+            expect(page.locator("#annonce")).to_contain_text("Décision enregistrée pour « Déplacements ».")
+        else:
+            ligne.get_by_role("checkbox").check()
+    page.get_by_label("Motivation (exigée pour une dépense sans pièce)").fill("Bulletins et forfait vus sur place.")
+    page.get_by_role("button", name="Retenir les dépenses cochées").click()
+    expect(page.locator("#annonce")).to_have_text("2 dépense(s) retenue(s).")
     capturer(page, "02-depenses-controlees")
     # 15 000 + 500 + 2 250 = 17 750 € retenus au réel, × 50 % = 8 875 € ; moins l'avance de 30 % (2 706,65 €).
     expect(page.locator("#fse-du")).to_have_text("8\u202f875,00\u00a0€")

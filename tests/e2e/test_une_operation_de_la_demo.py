@@ -267,13 +267,14 @@ def test_op_2017_011_de_l_appel_au_solde_par_chaque_role(page, live_server, sett
     connexion(page, live_server, "gestionnaire")
     page.goto(bilan)
     page.get_by_role("link", name="Contrôle de service fait").click()
-    lignes = page.locator("#controle-depenses tbody tr")
-    for rang in range(lignes.count()):
-        lignes.nth(rang).get_by_role("button", name=re.compile("^Enregistrer")).click()
-        expect(statut(page, "Décision enregistrée")).to_be_visible()
+    # Toutes les dépenses cochées, retenues en un lot ; la motivation couvre celles qui n'ont pas de pièce.
+    page.get_by_label("Tout cocher").first.check()
+    page.get_by_label("Motivation (exigée pour une dépense sans pièce)").fill("Pièces vues sur place.")
+    page.get_by_role("button", name="Retenir les dépenses cochées").click()
+    expect(page.locator("#annonce")).to_have_text(re.compile(r"^\d+ dépense\(s\) retenue\(s\)\.$"))
     page.get_by_role("button", name="Tirer les séances à contrôler").click()
-    page.get_by_role("button", name="Conforme : séance du 11/09/2017", exact=True).click()
-    expect(page.locator("#controle-seances")).to_contain_text("Conforme")
+    page.locator("#controle-seances tr", has_text="11/09/2017").get_by_role("button", name=re.compile("^Conforme")).click()
+    expect(page.locator("#annonce")).to_have_text("Contrôle enregistré.")
     # Le taux est celui de la convention : 12 000 € votés ÷ 27 720 € de coût total (l'écart de 1 860 € va à
     # l'autofinancement) ; 27 720 € retenus × 12 000 ÷ 27 720 = 12 000,00 € (au taux de la demande, 50 % :
     # 13 860 €, plafonnés à 12 000 €).

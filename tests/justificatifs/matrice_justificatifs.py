@@ -110,7 +110,8 @@ def _bilan_depose(ctx, decide=False, valide=False):
     bilan_transition(bilan=ctx["bilan"], nom="deposer", user=ctx["comptes"]["porteur"])
     if decide or valide:
         for depense in ctx["bilan"].depenses.all():
-            controle.depense_controler(depense=depense, user=ctx["comptes"]["gestionnaire"], decision="retenue")
+            controle.depense_controler(depense=depense, user=ctx["comptes"]["gestionnaire"], decision="retenue",
+                                       commentaire="Pièces vues sur place.")
     if valide:
         rapport_csf.csf_valider(bilan=ctx["bilan"], user=ctx["comptes"]["gestionnaire"])
     return kwargs
@@ -157,8 +158,13 @@ MATRICE.update({
                                  ne_revele_pas=lambda ctx: INTITULE),
     "justificatifs:decider": Cas(ACTION_DE_CONTROLE, methode="post",
                                  objet=lambda ctx: {**_bilan_depose(ctx), "pk": ctx["bilan"].depenses.first().pk},
-                                 donnees={"decision": "retenue"}, verifier=_decision_prise,
+                                 donnees={"decision": "retenue", "commentaire": "Vu."}, verifier=_decision_prise,
                                  ne_revele_pas=lambda ctx: INTITULE),
+    "justificatifs:retenir": Cas(ACTION_DE_CONTROLE, methode="post", objet=_controle(), donnees={"commentaire": "Vu."},
+                                 ne_revele_pas=lambda ctx: INTITULE),
+    "justificatifs:conformes": Cas(ACTION_DE_CONTROLE, methode="post", objet=_controle(),
+                                   donnees={"objet": "sortie_positive", "lignes": ["0"], "commentaire": "Vu."},
+                                   ne_revele_pas=lambda ctx: INTITULE),
     "justificatifs:realisation": Cas(ACTION_DE_CONTROLE, methode="post", objet=_controle(),
                                      donnees={"objet": "sortie_positive", "participant": "0", "conforme": "oui"},
                                      ne_revele_pas=lambda ctx: INTITULE),

@@ -76,7 +76,8 @@ def test_preparer_remplir_deposer_le_bilan_final_fait_avancer_l_operation(action
         services.bilan_transition(bilan=bilan, nom="controler", user=gestionnaire)
     ConventionFactory(operation=action, etat=EtatSignature.NOTIFIEE)
     for depense in bilan.depenses.all():
-        controle.depense_controler(depense=depense, user=gestionnaire, decision="retenue")
+        controle.depense_controler(depense=depense, user=gestionnaire, decision="retenue",
+                                       commentaire="Pièces vues sur place.")
     rapport_csf.csf_valider(bilan=bilan, user=gestionnaire)
     assert Operation.objects.get(pk=action.pk).etat == Etat.BILAN_CONTROLE
     controle.paiement_enregistrer(bilan=Bilan.objects.get(pk=bilan.pk), user=gestionnaire, montant=Decimal("5415.52"),

@@ -35,7 +35,8 @@ def test_controler_et_renvoyer_en_meme_temps(repetition):
     for ligne in operation.depenses.all():
         depense = DepenseBilan.objects.create(bilan=bilan, categorie=ligne.categorie, libelle=ligne.libelle,
                                               prevu=ligne.montant, realise=ligne.montant)
-        controle.depense_controler(depense=depense, user=gestionnaires[0], decision="retenue")
+        controle.depense_controler(depense=depense, user=gestionnaires[0], decision="retenue",
+                                       commentaire="Pièces vues sur place.")
     barriere, resultats = threading.Barrier(2, timeout=30), {}
 
     def agent(nom, user):

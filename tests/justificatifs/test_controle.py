@@ -45,7 +45,8 @@ def test_controler_chaque_ligne_valider_le_rapport_puis_payer(depose, gestionnai
     controle.depense_controler(depense=deplacements, user=gestionnaire, decision="rejetee", motif=motif("PIECE_ABSENTE"))
     with pytest.raises(ActionRefusee, match="1 dépense\\(s\\) restent à contrôler"):
         rapport_csf.csf_valider(bilan=depose, user=gestionnaire)
-    controle.depense_controler(depense=forfait, user=gestionnaire, decision="retenue")
+    controle.depense_controler(depense=forfait, user=gestionnaire, decision="retenue",
+                                       commentaire="Pièces vues sur place.")
     # Au réel : 14 000 + 0 + 2 250 = 16 250 € éligibles, × 50 % = 8 125 € ; avance 30 % de 9 022,15 = 2 706,65 €.
     calcul = controle.calcul_du_bilan(depose)
     assert (calcul.eligible, calcul.fse_du, calcul.avance, calcul.solde) == (D("16250"), D("8125.00"), D("2706.65"), D("5418.35"))
@@ -81,7 +82,8 @@ def test_une_decision_ne_se_modifie_pas_elle_se_remplace(depose, gestionnaire):
         premiere.save()
     with pytest.raises(ValueError, match="ne s'efface pas"):
         premiere.delete()
-    seconde = controle.depense_controler(depense=depense, user=gestionnaire, decision="retenue")
+    seconde = controle.depense_controler(depense=depense, user=gestionnaire, decision="retenue",
+                                       commentaire="Pièces vues sur place.")
     assert controle.decisions_courantes(depose)[depense.pk] == seconde
     assert list(ControleDepense.objects.filter(depense=depense).values_list("decision", flat=True)) == ["rejetee", "retenue"]
 
@@ -94,7 +96,8 @@ def test_les_refus_nomment_la_ligne(depose, gestionnaire, porteur):
         controle.depense_controler(depense=depense, user=gestionnaire, decision="partielle", montant_retenu=D("900"),
                                    motif=motif("ERREUR_CALCUL"))
     with pytest.raises(ActionRefusee, match="Réservé à : gestionnaire"):
-        controle.depense_controler(depense=depense, user=porteur, decision="retenue")
+        controle.depense_controler(depense=depense, user=porteur, decision="retenue",
+                                       commentaire="Pièces vues sur place.")
     assert not ControleDepense.objects.exists()
 
 
@@ -135,7 +138,8 @@ def test_l_echantillon_se_retire_a_l_identique(detaille, gestionnaire):
             controle.depense_controler(depense=depense, user=gestionnaire, decision="partielle", montant_retenu=D("500"),
                                        motif=motif("CLE_REPARTITION"))
         else:
-            controle.depense_controler(depense=depense, user=gestionnaire, decision="retenue")
+            controle.depense_controler(depense=depense, user=gestionnaire, decision="retenue",
+                                       commentaire="Pièces vues sur place.")
     calcul = controle.calcul_du_bilan(detaille)
     assert (calcul.taux_erreur, calcul.retenu_direct, calcul.fse_du) == (D("0.1"), D("18000.00"), D("9000.00"))
 
@@ -144,7 +148,8 @@ def test_sans_extrapolation_le_controle_est_exhaustif(detaille, gestionnaire):
     ConventionFactory(operation=detaille.operation, etat=EtatSignature.NOTIFIEE, extrapolation_autorisee=False)
     csf = controle.echantillon_tirer(bilan=detaille, user=gestionnaire, taille=5, graine=7)
     for pk in csf.echantillon:
-        controle.depense_controler(depense=detaille.depenses.get(pk=pk), user=gestionnaire, decision="retenue")
+        controle.depense_controler(depense=detaille.depenses.get(pk=pk), user=gestionnaire, decision="retenue",
+                                       commentaire="Pièces vues sur place.")
     with pytest.raises(ActionRefusee, match="la convention n'autorise pas l'extrapolation, le contrôle doit être exhaustif"):
         rapport_csf.csf_valider(bilan=detaille, user=gestionnaire)
     assert Bilan.objects.get(pk=detaille.pk).etat == "depose"

@@ -109,7 +109,8 @@ def deposer_le_bilan(operation, porteur, personnel: str, fonctionnement: str):
 
 def tout_retenir(bilan, gestionnaire):
     for depense in bilan.depenses.all():
-        controle.depense_controler(depense=depense, user=gestionnaire, decision="retenue")
+        controle.depense_controler(depense=depense, user=gestionnaire, decision="retenue",
+                                       commentaire="Pièces vues sur place.")
 
 
 def test_vote_sous_la_demande_de_la_programmation_au_controle(programmee, animation, porteur, gestionnaire, client):
