@@ -175,7 +175,8 @@ ECARTS = {
             "L'action s'adresse à des salariés en poste des centres d'appels, pas à des participants du PLIE.",
     },
 }
-# La pièce obligatoire absente au dépôt : fournie avec les compléments (CESAM), attendue (Solid'ère), à joindre (IRFA).
+# La pièce obligatoire non conforme au dépôt, retirée à la demande de compléments : fournie avec les compléments
+# (CESAM), attendue (Solid'ère) ; absente d'un brouillon, elle en bloque le dépôt (IRFA).
 PIECES_MANQUANTES = {
     "Portage de référents de parcours PLIE 2016 – CESAM": "Attestation de régularité fiscale et sociale",
     "Relation entreprises 2017": "Budget prévisionnel signé",

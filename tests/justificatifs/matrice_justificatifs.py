@@ -107,6 +107,8 @@ def _bilan_depose(ctx, decide=False, valide=False):
 
     kwargs = _bilan_rempli(ctx)
     ConventionFactory(operation=ctx["operation"], etat=EtatSignature.NOTIFIEE)
+    from tests.justificatifs.factories import joindre_les_pieces
+    joindre_les_pieces(ctx["bilan"], ctx["comptes"]["porteur"])
     bilan_transition(bilan=ctx["bilan"], nom="deposer", user=ctx["comptes"]["porteur"])
     if decide or valide:
         for depense in ctx["bilan"].depenses.all():
