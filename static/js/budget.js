@@ -15,7 +15,10 @@
     const boite = ligne.querySelector("input[type=checkbox][name$='-DELETE']");
     return boite !== null && boite.checked;
   };
-  const afficher = (nom, texte) => { encart.querySelector(`[data-total=${nom}]`).textContent = texte; };
+  const afficher = (nom, texte) => {
+    const case_ = encart.querySelector(`[data-total=${nom}]`);
+    if (case_.textContent !== texte) case_.textContent = texte;  // rien ne bouge si rien ne change
+  };
 
   function recalculer() {
     let depenses = 0, ressources = 0, partFse = 0;
