@@ -10,7 +10,7 @@ from django.shortcuts import render
 
 from annuaire.roles import Role, roles_de
 
-from .models import Participant
+from .models import Etape, Participant
 from .rapport import a_des_donnees, barres_du_rapport, en_docx, en_xlsx, graphiques_du_rapport, rapport_activite
 
 TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,10 +31,11 @@ class PeriodeForm(forms.Form):
 
 
 def derniere_annee_complete() -> int:
-    """La dernière année civile achevée dont les données le sont aussi : l'activité (entrées, sorties) continue
-    après elle. Sans aucune donnée, l'année dernière."""
-    dates = Participant.objects.entres().aggregate(entree=Max("date_entree"), sortie=Max("date_sortie"))
-    derniere = max((d for d in dates.values() if d), default=None)
+    """La dernière année civile achevée dont les données le sont aussi : l'activité (orientations, entrées, sorties,
+    étapes) continue après elle. Sans aucune donnée, l'année dernière."""
+    dates = [*Participant.objects.aggregate(entree=Max("date_entree"), sortie=Max("date_sortie")).values(),
+             Etape.objects.aggregate(etape=Max("date_debut"))["etape"]]
+    derniere = max((d for d in dates if d), default=None)
     annee_passee = date.today().year - 1
     return annee_passee if derniere is None else min(annee_passee, derniere.year - 1)
 
