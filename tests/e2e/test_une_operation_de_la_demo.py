@@ -253,11 +253,14 @@ def test_op_2017_011_de_l_appel_au_solde_par_chaque_role(page, live_server, sett
     expect(statut(page, "Bilan enregistré.")).to_be_visible()
     facture = tmp_path / "facture-supports.pdf"
     facture.write_bytes(PDF)
-    page.get_by_label("Rattacher à (obligatoire)").select_option(index=1)
-    page.get_by_label("Nature (obligatoire)").select_option(label="Facture acquittée")
-    page.get_by_label(re.compile("^Fichier")).set_input_files(str(facture))
-    page.get_by_role("button", name="Déposer la pièce").click()
-    expect(statut(page, "Pièce « facture-supports.pdf » déposée.")).to_be_visible()
+    # Le dépôt exige une pièce par dépense réalisée : une facture pour chacune.
+    depenses = page.locator("#piece-rattachement optgroup[label=Dépenses] option").all_inner_texts()
+    for depense in depenses:
+        page.get_by_label("Rattacher à (obligatoire)").select_option(label=depense)
+        page.get_by_label("Nature (obligatoire)").select_option(label="Facture acquittée")
+        page.get_by_label(re.compile("^Fichier")).set_input_files(str(facture))
+        page.get_by_role("button", name="Déposer la pièce").click()
+        expect(statut(page, "Pièce « facture-supports.pdf » déposée.")).to_be_visible()
     capturer(page, "15-porteur-bilan-rempli")
     page.get_by_text("Déposer le bilan…").click()
     page.get_by_role("button", name="Confirmer : déposer le bilan").click()
