@@ -12,10 +12,13 @@ $(INSTALLE): pyproject.toml
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e ".[dev]"
 	touch $@
 
+# DEMO=1 (et non DEBUG=1) : pages d'erreur du produit, en français ; courriels dans la console. `make demo PORT=8001`.
+PORT ?= 8000
+
 demo: $(INSTALLE) $(NPM)
-	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py charger_demo
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DEMO=1 $(PY) manage.py migrate --noinput
+	DEMO=1 $(PY) manage.py charger_demo
+	DEMO=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # htmx (les pages où l'on décide ligne à ligne sans recharger) et axe-core (contrôle d'accessibilité des tests
 # navigateur) viennent de npm ; sans npm, ces pages rechargent à chaque décision et ces tests se disent sautés.

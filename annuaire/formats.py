@@ -20,18 +20,6 @@ def montant(valeur, decimales: int = 2) -> str:
     return f"{signe}{texte},{fraction}" if decimales else f"{signe}{texte}"
 
 
-def lire_montant(texte) -> Decimal | None:
-    """Un montant saisi à la française (`9 000,50`, `9000,5 €`) ; None si vide ; ValueError s'il est illisible."""
-    chiffres = str(texte if texte is not None else "").strip().removesuffix("€")
-    chiffres = chiffres.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    if chiffres == "":
-        return None
-    try:
-        return Decimal(chiffres)
-    except InvalidOperation:
-        raise ValueError(texte) from None
-
-
 def euros(valeur) -> str:
     return f"{montant(valeur)}\u00a0€" if valeur not in (None, "") else ""
 

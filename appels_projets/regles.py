@@ -47,7 +47,24 @@ def decidee_en_comite(decision: str) -> Condition:
         libelle=f"Une réponse à un appel est « {Decision(decision).label.lower()} » par le procès-verbal validé de son comité.")
 
 
-GARDES.ajouter("operation.deposer", avant_la_date_limite)
+
+
+def _pieces_manquantes(operation) -> list[str]:
+    reponse = _reponse(operation)
+    if reponse is None:
+        return []
+    deposees = set(reponse.pieces.values_list("piece_requise_id", flat=True))
+    return [p.libelle for p in reponse.appel.pieces_requises.filter(obligatoire=True) if p.pk not in deposees]
+
+
+pieces_obligatoires_deposees = Condition(
+    lambda op: not _pieces_manquantes(op),
+    lambda op: "Pièces obligatoires de l'appel à joindre (page de la réponse) : "
+               + ", ".join(f"« {libelle} »" for libelle in _pieces_manquantes(op)) + ".",
+    libelle="Une réponse à un appel porte toutes les pièces obligatoires de l'appel.")
+
+GARDES.ajouter("operation.deposer", avant_la_date_limite, pieces_obligatoires_deposees)
+GARDES.ajouter("operation.completer", pieces_obligatoires_deposees)
 GARDES.ajouter("operation.clore_instruction", analysee)
 for _decision, _transition in TRANSITION_DE_LA_DECISION.items():
     GARDES.ajouter(f"operation.{_transition}", decidee_en_comite(_decision))

@@ -1,14 +1,11 @@
 """Le tableau des réponses d'un appel : affiché sur la page de l'appel, exporté avec les colonnes choisies."""
-from datetime import datetime
-from decimal import Decimal
-
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from annuaire.exports import ExportFr
-from annuaire.formats import CENTIME, euros, nombre, pourcentage
+from annuaire.exports import euros_exportes, taux_exporte
+from annuaire.formats import euros, nombre, pourcentage
 
 from .selectors import decision_de, montant_propose, note_moyenne
 
@@ -108,16 +105,16 @@ class ReponseTable(tables.Table):
         return value
 
     def value_cout_total(self, value):
-        return value.quantize(CENTIME)
+        return euros_exportes(value)
 
     def value_fse_demande(self, value):
-        return value.quantize(CENTIME)
+        return euros_exportes(value)
 
     def value_taux_fse(self, record):
-        return (record.fse_demande / record.cout_total).quantize(Decimal("0.0001")) if record.cout_total else None
+        return taux_exporte(record.fse_demande, record.cout_total)
 
     def value_fse_propose(self, record):
-        return montant_propose(record)
+        return euros_exportes(montant_propose(record))
 
     def value_note(self, record):
         return note_moyenne(record)
@@ -131,7 +128,7 @@ class ReponseTable(tables.Table):
 
     def value_montant_vote(self, record):
         point = self._decision(record)
-        return point.montant_vote if point else None
+        return euros_exportes(point.montant_vote) if point else None
 
 
 def colonnes_de(*, analyses: bool) -> dict[str, str]:
@@ -141,13 +138,3 @@ def colonnes_de(*, analyses: bool) -> dict[str, str]:
         for nom, colonne in ReponseTable.base_columns.items()
         if analyses or nom not in COLONNES_D_ANALYSE
     }
-
-
-class ExportReponses(ExportFr):
-    """Comme ExportFr, mais l'heure de dépôt reste lisible dans le CSV (elle fait foi pour la date limite)."""
-
-    @staticmethod
-    def _cellule(valeur, en_csv):
-        if isinstance(valeur, datetime) and en_csv:
-            return valeur.strftime("%d/%m/%Y %H:%M")
-        return ExportFr._cellule(valeur, en_csv)

@@ -15,6 +15,9 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env") if (BASE_DIR / ".env").exists() else None
 
 DEBUG = env.bool("DEBUG", default=False)
+# La démonstration (`make demo`) : `charger_demo` permis et courriels dans la console, sans DEBUG (les pages d'erreur
+# restent celles du produit, en français). Jamais sur une installation réelle : les comptes y ont le mot de passe « demo ».
+DEMO = env.bool("DEMO", default=False)
 SECRET_KEY = env("SECRET_KEY", default="demo-seulement-ne-pas-utiliser-en-production-" + "x" * 20)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -155,7 +158,7 @@ CLAMAV_DELAI = env.int("CLAMAV_DELAI", default=30)
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     default="django.core.mail.backends.console.EmailBackend"
-    if DEBUG
+    if DEBUG or DEMO
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")

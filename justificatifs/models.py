@@ -75,7 +75,23 @@ _periode_echue = Condition(lambda b: b.fin <= timezone.localdate(),
 _precedents_deposes = Condition(
     lambda b: not b.operation.bilans.filter(rang__lt=b.rang, etat__in=ETATS_MODIFIABLES).exists(),
     "Le bilan précédent doit être déposé d'abord.", libelle="Le bilan précédent est déposé.")
-CONDITIONS_DE_DEPOT = [_recit, _depenses, _ressources, _periode_echue, _precedents_deposes]
+
+
+def _depenses_sans_piece(bilan) -> list[str]:
+    return [d.libelle for d in bilan.depenses.filter(realise__gt=0, pieces__isnull=True)]
+
+
+def _message_pieces(bilan) -> str:
+    manquantes = _depenses_sans_piece(bilan)
+    cites = ", ".join(f"« {libelle} »" for libelle in manquantes[:5]) + (" ..." if len(manquantes) > 5 else "")
+    return (f"Pièces justificatives : joignez la pièce qui prouve chaque dépense réalisée "
+            f"({len(manquantes)} sans pièce : {cites}).")
+
+
+# Règlement (UE) 2021/1060, art. 74 : toute dépense déclarée est justifiée par une pièce (facture, bulletin...).
+_pieces_justificatives = Condition(lambda b: not _depenses_sans_piece(b), _message_pieces,
+                                   libelle="Pièces justificatives : chaque dépense réalisée a sa pièce.")
+CONDITIONS_DE_DEPOT = [_recit, _depenses, _ressources, _pieces_justificatives, _periode_echue, _precedents_deposes]
 # Le contrôle se valide par le rapport de contrôle de service fait ; le bilan est validé une fois le solde payé.
 _csf_valide = Condition(lambda b: hasattr(b, "csf") and b.csf.valide_le is not None,
                         "Validez le contrôle depuis la page « Contrôle de service fait » du bilan.",
@@ -147,7 +163,8 @@ class Bilan(ConcurrentTransitionMixin, models.Model):
 
     @transition(etat, EtatBilan.A_CORRIGER, EtatBilan.DEPOSE, permission=PORTEUR,
                 conditions=gardee("bilan.redeposer", *CONDITIONS_DE_DEPOT),
-                custom=libelle("Redéposer le bilan corrigé"))
+                custom=libelle("Redéposer le bilan corrigé", avertissement="Une fois redéposé, le bilan n'est plus "
+                                                                           "modifiable, sauf nouveau renvoi pour correction."))
     def redeposer(self):
         pass
 

@@ -56,6 +56,9 @@ def bilan_preparer(*, operation: Operation, user) -> Bilan:
 
 
 def _montant(texte, libelle: str, erreurs: list[str]) -> Decimal | None:
+    """Un champ laissé vide reste à saisir (brouillon) : il n'est exigé qu'au dépôt (`CONDITIONS_DE_DEPOT`)."""
+    if texte is None or not str(texte).strip():
+        return None
     try:
         valeur = lire_montant(texte)
     except ValueError:

@@ -6,6 +6,7 @@ from django.forms import inlineformset_factory
 from annuaire.formats import lire_montant, montant, nombre
 
 from .models import LigneDepense, LigneRessource, Objectif, Operation, TypeOperation
+from .options import CategorieDepense
 from .programmes import Programme
 
 
@@ -80,19 +81,28 @@ class OperationForm(forms.ModelForm):
 
 
 class LigneDepenseForm(forms.ModelForm):
-    montant = MontantField(label="Montant (€)")
+    montant = MontantField(label="Montant (€)", widget=MontantInput(attrs={"data-montant": "depense"}))
 
     class Meta:
         model = LigneDepense
         fields = ["categorie", "libelle", "montant"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categorie"].choices = [("", "Choisissez une catégorie"), *CategorieDepense.choices]
+
 
 class LigneRessourceForm(forms.ModelForm):
-    montant = MontantField(label="Montant (€)")
+    montant = MontantField(label="Montant (€)", widget=MontantInput(attrs={"data-montant": "ressource"}))
 
     class Meta:
         model = LigneRessource
         fields = ["financeur", "montant"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["financeur"].empty_label = "Choisissez un financeur"
+        self.fields["financeur"].widget.attrs["data-financeur"] = "1"
 
 
 class ObjectifForm(forms.ModelForm):
@@ -101,6 +111,10 @@ class ObjectifForm(forms.ModelForm):
     class Meta:
         model = Objectif
         fields = ["indicateur", "valeur_cible"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicateur"].empty_label = "Choisissez un indicateur"
 
 
 def _formset(modele, formulaire, prefixe_libelle):

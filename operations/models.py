@@ -183,7 +183,8 @@ class Operation(ConcurrentTransitionMixin, models.Model):
 
     # --- Machine à états (docs/workflows.md) ---
     @transition(etat, Etat.BROUILLON, Etat.DEPOSEE, permission=PORTEUR, conditions=gardee("operation.deposer", *DEMANDE_COMPLETE),
-                custom=libelle("Déposer la demande"))
+                custom=libelle("Déposer la demande", avertissement="Une fois déposée, la demande n'est plus modifiable, "
+                                                                   "sauf si l'équipe d'animation vous demande des compléments."))
     def deposer(self):
         pass
 
@@ -193,7 +194,8 @@ class Operation(ConcurrentTransitionMixin, models.Model):
         pass
 
     @transition(etat, Etat.INCOMPLETE, Etat.DEPOSEE, permission=PORTEUR, conditions=gardee("operation.completer", *DEMANDE_COMPLETE),
-                custom=libelle("Redéposer avec les compléments"))
+                custom=libelle("Redéposer avec les compléments",
+                               avertissement="Une fois redéposée, la demande n'est plus modifiable."))
     def completer(self):
         pass
 

@@ -1,9 +1,8 @@
-from decimal import Decimal
-
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from annuaire.formats import CENTIME, euros, pourcentage
+from annuaire.exports import euros_exportes, taux_exporte
+from annuaire.formats import euros, pourcentage
 
 from .models import Operation
 
@@ -42,13 +41,13 @@ class OperationTable(tables.Table):
 
     # Valeurs brutes pour les exports : des nombres et des dates que le tableur sait calculer.
     def value_cout_total(self, value):
-        return value.quantize(CENTIME)
+        return euros_exportes(value)
 
     def value_fse_demande(self, value):
-        return value.quantize(CENTIME)
+        return euros_exportes(value)
 
     def value_taux_fse(self, record):
-        return (record.fse_demande / record.cout_total).quantize(Decimal("0.0001")) if record.cout_total else None
+        return taux_exporte(record.fse_demande, record.cout_total)
 
     def value_programme(self, record):
         return record.programme.libelle

@@ -110,13 +110,28 @@ def rapport_activite(debut: date, fin: date) -> dict:
 LIBELLES = {"accompagnes": "Accompagnés", "entrees": "Entrées", "etapes": "Étapes", "sorties": "Sorties"}
 
 
-def _lignes(rubrique: str, valeur, prefixe=()):
-    """Aplatit une rubrique en lignes (libellé…, valeur) : `par_tranche_age / 25-44 / F = 97`."""
+RUBRIQUES = {
+    "total": "Total", "par_sexe": "Par sexe", "par_tranche_age": "Par tranche d'âge", "par_commune": "Par commune",
+    "qpv": "Résidents d'un quartier prioritaire", "par_quartier": "par quartier", "en_parcours_fin_periode":
+    "En parcours en fin de période", "par_prescripteur": "Par prescripteur", "par_type": "Par type d'étape",
+    "vers_emploi": "Vers l'emploi", "positives": "Sorties positives", "par_motif": "Par motif",
+    "positives_par_categorie": "Sorties positives par catégorie", "taux_sorties_positives": "Taux de sorties positives",
+    "taux_sorties_positives_hors_neutres": "Taux de sorties positives hors sorties neutres",
+    "duree_moyenne_parcours_mois": "Durée moyenne de parcours (mois)",
+}
+SEXES = {"H": "Hommes", "F": "Femmes"}
+
+
+def _lignes(rubrique: str, valeur, prefixe=(), noms=None):
+    """Aplatit une rubrique en lignes (libellé, détail, valeur) : `Par tranche d'âge / 25-44 / Femmes = 97`, les codes
+    remplacés par leurs libellés (`noms`)."""
+    noms = noms or {}
     if isinstance(valeur, dict):
         for cle, sous in valeur.items():
-            yield from _lignes(rubrique, sous, (*prefixe, str(cle)))
+            cle = str(cle)
+            yield from _lignes(rubrique, sous, (*prefixe, noms.get(cle) or SEXES.get(cle) or RUBRIQUES.get(cle, cle)), noms)
     else:
-        yield (rubrique.replace("_", " "), " / ".join(prefixe), valeur)
+        yield (RUBRIQUES.get(rubrique, rubrique.replace("_", " ")), " / ".join(prefixe), valeur)
 
 
 def en_xlsx(rapport: dict) -> bytes:
@@ -129,16 +144,19 @@ def en_xlsx(rapport: dict) -> bytes:
     periode = classeur.active
     periode.title = "Période"
     periode.append(["Rapport d'activité du PLIE"])
-    periode.append(["Du", date.fromisoformat(rapport["periode"]["debut"]).strftime("%d/%m/%Y")])
-    periode.append(["Au", date.fromisoformat(rapport["periode"]["fin"]).strftime("%d/%m/%Y")])
+    periode.append(["Du", date.fromisoformat(rapport["periode"]["debut"])])
+    periode.append(["Au", date.fromisoformat(rapport["periode"]["fin"])])
+    periode["B2"].number_format = periode["B3"].number_format = "dd/mm/yyyy"
     periode["A1"].font = Font(bold=True)
+    libelles = libelles_du_rapport()
+    noms = {**libelles["prescripteurs"], **libelles["types"], **libelles["motifs"], **libelles["categories"]}
     for partie, libelle in LIBELLES.items():
         feuille = classeur.create_sheet(libelle)
         feuille.append(["Rubrique", "Détail", "Valeur"])
         for cellule in feuille[1]:
             cellule.font = Font(bold=True)
         for rubrique, valeur in rapport[partie].items():
-            for ligne in _lignes(rubrique, valeur):
+            for ligne in _lignes(rubrique, valeur, noms=noms):
                 feuille.append(list(ligne))
                 if isinstance(ligne[2], float) and rubrique.startswith("taux"):
                     feuille.cell(feuille.max_row, 3).number_format = "0.00%"
@@ -148,21 +166,59 @@ def en_xlsx(rapport: dict) -> bytes:
     return sortie.getvalue()
 
 
+def libelles_du_rapport() -> dict[str, dict[str, str]]:
+    """Les libellés des codes que compte le rapport (prescripteurs, types d'étape, motifs et catégories de sortie) :
+    la page, le Word et le tableur disent les mêmes mots, jamais les codes."""
+    from annuaire.models import Prescripteur
+
+    from .models import MotifSortie, TypeEtape
+    from .options import CategorieSortie
+
+    return {"prescripteurs": dict(Prescripteur.objects.values_list("code", "libelle")),
+            "types": dict(TypeEtape.objects.values_list("code", "libelle")),
+            "motifs": dict(MotifSortie.objects.values_list("code", "libelle")),
+            "categories": dict(CategorieSortie.choices)}
+
+
 def barres_du_rapport(rapport: dict) -> dict[str, list[dict]]:
     """Les répartitions à dessiner en barres (page web) : libellé, nombre, part du total en %."""
-    def barres(table: dict) -> list[dict]:
+    libelles = libelles_du_rapport()
+
+    def barres(table: dict, noms: dict | None = None) -> list[dict]:
         total = sum(table.values()) or 1
-        return [{"libelle": cle, "nombre": n, "part": round(100 * n / total, 1)}
+        return [{"libelle": (noms or {}).get(cle, cle), "nombre": n, "part": round(100 * n / total, 1)}
                 for cle, n in sorted(table.items(), key=lambda kv: -kv[1])]
 
     sorties = rapport["sorties"]
     return {
-        "Entrées par prescripteur": barres(rapport["entrees"]["par_prescripteur"]),
+        "Entrées par prescripteur": barres(rapport["entrees"]["par_prescripteur"], libelles["prescripteurs"]),
         "Entrées par tranche d'âge": barres(rapport["entrees"]["par_tranche_age"]),
         "Accompagnés par commune": barres(rapport["accompagnes"]["par_commune"]),
-        "Étapes par type": barres(rapport["etapes"]["par_type"]),
-        "Sorties positives par catégorie": barres(sorties["positives_par_categorie"]),
-        "Sorties par motif": barres(sorties["par_motif"]),
+        "Étapes par type": barres(rapport["etapes"]["par_type"], libelles["types"]),
+        "Sorties positives par catégorie": barres(sorties["positives_par_categorie"], libelles["categories"]),
+        "Sorties par motif": barres(sorties["par_motif"], libelles["motifs"]),
+    }
+
+
+def a_des_donnees(rapport: dict) -> bool:
+    return bool(rapport["accompagnes"]["total"] or rapport["entrees"]["total"] or rapport["sorties"]["total"])
+
+
+def graphiques_du_rapport(rapport: dict) -> dict[str, bytes]:
+    """Les trois graphiques du rapport papier (PNG) : insérés dans le Word, montrés sur la page."""
+    from .graphiques import barres
+
+    libelles = libelles_du_rapport()
+    prescripteurs = _parts(rapport["entrees"]["par_prescripteur"], libelles["prescripteurs"])
+    ages = [(f"{t} ans", hf.get("H", 0) + hf.get("F", 0)) for t, hf in rapport["accompagnes"]["par_tranche_age"].items()]
+    categories = _parts(rapport["sorties"]["positives_par_categorie"], libelles["categories"])
+    return {
+        "Entrées par prescripteur": barres("Entrées par prescripteur", [p["libelle"] for p in prescripteurs],
+                                           [p["nombre"] for p in prescripteurs]),
+        "Personnes accompagnées par âge": barres("Personnes accompagnées par âge", [a for a, _ in ages],
+                                                 [n for _, n in ages]),
+        "Sorties positives par catégorie": barres("Sorties positives par catégorie", [c["libelle"] for c in categories],
+                                                  [c["nombre"] for c in categories]),
     }
 
 
@@ -188,21 +244,17 @@ def _parts(table: dict, libelles: dict | None = None) -> list[dict]:
 
 
 def contexte_docx(rapport: dict) -> dict:
-    from annuaire.models import Prescripteur
     from operations.documents import ImageDocx
     from operations.programmes import mention_de
 
-    from .graphiques import barres
-    from .models import MotifSortie, TypeEtape
-    from .options import CategorieSortie
+    from .models import MotifSortie
 
-    prescripteurs = dict(Prescripteur.objects.values_list("code", "libelle"))
-    motifs = dict(MotifSortie.objects.values_list("code", "libelle"))
-    types = dict(TypeEtape.objects.values_list("code", "libelle"))
+    libelles = libelles_du_rapport()
+    prescripteurs, motifs, types = libelles["prescripteurs"], libelles["motifs"], libelles["types"]
     acc, ent, sor = rapport["accompagnes"], rapport["entrees"], rapport["sorties"]
     ages = [{"tranche": f"{t} ans", "h": hf.get("H", 0), "f": hf.get("F", 0), "total": hf.get("H", 0) + hf.get("F", 0)}
             for t, hf in acc["par_tranche_age"].items()]
-    categories = _parts(sor["positives_par_categorie"], dict(CategorieSortie.choices))
+    categories = _parts(sor["positives_par_categorie"], libelles["categories"])
     positifs = set(MotifSortie.objects.exclude(categorie="").values_list("code", flat=True))
     autres = _parts({m: n for m, n in sor["par_motif"].items() if m not in positifs}, motifs)
     entrees_prescripteurs = _parts(ent["par_prescripteur"], prescripteurs)
@@ -227,12 +279,8 @@ def contexte_docx(rapport: dict) -> dict:
         "sorties_sexe": [{"sexe": "Hommes" if s == "H" else "Femmes", **v} for s, v in sor["par_sexe"].items()],
         "categories": categories,
         "autres_sorties": autres,
-        "graphique_prescripteurs": ImageDocx(barres("Entrées par prescripteur", [p["libelle"] for p in entrees_prescripteurs],
-                                                    [p["nombre"] for p in entrees_prescripteurs]), 160),
-        "graphique_ages": ImageDocx(barres("Personnes accompagnées par âge", [a["tranche"] for a in ages],
-                                           [a["total"] for a in ages]), 160),
-        "graphique_sorties": ImageDocx(barres("Sorties positives par catégorie", [c["libelle"] for c in categories],
-                                              [c["nombre"] for c in categories]), 160),
+        **{cle: ImageDocx(png, 160) for cle, png in zip(
+            ["graphique_prescripteurs", "graphique_ages", "graphique_sorties"], graphiques_du_rapport(rapport).values())},
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_commissions, views_seances
+from . import views, views_commissions, views_rapport, views_seances
 
 app_name = "participants"
 
@@ -14,7 +14,7 @@ urlpatterns = [
     path("participants/commission-de-sortie/", views_commissions.commission, name="commission"),
     path("participants/orienter/", views.orienter, name="orienter"),
     path("participants/commission-d-entree/", views_commissions.commission_entree, name="commission_entree"),
-    path("rapport-activite/", views.rapport, name="rapport"),
+    path("rapport-activite/", views_rapport.rapport, name="rapport"),
     path("operations/<str:code>/seances/", views_seances.seances, name="seances"),
     path("operations/<str:code>/seances/feuilles/", views_seances.feuilles, name="feuilles"),
     path("emargements/", views_seances.emargements, name="emargements"),

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,15 +30,12 @@ from .importation import ImportRefuse, analyser, apercu, importer
 from .completude import ALERTE, CORRECTION, champs_manquants, completude, completude_par_operation, incomplets, sans_contact
 from .criteres import verdicts_du_participant
 from .realisation import ETATS_REALISES
-from .rapport import barres_du_rapport, en_docx, en_xlsx, rapport_activite
 from .models import Consultation, Etape, EtatProposition, ImportParticipants, MotifSortie, Participant
 from .services import (
     ChampRefuse, etape_ajouter, etape_supprimer, participant_modifier, participant_orienter, peut_suivre, sortie_proposer,
 )
 
 CLE_DE_SESSION = "import_participants"
-TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TYPE_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class ImportForm(forms.Form):
@@ -207,46 +203,7 @@ def proposer_sortie(request, pk):
     return _page_fiche(request, participant, formulaire, resume_erreurs(formulaire, []))
 
 
-# --- Le rapport d'activité ---
-
-class PeriodeForm(forms.Form):
-    debut = forms.DateField(label="Du", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    fin = forms.DateField(label="Au", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    format = forms.ChoiceField(label="Format", choices=[("page", "Page"), ("json", "JSON"), ("xlsx", "Classeur XLSX"),
-                                                        ("docx", "Document Word")], required=False)
-
-    def clean(self):
-        donnees = super().clean()
-        if donnees.get("debut") and donnees.get("fin") and donnees["fin"] < donnees["debut"]:
-            self.add_error("fin", "La fin de la période précède son début.")
-        return donnees
-
-
-def rapport(request):
-    if not roles_de(request.user) & {Role.ANIMATION, Role.GESTIONNAIRE, Role.ADMINISTRATEUR, Role.COMITE}:
-        raise PermissionDenied("Le rapport d'activité est réservé aux équipes du PLIE et au comité.")
-    annee = date.today().year - 1
-    formulaire = PeriodeForm(request.GET or {"debut": date(annee, 1, 1), "fin": date(annee, 12, 31)})
-    if not formulaire.is_valid():
-        return render(request, "participants/rapport.html", {"formulaire": formulaire, "erreurs": [
-            f"{formulaire.fields[c].label if c in formulaire.fields else 'Période'} : {m}"
-            for c, liste_erreurs in formulaire.errors.items() for m in liste_erreurs]})
-    debut, fin = formulaire.cleaned_data["debut"], formulaire.cleaned_data["fin"]
-    donnees = rapport_activite(debut, fin)
-    nom = f"rapport-activite-{debut:%Y%m%d}-{fin:%Y%m%d}"
-    if formulaire.cleaned_data.get("format") == "json":
-        reponse = JsonResponse(donnees, json_dumps_params={"ensure_ascii": False, "indent": 2})
-        reponse["Content-Disposition"] = f'attachment; filename="{nom}.json"'
-        return reponse
-    if formulaire.cleaned_data.get("format") in ("xlsx", "docx"):
-        extension = formulaire.cleaned_data["format"]
-        contenu, type_mime = (en_xlsx(donnees), TYPE_XLSX) if extension == "xlsx" else (en_docx(donnees), TYPE_DOCX)
-        reponse = HttpResponse(contenu, content_type=type_mime)
-        reponse["Content-Disposition"] = f'attachment; filename="{nom}.{extension}"'
-        return reponse
-    return render(request, "participants/rapport.html", {"formulaire": formulaire, "r": donnees,
-                                                        "barres": barres_du_rapport(donnees)})
-
+# --- Complétude (le rapport d'activité : views_rapport.py ; les commissions : views_commissions.py) ---
 
 def completude_page(request):
     """Complétude des données FSE, par structure et par référent, et les fiches à compléter (avec leurs manques)."""

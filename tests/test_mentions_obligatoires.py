@@ -123,6 +123,8 @@ def rapport_csf(annee: int, structure, porteur) -> Document:
     bilans.bilan_enregistrer(bilan=depose, user=porteur, qualitatif={"actions_menees": "Ateliers."},
                              depenses={d.pk: str(d.prevu) for d in depose.depenses.all()},
                              ressources={r.pk: str(r.prevu) for r in depose.ressources.all()})
+    from tests.justificatifs.factories import joindre_les_pieces
+    joindre_les_pieces(depose, porteur)
     bilans.bilan_transition(bilan=depose, nom="deposer", user=porteur)
     gestionnaire = utilisateur("gestionnaire")
     for depense in depose.depenses.all():

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
+from annuaire.exports import ExportFr
 from annuaire.roles import Role, a_role
 from operations.views.fichiers import telecharger
 from operations.views.transitions import avec_adresses, vue_de_transition
@@ -16,7 +17,7 @@ from ..forms import AppelForm, CriteresFormSet, ExportForm, PiecesJointesFormSet
 from ..models import AppelAProjets
 from ..options import EtatAppel
 from ..services import appel_enregistrer, appel_transition
-from ..tables import COLONNES_D_ANALYSE, COLONNES_DE_LA_PAGE, ExportReponses, ReponseTable, colonnes_de
+from ..tables import COLONNES_D_ANALYSE, COLONNES_DE_LA_PAGE, ReponseTable, colonnes_de
 from .communs import appel_visible, exiger_role, resume_erreurs_de
 
 COLONNES_EXPORTEES_PAR_DEFAUT = ["code", "porteur", "intitule", "etat", "deposee_le", "cout_total", "fse_demande",
@@ -150,7 +151,7 @@ def export(request, pk):
         table = ReponseTable(selectors.reponses_tableau(appel, user=request.user), exclude=masquees)
         format_ = formulaire.cleaned_data["_export"]
         nom = f"reponses-appel-{appel.pk}-{timezone.localdate():%Y-%m-%d}.{format_}"
-        return ExportReponses(format_, table, exclude_columns=masquees).response(filename=nom)
+        return ExportFr(format_, table, exclude_columns=masquees).response(filename=nom)
     return render(request, "appels_projets/appel_export.html", {
         "appel": appel,
         "formulaire": formulaire,

@@ -2,14 +2,34 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
+from annuaire.models import Financeur
 from annuaire.roles import Role, a_role
 
 from ..forms import DepensesFormSet, ObjectifsFormSet, OperationForm, RessourcesFormSet
-from ..models import Operation
+from ..models import ZERO, Operation
 from ..selectors import refus_de_modification
 from ..services import ActionRefusee, operation_enregistrer
 from .erreurs import resume_erreurs
 from .fiche import operation_visible
+
+
+def totaux_du_budget(operation: Operation, depenses, ressources) -> dict:
+    """Les totaux montrés sous le budget : ceux de la saisie renvoyée (montants lisibles, lignes non supprimées), sinon
+    ceux du plan enregistré. `static/js/budget.js` refait ce calcul pendant la saisie."""
+    if depenses.is_bound:
+        def lignes(formset):
+            return [f.cleaned_data for f in formset.forms
+                    if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("montant")]
+
+        total_depenses = sum((d["montant"] for d in lignes(depenses)), ZERO)
+        total_ressources = sum((r["montant"] for r in lignes(ressources)), ZERO)
+        fse = sum((r["montant"] for r in lignes(ressources) if r.get("financeur") and r["financeur"].est_fse), ZERO)
+    elif operation.pk:
+        total_depenses, total_ressources, fse = operation.total_depenses, operation.total_ressources, operation.montant_fse
+    else:
+        total_depenses = total_ressources = fse = ZERO
+    return {"depenses": total_depenses, "ressources": total_ressources, "fse": fse,
+            "ecart": total_ressources - total_depenses, "taux": fse / total_depenses if total_depenses else None}
 
 
 def _editer(request, operation: Operation):
@@ -41,6 +61,8 @@ def _editer(request, operation: Operation):
             "ressources": formsets[1],
             "objectifs": formsets[2],
             "erreurs": resume_erreurs(formulaire, formsets) if donnees is not None else [],
+            "totaux": totaux_du_budget(operation, formsets[0], formsets[1]),
+            "financeurs_fse": Financeur.objects.filter(est_fse=True).values_list("pk", flat=True),
         },
     )
 

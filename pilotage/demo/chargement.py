@@ -29,7 +29,8 @@ from annuaire.roles import Role
 from appels_projets.models import Comite, DemandeComplements, PointOrdreDuJour, Reponse
 from appels_projets.selectors import montant_fse_demande
 from appels_projets.services import (
-    analyse_enregistrer, complements_demander, complements_fournir, piece_deposer, reponse_creer, verification_enregistrer,
+    analyse_enregistrer, complements_demander, complements_fournir, piece_deposer, piece_retirer, reponse_creer,
+    verification_enregistrer,
 )
 from conventions.models import Convention
 from operations.models import (
@@ -140,10 +141,18 @@ def _etape_de_la_reponse(vie: _Vie, nom: str, *, animation) -> bool:
         for libelle in VERIFICATIONS:
             verification_enregistrer(reponse=reponse, libelle=libelle, conforme=libelle not in ecarts,
                                      commentaire=ecarts.get(libelle, ""), user=animation)
+    if nom == "deposer" and op.intitule in PIECES_MANQUANTES:
+        # Le dépôt exige chaque pièce obligatoire : celle-ci est jointe, mais ce n'est pas la bonne (non signée,
+        # périmée) ; le porteur la retire quand les compléments la redemandent.
+        _deposer_pieces(vie, [PIECES_MANQUANTES[op.intitule]])
+        return False
     if nom == "demander_complements":
         # Le service veut une échéance à venir ; elle est ramenée à sa date de 2015-2017 avec l'historique.
         vie.demande = complements_demander(reponse=reponse, objet=op.motivations["demander_complements"],
                                            date_limite=timezone.localdate() + DELAI_COMPLEMENTS, user=animation)
+        if op.intitule in PIECES_MANQUANTES:
+            piece_retirer(piece=reponse.pieces.get(piece_requise__libelle=PIECES_MANQUANTES[op.intitule]),
+                          user=vie.createur)
         return True
     if nom == "completer":
         if op.intitule in PIECES_MANQUANTES:

@@ -35,8 +35,17 @@ def test_le_depot_est_refuse_apres_la_date_limite_avec_la_raison(appel, porteur)
     assert Operation.objects.get(pk=reponse.operation.pk).etat == Etat.BROUILLON
 
 
-def test_le_depot_dans_les_delais_date_la_reponse(appel, porteur, django_capture_on_commit_callbacks):
+def test_le_depot_exige_les_pieces_obligatoires_et_les_nomme(appel, porteur):
     reponse = ReponseFactory(appel=appel, operation__porteur=porteur.structure)
+    appel.pieces_requises.create(libelle="Lettre de soutien", obligatoire=False, ordre=9)
+    with pytest.raises(ActionRefusee, match="Pièces obligatoires de l'appel à joindre \\(page de la réponse\\) : "
+                                            "« Budget prévisionnel signé », « Statuts de la structure »."):
+        operation_transition(operation=reponse.operation, nom="deposer", user=porteur)
+    assert Operation.objects.get(pk=reponse.operation.pk).etat == Etat.BROUILLON
+
+
+def test_le_depot_dans_les_delais_date_la_reponse(appel, porteur, django_capture_on_commit_callbacks):
+    reponse = ReponseFactory(appel=appel, operation__porteur=porteur.structure, pieces=True)
     with django_capture_on_commit_callbacks(execute=True):
         operation_transition(operation=reponse.operation, nom="deposer", user=porteur)
     reponse.refresh_from_db()

@@ -546,10 +546,15 @@ def test_l_export_garde_les_colonnes_choisies(client, animation, structure):
     assert (code, porteur, fse, propose, note) == (analyse.reponse.operation.code, "APSALC", "9022,15", "8500,50", "4,00")
     assert deposee == timezone.localtime(analyse.reponse.deposee_le).strftime("%d/%m/%Y %H:%M")
     xlsx = client.get(reverse("appels_projets:export", args=[appel.pk]),
-                      {"_export": "xlsx", "colonnes": ["code", "fse_demande"]})
+                      {"_export": "xlsx", "colonnes": ["code", "fse_demande", "deposee_le", "taux_fse"]})
     feuille = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
-    assert [c.value for c in feuille[1]] == ["Code", "FSE demandé"]
-    assert Decimal(str(feuille["B2"].value)) == Decimal("9022.15")
+    assert [c.value for c in feuille[1]] == ["Code", "Déposée le", "FSE demandé", "Taux FSE"]
+    assert feuille["B2"].is_date and feuille["B2"].number_format == "dd/mm/yyyy hh:mm"
+    assert Decimal(str(feuille["C2"].value)) == Decimal("9022.15") and "€" in feuille["C2"].number_format
+    assert feuille["D2"].value == 0.5 and feuille["D2"].number_format == "0.00%"
+    taux = lire_csv(client.get(reverse("appels_projets:export", args=[appel.pk]),
+                               {"_export": "csv", "colonnes": ["code", "taux_fse"]}))
+    assert taux[1][1] == "50,00\u00a0%"
 
 
 def test_l_export_sans_colonne_est_refuse_avec_la_raison(client, animation):

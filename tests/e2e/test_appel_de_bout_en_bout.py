@@ -165,8 +165,8 @@ def test_un_appel_de_sa_redaction_a_la_notification_de_la_decision(page, live_se
     expect(message(page, f"La demande {code} est enregistrée.")).to_be_visible()
     expect(page.locator("[data-test=total-depenses]")).to_have_text(euros("20 000,00"))
     expect(page.locator("[data-test=total-ressources]")).to_have_text(euros("20 000,00"))
-    expect(page.get_by_role("button", name="Déposer la demande")).to_be_enabled()
-    page.get_by_role("button", name="Déposer la demande").click()
+    page.get_by_text("Déposer la demande…").click()
+    page.get_by_role("button", name="Confirmer : déposer la demande").click()
     expect(message(page, f"L'opération {code} est maintenant « Déposée ».")).to_be_visible()
     expect(page.locator("[data-etat]")).to_have_text("Déposée")
 

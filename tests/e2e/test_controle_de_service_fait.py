@@ -10,11 +10,13 @@ import zipfile
 
 import pytest
 from docx import Document
+from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
 from annuaire.roles import Role
 from conventions.options import EtatSignature
 from justificatifs import services
+from justificatifs.pieces import piece_deposer
 from operations.models import Operation
 from operations.options import Etat
 from tests.appels_projets.factories import PDF
@@ -37,6 +39,10 @@ def test_deposer_une_piece_controler_payer_exporter(page, live_server, settings,
     services.bilan_enregistrer(bilan=bilan, user=porteur, qualitatif={"actions_menees": "Ateliers collectifs."},
                                depenses={d.pk: str(d.prevu) for d in bilan.depenses.all()},
                                ressources={r.pk: str(r.prevu) for r in bilan.ressources.all()})
+    # Les autres dépenses ont déjà leur pièce ; il manque celle des déplacements, que le porteur joint ci-dessous.
+    for depense in bilan.depenses.exclude(libelle="Déplacements"):
+        piece_deposer(bilan=bilan, user=porteur, depense=depense, nature="facture",
+                      fichier=SimpleUploadedFile(f"facture-{depense.pk}.pdf", PDF))
     facture = tmp_path / "facture-deplacements.pdf"
     facture.write_bytes(PDF)
 

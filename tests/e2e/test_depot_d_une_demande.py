@@ -47,7 +47,8 @@ def test_le_porteur_depose_son_brouillon_et_l_animation_le_voit_attendre(page, l
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(page.locator("[data-test=total-ressources]")).to_have_text("18\u202f044,30\u00a0€")
 
-    page.get_by_role("button", name="Déposer la demande").click()
+    page.get_by_text("Déposer la demande…").click()
+    page.get_by_role("button", name="Confirmer : déposer la demande").click()
     expect(page.get_by_role("status")).to_contain_text("est maintenant « Déposée »")
     expect(page.locator("[data-etat]")).to_have_text("Déposée")
     se_deconnecter(page)

@@ -15,6 +15,7 @@ from operations.models import Operation, TypeOperation
 from operations.options import Etat
 from participants.models import Presence
 from tests.e2e.parcours import capturer, planifier_une_seance, se_connecter
+from tests.appels_projets.factories import PDF
 from tests.factories import OperationFactory, StructureFactory, utilisateur
 from tests.lecture_docx import lignes, texte, verifier_publicite
 from tests.participants.test_realisation import participant
@@ -84,6 +85,15 @@ def test_planifier_imprimer_emarger_puis_deposer_le_bilan(page, live_server, set
     capturer(page, "04-bilan-rempli")
     page.get_by_role("button", name="Enregistrer le bilan").click()
     expect(page.get_by_role("status")).to_contain_text("Bilan enregistré.")
+    # Le dépôt exige la pièce de chaque dépense réalisée : une facture par ligne.
+    facture = tmp_path / "facture.pdf"
+    facture.write_bytes(PDF)
+    for libelle in action.depenses.values_list("libelle", flat=True):
+        page.get_by_label("Rattacher à (obligatoire)").select_option(label=libelle)
+        page.get_by_label("Nature (obligatoire)").select_option(label="Facture acquittée")
+        page.get_by_label(re.compile("^Fichier")).set_input_files(str(facture))
+        page.get_by_role("button", name="Déposer la pièce").click()
+        expect(page.get_by_role("status")).to_contain_text("Pièce « facture.pdf » déposée.")
     page.get_by_text("Déposer le bilan…").click()
     page.get_by_role("button", name="Confirmer : déposer le bilan").click()
     expect(page.locator("#etat-bilan")).to_have_text("Déposé")

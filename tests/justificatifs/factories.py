@@ -30,3 +30,14 @@ def programme_livre(code: str) -> Programme:
     base de données : ses options de coûts pour les tests de l'arithmétique."""
     donnees = next(p for p in json.loads(REFERENTIEL.read_text(encoding="utf-8"))["programmes"] if p["code"] == code)
     return Programme(**donnees)
+
+
+def joindre_les_pieces(bilan, porteur):
+    """Une facture par dépense réalisée : le dépôt du bilan l'exige (`_pieces_justificatives`)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from justificatifs.pieces import piece_deposer
+
+    for depense in bilan.depenses.filter(realise__gt=0, pieces__isnull=True):
+        piece_deposer(bilan=bilan, user=porteur, depense=depense, nature="facture",
+                      fichier=SimpleUploadedFile(f"facture-{depense.pk}.pdf", b"%PDF-1.4\nfacture\n%%EOF\n"))

@@ -27,6 +27,15 @@ def _bilan_rempli(ctx):
     return {"code": ctx["operation"].code, "rang": bilan.rang}
 
 
+def _bilan_pret_a_deposer(ctx):
+    """Rempli et ses pièces jointes : le dépôt n'attend plus que le droit de qui le demande."""
+    from tests.justificatifs.factories import joindre_les_pieces
+
+    kwargs = _bilan_rempli(ctx)
+    joindre_les_pieces(ctx["bilan"], ctx["comptes"]["porteur"])
+    return kwargs
+
+
 def _prepare(ctx, role, reponse):
     prepare = ctx["operation"].bilans.exists()
     assert prepare == (role == "porteur"), f"{role} : bilan préparé = {prepare}"
@@ -45,7 +54,7 @@ MATRICE = {
                                   ne_revele_pas=lambda ctx: INTITULE),
     "justificatifs:bilan": Cas(QUI_VOIT, objet=_bilan_rempli, ne_revele_pas=lambda ctx: INTITULE),
     "justificatifs:document": Cas(QUI_VOIT, objet=_bilan_rempli, ne_revele_pas=lambda ctx: INTITULE),
-    "justificatifs:transition": Cas(QUI_AGIT, methode="post", objet=lambda ctx: {**_bilan_rempli(ctx), "nom": "deposer"},
+    "justificatifs:transition": Cas(QUI_AGIT, methode="post", objet=lambda ctx: {**_bilan_pret_a_deposer(ctx), "nom": "deposer"},
                                     verifier=_depose, ne_revele_pas=lambda ctx: INTITULE),
 }
 
@@ -105,7 +114,7 @@ def _bilan_depose(ctx, decide=False, valide=False):
     from justificatifs.services import bilan_transition
     from tests.conventions.factories import ConventionFactory
 
-    kwargs = _bilan_rempli(ctx)
+    kwargs = _bilan_pret_a_deposer(ctx)
     ConventionFactory(operation=ctx["operation"], etat=EtatSignature.NOTIFIEE)
     bilan_transition(bilan=ctx["bilan"], nom="deposer", user=ctx["comptes"]["porteur"])
     if decide or valide:

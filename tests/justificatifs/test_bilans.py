@@ -18,6 +18,7 @@ from operations.workflow import ActionRefusee
 from participants.seances import presences_enregistrer
 from tests.conventions.factories import ConventionFactory
 from tests.factories import OperationFactory
+from tests.justificatifs.factories import joindre_les_pieces
 from tests.lecture_docx import eur, lignes, ouvrir, texte, verifier_publicite
 from tests.participants.test_realisation import participant
 from tests.participants.test_seances import inscrire, planifier
@@ -49,6 +50,7 @@ def remplir(bilan, porteur, **qualitatif):
         bilan=bilan, user=porteur, qualitatif={"actions_menees": "Ateliers collectifs & suivis individuels.", **qualitatif},
         depenses={d.pk: str((d.prevu * Decimal("0.9")).quantize(Decimal("0.01"))) for d in bilan.depenses.all()},
         ressources={r.pk: str(r.prevu) for r in bilan.ressources.all()})
+    joindre_les_pieces(bilan, porteur)
 
 
 def test_preparer_remplir_deposer_le_bilan_final_fait_avancer_l_operation(action, porteur, gestionnaire):
@@ -185,6 +187,7 @@ def test_la_page_du_bilan_garde_la_saisie_refusee_et_nomme_la_ligne(action, port
     donnees[f"depense-{depense.pk}"] = "1 500,00"
     donnees.update({f"ressource-{r.pk}": str(r.prevu) for r in bilan.ressources.all()})
     client.post(bilan.get_absolute_url(), donnees)
+    joindre_les_pieces(bilan, porteur)
     reponse = client.post(reverse("justificatifs:transition", args=[action.code, 1, "deposer"]), follow=True)
     assert "Bilan final : « Déposé »" in reponse.content.decode()
     assert Operation.objects.get(pk=action.pk).etat == Etat.BILAN_DEPOSE
@@ -203,3 +206,29 @@ def test_la_commande_ecrit_le_bilan(action, porteur, tmp_path):
     assert f"{action.code} — {action.intitule}" in texte(Document(str(sortie)))
     with pytest.raises(CommandError, match="n'a pas de bilan n° 2"):
         call_command("bilan", action.code, "--rang", "2", "--sortie", str(sortie))
+
+
+def test_un_bilan_s_enregistre_en_brouillon_avec_des_montants_vides(action, porteur):
+    bilan = services.bilan_preparer(operation=action, user=porteur)
+    depense, ressource = bilan.depenses.first(), bilan.ressources.first()
+    services.bilan_enregistrer(bilan=bilan, user=porteur, qualitatif={"actions_menees": "Premiers ateliers."},
+                               depenses={depense.pk: "1 200,00"}, ressources={ressource.pk: "  "})
+    depense.refresh_from_db(), ressource.refresh_from_db()
+    assert (depense.realise, ressource.recu) == (Decimal("1200.00"), None)
+    # Le dépôt, lui, dit tout ce qui manque encore, montants et pièces.
+    with pytest.raises(ActionRefusee) as refus:
+        services.bilan_transition(bilan=bilan, nom="deposer", user=porteur)
+    assert "saisissez le montant perçu de chaque ressource" in str(refus.value)
+    assert f"joignez la pièce qui prouve chaque dépense réalisée (1 sans pièce : « {depense.libelle} »)" in str(refus.value)
+
+
+def test_un_bilan_ne_se_depose_pas_sans_ses_pieces_justificatives(action, porteur):
+    bilan = services.bilan_preparer(operation=action, user=porteur)
+    remplir(bilan, porteur)
+    bilan.pieces.all().delete()
+    with pytest.raises(ActionRefusee, match="Pièces justificatives : joignez la pièce"):
+        services.bilan_transition(bilan=bilan, nom="deposer", user=porteur)
+    assert Bilan.objects.get(pk=bilan.pk).etat == EtatBilan.EN_SAISIE
+    joindre_les_pieces(bilan, porteur)
+    services.bilan_transition(bilan=bilan, nom="deposer", user=porteur)
+    assert Bilan.objects.get(pk=bilan.pk).etat == EtatBilan.DEPOSE

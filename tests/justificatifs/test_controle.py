@@ -14,6 +14,7 @@ from operations.workflow import ActionRefusee
 from tests.conventions.factories import ConventionFactory
 from tests.factories import OperationFactory
 from tests.lecture_docx import eur, lignes, ouvrir, texte, verifier_publicite
+from tests.justificatifs.factories import joindre_les_pieces
 
 D = Decimal
 
@@ -27,6 +28,7 @@ def depose(structure, porteur):
     services.bilan_enregistrer(bilan=bilan, user=porteur, qualitatif={"actions_menees": "Ateliers."},
                                depenses={d.pk: str(d.prevu) for d in bilan.depenses.all()},
                                ressources={r.pk: str(r.prevu) for r in bilan.ressources.all()})
+    joindre_les_pieces(bilan, porteur)
     services.bilan_transition(bilan=bilan, nom="deposer", user=porteur)
     return bilan
 
@@ -117,6 +119,7 @@ def detaille(structure, porteur):
                                  montant="1 000,00")
     services.bilan_enregistrer(bilan=bilan, user=porteur, qualitatif={"actions_menees": "Suivi."}, depenses={},
                                ressources={r.pk: str(r.prevu) for r in bilan.ressources.all()})
+    joindre_les_pieces(bilan, porteur)
     services.bilan_transition(bilan=bilan, nom="deposer", user=porteur)
     return bilan
 

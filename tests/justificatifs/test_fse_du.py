@@ -33,7 +33,7 @@ from operations.services import operation_transition
 from operations.workflow import ActionRefusee
 from tests.appels_projets.factories import PDF, AppelFactory, ComiteFactory, PointFactory, ReponseFactory
 from tests.factories import OperationFactory, financeur, indicateur, utilisateur
-from tests.justificatifs.factories import programme_livre
+from tests.justificatifs.factories import joindre_les_pieces, programme_livre
 from tests.lecture_docx import eur, ouvrir, texte
 
 D = Decimal
@@ -103,6 +103,7 @@ def deposer_le_bilan(operation, porteur, personnel: str, fonctionnement: str):
     bilan_enregistrer(bilan=bilan, user=porteur, qualitatif={"actions_menees": "Accompagnement des participants."},
                       depenses={d.pk: realise[d.categorie] for d in bilan.depenses.all()},
                       ressources={r.pk: str(r.prevu) for r in bilan.ressources.all()})
+    joindre_les_pieces(bilan, porteur)
     bilan_transition(bilan=bilan, nom="deposer", user=porteur)
     return bilan
 

@@ -2,6 +2,7 @@
 import csv
 import html
 import io
+from datetime import date
 from decimal import Decimal
 
 import openpyxl
@@ -74,7 +75,7 @@ def test_export_csv_a_la_francaise_et_filtre(client, porteur, structure, autre_s
     assert ligne["Intitulé"].startswith("'="), "une formule est neutralisée"
     assert ligne["Coût total"] == "18044,30"
     assert ligne["FSE"] == "9022,15"
-    assert ligne["Taux FSE"] == "0,5000"
+    assert ligne["Taux FSE"] == "50,00\u00a0%"
     assert ligne["Début"] == "01/01/2016"
     assert ligne["État"] == "Déposée"
 
@@ -89,6 +90,12 @@ def test_export_xlsx_garde_des_nombres(client, animation, structure):
     assert ligne["Code"] == operation.code
     assert Decimal(str(ligne["Coût total"])) == Decimal("18044.30")
     assert feuille.max_row == 2
+    # De vraies dates et des nombres au format euros ou pourcentage, pas du texte.
+    cellules = dict(zip(entetes, feuille[2]))
+    assert cellules["Début"].is_date and cellules["Début"].value.date() == date(2016, 1, 1)
+    assert cellules["Début"].number_format == "dd/mm/yyyy"
+    assert cellules["Coût total"].data_type == "n" and "€" in cellules["Coût total"].number_format
+    assert cellules["Taux FSE"].value == 0.5 and cellules["Taux FSE"].number_format == "0.00%"
 
 
 # --- Accueil ---

@@ -39,7 +39,13 @@ def test_la_commande_ecrit_le_json_et_le_classeur(db, tmp_path, capsys):
                  "--sortie", str(classeur_chemin))
     sorties = openpyxl.load_workbook(classeur_chemin)["Sorties"]
     lignes = {(r, d): v for r, d, v in sorties.iter_rows(min_row=2, values_only=True)}
-    assert lignes[("total", None)] == 153 and lignes[("par sexe", "F / positives")] == 42
+    # Des libellés, jamais des codes ; les dates de la période sont de vraies dates.
+    assert lignes[("Total", None)] == 153 and lignes[("Par sexe", "Femmes / Sorties positives")] == 42
+    assert lignes[("Taux de sorties positives", None)] == 0.5163
+    assert not any(d and "_" in d for _, d in lignes)
+    periode = openpyxl.load_workbook(classeur_chemin)["Période"]
+    assert periode["B2"].is_date and periode["B2"].value.date() == date(2017, 1, 1)
+    assert periode["B2"].number_format == "dd/mm/yyyy"
 
 
 def test_la_page_du_rapport_et_ses_telechargements(db, client, animation):
@@ -81,3 +87,28 @@ def test_le_rapport_en_word_avec_ses_tableaux_et_ses_graphiques(db, tmp_path):
     assert lignes(table_avec(docx, "Prescripteur"))[1][:2] == [pole_emploi, "59"]  # le premier prescripteur
     assert len(docx.inline_shapes) == 3  # les trois graphiques
     verifier_publicite(docx, programme_pour(date(2017, 1, 1)))  # aucune opération : le programme de la période
+
+
+def test_la_page_s_ouvre_sur_la_derniere_annee_complete_avec_libelles_et_graphiques(db, client, animation):
+    import html
+
+    from django.urls import reverse
+
+    importer(analyser(*[(f.name, f.read_bytes()) for f in (EXEMPLE / "participants.csv", EXEMPLE / "etapes.csv")]))
+    client.force_login(animation)
+    page = html.unescape(client.get(reverse("participants:rapport")).content.decode())
+    # Les données de l'exemple vont jusqu'en 2018 : 2017 est la dernière année complète.
+    assert "Du 01/01/2017 au 31/12/2017" in page and "153, dont 79 positives" in page
+    assert "<th scope=\"row\">France Travail (ex-Pôle emploi)</th>" in page
+    for code in ("POLE_EMPLOI", "CDD_MOINS_6M", "emploi_aide", "FORMATION_QUALIFIANTE"):
+        assert code not in page
+    assert page.count('<img src="data:image/png;base64,') == 3
+    assert "Sorties positives par catégorie</figcaption>" in page
+
+
+def test_une_periode_sans_donnees_le_dit(db, client, animation):
+    from django.urls import reverse
+
+    client.force_login(animation)
+    page = client.get(reverse("participants:rapport"), {"debut": "2010-01-01", "fin": "2010-12-31"}).content.decode()
+    assert "Aucune donnée du 01/01/2010 au 31/12/2010" in page and "<img" not in page.split("<main")[1].split("</main>")[0]

@@ -26,6 +26,7 @@ from operations.models import DocumentGenere, LigneDepense, LigneRessource, Noti
 from operations.options import CategorieDepense, Etat
 from operations.selectors import historique
 from operations.services import operation_transition
+from operations.workflow import ActionRefusee
 from pilotage.demo import URL, charger_demo, lignes_de_resume, operations_de_demo, repartir
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -312,10 +313,21 @@ def test_le_comite_convoque_attend_une_decision_que_comite_peut_prendre(demo):
 
 @pytest.mark.django_db
 def test_porteur_peut_deposer_son_brouillon(demo):
-    """Le scénario du README : l'appel 2017 encore ouvert accepte le dépôt du brouillon de l'IRFA."""
+    """Le scénario du README : l'appel 2017 encore ouvert accepte le dépôt du brouillon de l'IRFA, une fois son RIB
+    joint (le dépôt le réclame d'abord)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from appels_projets.services import piece_deposer
+
     brouillon = Operation.objects.get(code="OP-2017-011")
+    porteur = Utilisateur.objects.get(username="porteur")
     assert brouillon.reponse_appel.appel.depot_ouvert
-    operation_transition(operation=brouillon, nom="deposer", user=Utilisateur.objects.get(username="porteur"))
+    with pytest.raises(ActionRefusee, match="Pièces obligatoires de l'appel à joindre .* « Relevé d'identité bancaire"):
+        operation_transition(operation=brouillon, nom="deposer", user=porteur)
+    rib = brouillon.reponse_appel.appel.pieces_requises.get(libelle="Relevé d'identité bancaire (RIB)")
+    piece_deposer(reponse=brouillon.reponse_appel, user=porteur, piece_requise=rib,
+                  fichier=SimpleUploadedFile("rib.pdf", b"%PDF-1.4\nRIB\n%%EOF\n"))
+    operation_transition(operation=Operation.objects.get(pk=brouillon.pk), nom="deposer", user=porteur)
     assert Operation.objects.get(pk=brouillon.pk).etat == Etat.DEPOSEE
 
 

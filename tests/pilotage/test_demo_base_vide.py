@@ -57,9 +57,11 @@ def test_commande_refusee_sans_debug(settings):
 
 
 @pytest.mark.django_db
-def test_commande_forcee_sans_debug(settings):
-    settings.DEBUG = False
+@pytest.mark.parametrize("demo, options", [(False, ["--force"]), (True, [])], ids=["forcee", "make-demo"])
+def test_commande_forcee_ou_en_demonstration_sans_debug(settings, demo, options):
+    """`make demo` sert avec DEBUG faux (pages d'erreur du produit) et DEMO=1, qui permet de charger."""
+    settings.DEBUG, settings.DEMO = False, demo
     sortie = io.StringIO()
-    call_command("charger_demo", "--force", stdout=sortie)
+    call_command("charger_demo", *options, stdout=sortie)
     assert Utilisateur.objects.filter(username="animation").exists()
     assert "OP-2017-011" in sortie.getvalue()
