@@ -23,7 +23,7 @@ from operations.workflow import ActionRefusee
 from .calcul import Calcul, ControleIncomplet, Ligne, calculer
 from .models import (
     GESTIONNAIRE, Bilan, ControleDepense, ControleParticipant, ControleServiceFait, Decision, DepenseBilan, EtatBilan,
-    MotifRejet, ObjetControleParticipant,
+    MotifRejet, ObjetControleParticipant, a_justifier,
 )
 from .selectors import sorties_positives
 from .services import bilan_transition
@@ -115,7 +115,7 @@ def depense_controler(*, depense: DepenseBilan, user, decision: str, montant_ret
     ligne = f"Dépense « {depense.libelle} »"
     if decision == Decision.RETENUE:
         montant_retenu = declare
-        if not commentaire.strip() and not depense.pieces.exists():
+        if not commentaire.strip() and _sans_piece([depense]):
             raise ActionRefusee(f"{ligne} : aucune pièce justificative ; la retenir exige une motivation (commentaire).")
     elif decision == Decision.REJETEE:
         montant_retenu = Decimal(0)
@@ -131,13 +131,20 @@ def depense_controler(*, depense: DepenseBilan, user, decision: str, montant_ret
                                           commentaire=commentaire.strip(), par=user)
 
 
+def _sans_piece(depenses: list[DepenseBilan]) -> list[str]:
+    """Les libellés des dépenses à justifier (`models.a_justifier`) qui n'ont aucune pièce."""
+    a_prouver = a_justifier(DepenseBilan.objects.filter(pk__in=[d.pk for d in depenses])).filter(pieces__isnull=True)
+    manquantes = set(a_prouver.values_list("pk", flat=True))
+    return [d.libelle for d in depenses if d.pk in manquantes]
+
+
 def depenses_retenir(*, bilan: Bilan, depenses: list[DepenseBilan], user, commentaire: str = "") -> int:
     """Retient d'un coup les dépenses choisies, chacune par `depense_controler` (mêmes droits, même trace) ; tout ou
     rien : la première ligne refusée (hors échantillon, sans pièce ni motivation) annule l'ensemble."""
     if not depenses:
         raise ActionRefusee("Cochez au moins une dépense à retenir.")
     csf = csf_de(bilan)
-    sans_piece = [d.libelle for d in depenses if not d.pieces.exists()]
+    sans_piece = _sans_piece(depenses)
     if sans_piece and not commentaire.strip():
         noms = ", ".join(f"« {nom} »" for nom in sans_piece[:5]) + (f" et {len(sans_piece) - 5} autre(s)"
                                                                     if len(sans_piece) > 5 else "")

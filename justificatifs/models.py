@@ -77,8 +77,15 @@ _precedents_deposes = Condition(
     "Le bilan précédent doit être déposé d'abord.", libelle="Le bilan précédent est déposé.")
 
 
+def a_justifier(depenses):
+    """Les dépenses qui se prouvent par une pièce : réalisées, hors coûts au forfait, qui se calculent et ne se
+    justifient pas (règlement (UE) n° 1303/2013, art. 67 § 1 d) et 68 ; règlement (UE) 2021/1060, art. 53 § 1 d) et
+    54). La même règle au dépôt du bilan et au contrôle de service fait."""
+    return depenses.filter(realise__gt=0).exclude(categorie=CategorieDepense.INDIRECTES)
+
+
 def _depenses_sans_piece(bilan) -> list[str]:
-    return [d.libelle for d in bilan.depenses.filter(realise__gt=0, pieces__isnull=True)]
+    return [d.libelle for d in a_justifier(bilan.depenses.all()).filter(pieces__isnull=True)]
 
 
 def _message_pieces(bilan) -> str:
@@ -88,9 +95,9 @@ def _message_pieces(bilan) -> str:
             f"({len(manquantes)} sans pièce : {cites}).")
 
 
-# Règlement (UE) 2021/1060, art. 74 : toute dépense déclarée est justifiée par une pièce (facture, bulletin...).
+# Une dépense déclarée au réel se prouve par une pièce (facture, bulletin de salaire...) ; le forfait, non.
 _pieces_justificatives = Condition(lambda b: not _depenses_sans_piece(b), _message_pieces,
-                                   libelle="Pièces justificatives : chaque dépense réalisée a sa pièce.")
+                                   libelle="Pièces justificatives : chaque dépense réalisée au réel a sa pièce.")
 CONDITIONS_DE_DEPOT = [_recit, _depenses, _ressources, _pieces_justificatives, _periode_echue, _precedents_deposes]
 # Le contrôle se valide par le rapport de contrôle de service fait ; le bilan est validé une fois le solde payé.
 _csf_valide = Condition(lambda b: hasattr(b, "csf") and b.csf.valide_le is not None,

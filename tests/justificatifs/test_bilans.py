@@ -4,12 +4,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-
+from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document
 
 from conventions.options import EtatSignature
 from justificatifs import controle, rapport_csf, services
 from justificatifs.models import Bilan, EtatBilan
+from justificatifs.pieces import piece_deposer
 from justificatifs.selectors import bilans_prevus, financier, quantitatif
 from operations.models import Operation
 from operations.options import Etat
@@ -226,9 +227,14 @@ def test_un_bilan_ne_se_depose_pas_sans_ses_pieces_justificatives(action, porteu
     bilan = services.bilan_preparer(operation=action, user=porteur)
     remplir(bilan, porteur)
     bilan.pieces.all().delete()
-    with pytest.raises(ActionRefusee, match="Pièces justificatives : joignez la pièce"):
+    with pytest.raises(ActionRefusee) as refus:
         services.bilan_transition(bilan=bilan, nom="deposer", user=porteur)
+    # Les deux dépenses au réel du plan de la fabrique ; le forfait de 15 % se calcule et ne se prouve pas par une
+    # pièce (règlement (UE) n° 1303/2013, art. 67 § 1 d) et 68).
+    assert "(2 sans pièce : « Déplacements », « Référent de parcours (0,5 ETP) »)" in str(refus.value)
     assert Bilan.objects.get(pk=bilan.pk).etat == EtatBilan.EN_SAISIE
-    joindre_les_pieces(bilan, porteur)
+    for depense in bilan.depenses.exclude(categorie="indirectes"):
+        piece_deposer(bilan=bilan, user=porteur, depense=depense, nature="facture",
+                      fichier=SimpleUploadedFile(f"facture-{depense.pk}.pdf", b"%PDF-1.4\nfacture\n%%EOF\n"))
     services.bilan_transition(bilan=bilan, nom="deposer", user=porteur)
     assert Bilan.objects.get(pk=bilan.pk).etat == EtatBilan.DEPOSE

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from annuaire.lecture_seule import EcritureInterdite, lecture_seule
 from justificatifs import controle
-from justificatifs.models import ControleDepense, ControleServiceFait, MotifRejet
+from justificatifs.models import ControleDepense, ControleServiceFait, MotifRejet, PieceJustificative
 from operations.workflow import ActionRefusee
 from tests.justificatifs.test_controle import depose  # noqa: F401 (fixture : un bilan final déposé, 3 dépenses)
 
@@ -58,12 +58,14 @@ def test_le_garde_refuse_une_ecriture_pendant_un_get(db):
 
 
 def test_retenir_sans_piece_exige_une_motivation(depose, gestionnaire):
+    # Un bilan déposé avant que le dépôt exige les pièces : ses dépenses au réel n'en ont aucune.
+    PieceJustificative.objects.filter(bilan=depose).delete()
     depenses = list(depose.depenses.all())
     with pytest.raises(ActionRefusee) as refus:
         controle.depenses_retenir(bilan=depose, depenses=depenses, user=gestionnaire)
-    # Les lignes dans l'ordre du tableau (par catégorie).
-    assert str(refus.value) == ("3 dépense(s) sans pièce justificative (« Déplacements », « Forfait de 15 % des frais "
-                                "de personnel », « Référent de parcours (0,5 ETP) ») : les retenir exige une motivation.")
+    # Les lignes dans l'ordre du tableau (par catégorie) ; le forfait de 15 % ne se justifie pas par une pièce.
+    assert str(refus.value) == ("2 dépense(s) sans pièce justificative (« Déplacements », « Référent de parcours "
+                                "(0,5 ETP) ») : les retenir exige une motivation.")
     assert not ControleDepense.objects.filter(depense__bilan=depose).exists()  # tout ou rien
     assert controle.depenses_retenir(bilan=depose, depenses=depenses, user=gestionnaire,
                                      commentaire="Pièces vues sur place le 12/09.") == 3
@@ -116,7 +118,9 @@ def test_une_ligne_refusee_garde_sa_saisie_et_dit_pourquoi(depose, gestionnaire,
 
 def test_un_lot_refuse_garde_les_lignes_cochees(depose, gestionnaire, client):
     client.force_login(gestionnaire)
-    choisies = [d.pk for d in depose.depenses.all()][:2]
+    PieceJustificative.objects.filter(bilan=depose).delete()  # déposé avant que le dépôt exige les pièces
+    # Les deux premières lignes du tableau (par catégorie) : le forfait se calcule, les deux autres se prouvent.
+    choisies = [d.pk for d in depose.depenses.exclude(categorie="indirectes")][:2]
     corps = client.post(url(depose, "retenir"), {"depenses": choisies}, **HTMX).content.decode()
     assert corps.lstrip().startswith('<section aria-labelledby="titre-depenses" id="depenses"')
     assert "2 dépense(s) sans pièce justificative" in corps and "les retenir exige une motivation" in corps
