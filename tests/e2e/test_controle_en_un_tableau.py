@@ -14,13 +14,14 @@ from playwright.sync_api import expect
 from annuaire.roles import Role
 from conventions.options import EtatSignature
 from justificatifs import services
-from justificatifs.models import ControleDepense
+from justificatifs.models import ControleDepense, PieceJustificative
 from operations.models import LigneDepense, LigneRessource
 from operations.options import Etat
 from tests.conventions.factories import ConventionFactory
 from tests.e2e.parcours import capturer, se_connecter
 from tests.e2e.test_accessibilite import violations
 from tests.factories import OperationFactory, StructureFactory, financeur, utilisateur
+from tests.justificatifs.factories import joindre_les_pieces
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.accessibilite, pytest.mark.django_db(transaction=True)]
 
@@ -44,7 +45,10 @@ def bilan_de_45_depenses():
                                  montant="1 000,00")
     services.bilan_enregistrer(bilan=bilan, user=porteur, qualitatif={"actions_menees": "Suivi."}, depenses={},
                                ressources={r.pk: str(r.prevu) for r in bilan.ressources.all()})
+    joindre_les_pieces(bilan, porteur)
     services.bilan_transition(bilan=bilan, nom="deposer", user=porteur)
+    # Comme un bilan déposé avant que le dépôt exige les pièces : aucune dépense n'en a, le contrôle le voit.
+    PieceJustificative.objects.filter(bilan=bilan).delete()
     return bilan
 
 
