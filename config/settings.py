@@ -193,7 +193,7 @@ CONVENTIONS_DELAI_RELANCE_JOURS = env.int("CONVENTIONS_DELAI_RELANCE_JOURS", def
 # Le bureau du référent : une personne en parcours sans étape depuis ce nombre de semaines est à revoir.
 PARTICIPANTS_SEMAINES_SANS_ETAPE = env.int("PARTICIPANTS_SEMAINES_SANS_ETAPE", default=8)
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
+DJANGO_TABLES2_TEMPLATE = "tableau_triable.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "tableau"}
 
 SESSION_COOKIE_HTTPONLY = True

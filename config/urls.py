@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("conventions.urls")),
     path("", include("participants.urls")),
     path("", include("justificatifs.urls")),
+    path("", include("pilotage.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
