@@ -8,7 +8,7 @@ une seule colonne triée à la fois (celle qui porte `aria-sort`), les autres pa
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Value, When
 
 
 @dataclass(frozen=True)
@@ -34,10 +34,11 @@ class Tri:
             self.descendant, self.cle = defaut.startswith("-"), defaut.lstrip("-")
 
     def ordonner(self, queryset):
-        signe = "-" if self.descendant else ""
-        ordre = [(f.desc() if self.descendant else f.asc()) if hasattr(f, "asc") else f"{signe}{f}"
-                 for f in self.colonnes[self.cle].champs]
-        return queryset.order_by(*ordre, f"{signe}pk")
+        """Vides en dernier dans les deux sens, sur PostgreSQL comme sur SQLite (qui les mettrait en tête) ; la clé
+        primaire départage, pour que les pages ne se recouvrent pas."""
+        ordre = [F(champ).desc(nulls_last=True) if self.descendant else F(champ).asc(nulls_last=True)
+                 for champ in self.colonnes[self.cle].champs]
+        return queryset.order_by(*ordre, "-pk" if self.descendant else "pk")
 
     def _requete(self, **valeurs) -> str:
         requete = self.request.GET.copy()
