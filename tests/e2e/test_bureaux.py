@@ -92,7 +92,7 @@ def test_la_recherche_de_l_en_tete_dans_le_navigateur(page, live_server, setting
     settings.MEDIA_ROOT = tmp_path / "media"
     charger_demo(force=True)
     se_connecter(page, live_server, "animation", MOT_DE_PASSE_DEMO)
-    page.get_by_label("Rechercher une opération, un participant, une convention, une structure").fill("chenove")
+    page.get_by_label("Recherche globale (code ou nom)").fill("chenove")
     page.get_by_role("button", name="Rechercher").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Recherche")
     expect(page.get_by_role("link", name="Ville de Chenôve", exact=True)).to_be_visible()
