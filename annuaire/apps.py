@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class AnnuaireConfig(AppConfig):
     name = "annuaire"
     verbose_name = "Annuaire et référentiels"
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from .recherche import enregistrer_sur_sqlite
+
+        connection_created.connect(enregistrer_sur_sqlite, dispatch_uid="annuaire.recherche")

@@ -2,10 +2,29 @@ import re
 import unicodedata
 
 
+def _table_des_lettres() -> dict[str, str]:
+    """Les majuscules ASCII et chaque lettre latine accentuée (Latin-1, Latin étendu A), majuscule ou minuscule, vers
+    leur lettre de base en minuscule : « É » → « e », « ç » → « c ». Une table écrite une fois, que la base applique
+    telle quelle (`recherche.Cle`) : Python et SQL donnent la même clé par construction."""
+    table = {chr(c): chr(c).lower() for c in range(ord("A"), ord("Z") + 1)}
+    for code in range(0xC0, 0x180):
+        lettre = chr(code)
+        base = unicodedata.normalize("NFKD", lettre)[0].lower()
+        if base != lettre and base.isascii() and base.isalpha():
+            table[lettre] = base
+    return table
+
+
+TABLE_SIMPLE = _table_des_lettres()
+LIGATURES = {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae"}
+A_SUPPRIMER = " \t\n\r\u00a0\u202f-_'’"  # espaces (insécables compris), tirets, soulignés, apostrophes
+_TABLE = str.maketrans({**TABLE_SIMPLE, **LIGATURES, **{c: None for c in A_SUPPRIMER}})
+
+
 def cle_de_recherche(texte: str) -> str:
-    """`CHENÔVE`, `Chenove` et ` chenôve ` donnent la même clé (sans accents, tirets, espaces ni casse)."""
-    sans_accents = unicodedata.normalize("NFKD", texte or "").encode("ascii", "ignore").decode()
-    return re.sub(r"[\s\-_'’]+", "", sans_accents).lower()
+    """`CHENÔVE`, `Chenove` et ` chenôve ` donnent la même clé (sans accents, tirets, espaces ni casse) ; la même
+    table sert la recherche dans la base (`annuaire.recherche`)."""
+    return (texte or "").translate(_TABLE)
 
 
 def telephone(texte: str) -> str:

@@ -2,16 +2,18 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from annuaire.formats import euros, pourcentage
-from annuaire.roles import Role, a_role
+from annuaire.roles import Role, a_role, roles_de
+from operations.bureau import Rubrique, Tache
 from operations.models import Operation
 from operations.options import Etat
 
-from .models import AppelAProjets, Comite, PointOrdreDuJour, Reponse
-from .options import Decision
+from .models import AppelAProjets, Comite, DemandeComplements, PointOrdreDuJour, Reponse
+from .options import Decision, EtatComite
 
 ZERO = Decimal("0.00")
 
@@ -187,3 +189,49 @@ def documents_visibles(reponse: Reponse, *, user) -> list:
     if not peut_voir_analyses(user):
         documents = [d for d in documents if d.nature in NATURES_POUR_LE_PORTEUR]
     return sorted(documents, key=lambda d: (d.cree_le, d.pk), reverse=True)
+
+
+# --- Le bureau (operations.bureau) : compléments attendus, prochain comité, décisions à enregistrer ---
+
+def rubriques_du_bureau(user, aujourdhui) -> list:
+    """Porteur : les compléments demandés et leur échéance. Comité : le prochain comité, son dossier et son ordre du
+    jour, les décisions à enregistrer (lien vers le comité même). Animation : les compléments attendus et les comités
+    à préparer. Trois requêtes au plus."""
+    roles, rubriques = roles_de(user), []
+    if roles & {Role.PORTEUR, Role.ANIMATION}:
+        attendus = (DemandeComplements.objects.filter(repondue_le__isnull=True,
+                                                      reponse__in=Reponse.objects.visible_to(user),
+                                                      reponse__operation__etat=Etat.INCOMPLETE)
+                    .select_related("reponse__operation").order_by("date_limite"))
+        porteur = Role.ANIMATION not in roles
+        rubriques.append(Rubrique("Compléments demandés", [
+            Tache(f"{d.reponse.operation.code} — {d.reponse.operation.intitule}",
+                  ("Fournir : " if porteur else "Attendus du porteur : ") + d.objet,
+                  reverse("appels_projets:reponse", args=[d.reponse_id]) + "#complements", echeance=d.date_limite)
+            for d in attendus], ordre=5))
+    if roles & {Role.COMITE, Role.ANIMATION}:
+        a_venir = (Comite.objects.visible_to(user).exclude(etat=EtatComite.PV_VALIDE)
+                   .annotate(nb_points=Count("points", distinct=True),
+                             sans_decision=Count("points", filter=Q(points__decision=""), distinct=True))
+                   .order_by("date"))
+        taches = []
+        for c in a_venir:
+            jour = timezone.localtime(c.date).date()
+            if c.etat == EtatComite.TENU or (c.etat == EtatComite.CONVOQUE and jour <= aujourdhui):
+                if Role.COMITE in roles and c.sans_decision:
+                    taches.append(Tache(str(c), f"Enregistrer {c.sans_decision} décision{'s' if c.sans_decision > 1 else ''}",
+                                        c.get_absolute_url() + "#decisions", echeance=jour))
+                elif Role.COMITE in roles and c.etat == EtatComite.TENU:
+                    taches.append(Tache(str(c), "Valider le procès-verbal", c.get_absolute_url() + "#titre-actions",
+                                        echeance=jour))
+                elif Role.ANIMATION in roles and c.etat == EtatComite.CONVOQUE:
+                    taches.append(Tache(str(c), "Déclarer le comité tenu", c.get_absolute_url() + "#titre-actions",
+                                        echeance=jour))
+            else:
+                detail = f"ordre du jour : {c.nb_points} opération{'s' if c.nb_points > 1 else ''}"
+                action = ("Préparer l'ordre du jour et convoquer" if Role.ANIMATION in roles and c.etat == EtatComite.PLANIFIE
+                          else "Lire le dossier de séance et l'ordre du jour")
+                taches.append(Tache(f"{c} — {c.lieu}" if c.lieu else str(c), action,
+                                    c.get_absolute_url() + "#ordre-du-jour", echeance=jour, detail=detail))
+        rubriques.append(Rubrique("Comités", taches, ordre=5))
+    return rubriques

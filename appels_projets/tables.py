@@ -6,6 +6,8 @@ from django.utils.html import format_html
 
 from annuaire.exports import euros_exportes, taux_exporte
 from annuaire.formats import euros, nombre, pourcentage
+from annuaire.tri import rang_dans
+from operations.options import Etat
 
 from .selectors import decision_de, montant_propose, note_moyenne
 
@@ -19,7 +21,8 @@ COLONNES_DE_LA_PAGE = ["code", "porteur", "intitule", "etat", "fse_demande", "fs
 
 class ReponseTable(tables.Table):
     code = tables.Column(verbose_name="Code", accessor="operation__code", order_by=("operation__code",),
-                         linkify=lambda record: reverse("appels_projets:reponse", args=[record.pk]))
+                         linkify=lambda record: reverse("appels_projets:reponse", args=[record.pk]),
+                         attrs={"td": {"class": "code"}})
     porteur = tables.Column(verbose_name="Porteur", accessor="operation__porteur", order_by=("operation__porteur__nom",))
     intitule = tables.Column(verbose_name="Intitulé", accessor="operation__intitule", order_by=("operation__intitule",))
     type = tables.Column(verbose_name="Type", accessor="operation__type", order_by=("operation__type__libelle",))
@@ -49,6 +52,11 @@ class ReponseTable(tables.Table):
         if not hasattr(record, "_decision"):
             record._decision = decision_de(record)
         return record._decision
+
+    def order_etat(self, queryset, is_descending):
+        """Les états dans l'ordre du circuit, pas dans l'ordre alphabétique des codes."""
+        rang = rang_dans("operation__etat", Etat.values)
+        return queryset.annotate(rang_etat=rang).order_by(rang.desc() if is_descending else rang.asc(), "operation__code"), True
 
     def render_porteur(self, value):
         return value.sigle or value.nom

@@ -196,8 +196,10 @@ PLIE_ORGANISME = {
 }
 # Une convention ou un avenant qui attend une signature depuis ce nombre de jours est relancé (tâche quotidienne).
 CONVENTIONS_DELAI_RELANCE_JOURS = env.int("CONVENTIONS_DELAI_RELANCE_JOURS", default=15)
+# Le bureau du référent : une personne en parcours sans étape depuis ce nombre de semaines est à revoir.
+PARTICIPANTS_SEMAINES_SANS_ETAPE = env.int("PARTICIPANTS_SEMAINES_SANS_ETAPE", default=8)
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
+DJANGO_TABLES2_TEMPLATE = "tableau_triable.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "tableau"}
 
 SESSION_COOKIE_HTTPONLY = True

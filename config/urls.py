@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/password_reset/done/", motdepasse.ReinitialisationEnvoyee.as_view(), name="password_reset_done"),
     path("accounts/reset/<uidb64>/<token>/", motdepasse.NouveauMotDePasse.as_view(), name="password_reset_confirm"),
     path("accounts/reset/done/", motdepasse.ReinitialisationTerminee.as_view(), name="password_reset_complete"),
+    path("", include("pilotage.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,11 +1,15 @@
 import django_filters
-from django.db.models import Q
 
+from annuaire.recherche import contient
 from appels_projets.models import Comite
 from appels_projets.options import EtatComite
 
 from .models import Convention
 from .options import EtatSignature
+
+# Ce que la recherche lit d'une convention (sans accents ni casse : annuaire.recherche).
+CHAMPS_DE_RECHERCHE = ["numero", "operation__code", "operation__intitule", "operation__porteur__nom",
+                       "operation__porteur__sigle"]
 
 
 class ConventionFiltre(django_filters.FilterSet):
@@ -22,7 +26,4 @@ class ConventionFiltre(django_filters.FilterSet):
         fields = ["q", "etat", "comite", "annee"]
 
     def rechercher(self, queryset, name, value):
-        for mot in value.split():
-            queryset = queryset.filter(Q(numero__icontains=mot) | Q(operation__code__icontains=mot)
-                                       | Q(operation__intitule__icontains=mot) | Q(operation__porteur__nom__icontains=mot))
-        return queryset
+        return queryset.filter(contient(CHAMPS_DE_RECHERCHE, value))

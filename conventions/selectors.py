@@ -9,9 +9,10 @@ from django.utils import timezone
 from django_fsm_log.models import StateLog
 
 from annuaire.models import Financeur
-from annuaire.roles import Role
+from annuaire.roles import Role, roles_de
 from appels_projets.models import PointOrdreDuJour
 from appels_projets.options import Decision, EtatComite
+from operations.bureau import Rubrique, Tache
 from operations.documents import documents_de
 from operations.models import Operation
 from operations.options import CategorieDepense
@@ -136,9 +137,7 @@ def ecarts_de(avenant: Avenant) -> list[versions.Ecart]:
 
 def en_attente_depuis(modele, etat: str):
     """Les documents à l'état `etat`, annotés du moment où ils y sont entrés (`depuis`)."""
-    entree = (StateLog.objects.filter(content_type=ContentType.objects.get_for_model(modele), object_id=OuterRef("pk"),
-                                      state=etat).order_by("-timestamp").values("timestamp")[:1])
-    return modele.objects.filter(etat=etat).annotate(depuis=Subquery(entree))
+    return modele.objects.filter(etat=etat).annotate(depuis=entree_dans_l_etat(modele))
 
 
 def a_relancer(modele, etat: str, *, maintenant=None):
@@ -194,3 +193,41 @@ def comites_a_conventionner():
         etat=EtatComite.PV_VALIDE, points__decision=Decision.PROGRAMMEE, points__reponse__operation__etat="programmee",
         points__reponse__operation__convention__isnull=True,
     ).distinct().order_by("-date")
+
+
+# --- Le bureau (operations.bureau) : les signatures qui attendent cet utilisateur ---
+
+# Ce que chacun fait à un document à signer, selon son état.
+ACTIONS_DU_BUREAU = {
+    Role.PORTEUR: {EtatSignature.ENVOYEE: "Signer et déposer l'exemplaire signé"},
+    Role.ANIMATION: {EtatSignature.GENEREE: "Envoyer au porteur pour signature",
+                     EtatSignature.SIGNEE_PORTEUR: "Signer pour le PLIE", EtatSignature.SIGNEE: "Notifier au porteur"},
+}
+
+
+def rubriques_du_bureau(user, aujourdhui) -> list:
+    """Les conventions et avenants dont la prochaine signature revient à l'utilisateur, les plus anciens d'abord, avec
+    la date de la relance automatique en échéance. Deux requêtes."""
+    roles = roles_de(user)
+    actions = {etat: libelle for role, parts in ACTIONS_DU_BUREAU.items() if role in roles for etat, libelle in parts.items()}
+    if not actions:
+        return []
+    delai = timedelta(days=settings.CONVENTIONS_DELAI_RELANCE_JOURS)
+    taches = []
+    for modele, chemin in ((Convention, "operation"), (Avenant, "convention__operation")):
+        documents = (modele.objects.visible_to(user).filter(etat__in=actions)
+                     .annotate(depuis=entree_dans_l_etat(modele)).select_related(chemin))
+        for d in documents:
+            depuis = timezone.localtime(d.depuis or d.generee_le).date()
+            taches.append(Tache(f"{d.numero} — {d.operation.code}", actions[d.etat], d.get_absolute_url(), depuis=depuis,
+                                echeance=depuis + delai if d.etat == EtatSignature.ENVOYEE else None,
+                                detail=d.get_etat_display()))
+    return [Rubrique("Conventions et avenants à signer", taches, ordre=8,
+                     aide="L'échéance est la date de la relance automatique.")]
+
+
+def entree_dans_l_etat(modele) -> Subquery:
+    """Le moment où le document est entré dans son état actuel (sa dernière transition vers cet état)."""
+    return Subquery(StateLog.objects.filter(content_type=ContentType.objects.get_for_model(modele),
+                                            object_id=OuterRef("pk"), state=OuterRef("etat"))
+                    .order_by("-timestamp").values("timestamp")[:1])

@@ -10,16 +10,21 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
+from django.utils import timezone
+from django_fsm_log.models import StateLog
 
-from annuaire.roles import roles_de
+from annuaire.roles import Role, roles_de
+from operations.bureau import Rubrique, Tache
 from operations.models import Operation
+from operations.options import Etat
 from participants.models import Presence
 from participants.options import StatutPresence
 from participants.realisation import ETATS_REALISES, etapes_de, population, realisation
 
-from .models import EQUIPE_DU_PLIE, Bilan, NatureBilan, voit_les_bilans
+from .models import EQUIPE_DU_PLIE, ETATS_MODIFIABLES, Bilan, EtatBilan, NatureBilan, voit_les_bilans
 
 MOIS_PAR_BILAN = 12
 
@@ -149,3 +154,72 @@ def liens_de_la_fiche(operation: Operation, user) -> list[tuple[str, str]]:
         if roles_de(user) & EQUIPE_DU_PLIE:
             liens.append(("Export « Ma Démarche FSE »", reverse("justificatifs:mdfse", args=[operation.code])))
     return liens
+
+
+# --- Le bureau (operations.bureau) : bilans dus, à corriger, à contrôler, paiements et exports ---
+
+# « Le bénéficiaire transmet le bilan final d'exécution de l'opération dans les six mois qui suivent la fin de la
+# période de réalisation » (convention, article 2) ; le produit applique le même délai à chaque bilan intermédiaire.
+MOIS_POUR_DEPOSER = 6
+
+
+def echeance_du_bilan(fin: date) -> date:
+    return _ajouter_mois(fin, MOIS_POUR_DEPOSER)
+
+
+def bilans_dus(user, aujourdhui: date) -> list[Tache]:
+    """Pour le porteur (ou l'animation, pour tout le PLIE) : chaque bilan dont la période est achevée et qui n'est pas
+    déposé (à préparer, en saisie, à corriger), avec la date de la règle. Deux requêtes."""
+    operations = Operation.objects.visible_to(user).filter(etat__in=ETATS_REALISES).exclude(etat=Etat.SOLDEE)
+    if not roles_de(user) & EQUIPE_DU_PLIE:
+        operations = operations.filter(porteur_id=user.structure_id)
+    taches = []
+    for o in operations.annotate(faits=Count("bilans")).only("code", "date_debut", "date_fin"):
+        prevus = bilans_prevus(o)
+        if o.faits < len(prevus) and prevus[o.faits].fin < aujourdhui:
+            b = prevus[o.faits]
+            taches.append(Tache(f"{o.code} — {b.titre}", "Préparer le bilan", reverse("justificatifs:bilans", args=[o.code]),
+                                echeance=echeance_du_bilan(b.fin), detail=f"période achevée le {b.fin:%d/%m/%Y}"))
+    ouverts = (Bilan.objects.filter(operation__in=operations, etat__in=ETATS_MODIFIABLES)
+               .filter(Q(fin__lt=aujourdhui) | Q(etat=EtatBilan.A_CORRIGER)).select_related("operation"))
+    for b in ouverts:
+        action = "Corriger et redéposer le bilan" if b.etat == EtatBilan.A_CORRIGER else "Compléter et déposer le bilan"
+        taches.append(Tache(f"{b.operation.code} — {b.titre}", action, b.get_absolute_url(),
+                            echeance=echeance_du_bilan(b.fin), detail=b.get_etat_display()))
+    return taches
+
+
+def _controle(b: Bilan) -> str:
+    return reverse("justificatifs:controle", args=[b.operation.code, b.rang])
+
+
+def rubriques_du_bureau(user, aujourdhui: date) -> list:
+    roles, rubriques = roles_de(user), []
+    if roles & {Role.PORTEUR, Role.ANIMATION}:
+        rubriques.append(Rubrique("Bilans dus", bilans_dus(user, aujourdhui), ordre=12,
+                                  aide=f"Échéance : {MOIS_POUR_DEPOSER} mois après la fin de la période du bilan "
+                                       "(article 2 de la convention)."))
+    if roles & {Role.GESTIONNAIRE, Role.ANIMATION}:
+        deposes = (Bilan.objects.visible_to(user).filter(etat=EtatBilan.DEPOSE).select_related("operation")
+                   .annotate(depose_le=Subquery(StateLog.objects.filter(
+                       content_type=ContentType.objects.get_for_model(Bilan), object_id=OuterRef("pk"),
+                       state=EtatBilan.DEPOSE).order_by("-timestamp").values("timestamp")[:1])))
+        rubriques.append(Rubrique("Bilans à contrôler", [
+            Tache(f"{b.operation.code} — {b.titre}", "Contrôler le service fait", _controle(b),
+                  depuis=timezone.localtime(b.depose_le).date() if b.depose_le else b.modifie_le.date())
+            for b in deposes], ordre=10, aide="Les plus anciens dépôts d'abord."))
+        a_payer = (Bilan.objects.visible_to(user).filter(csf__valide_le__isnull=False, etat=EtatBilan.CONTROLE)
+                   .select_related("operation", "csf"))
+        rubriques.append(Rubrique("Paiements dus", [
+            Tache(f"{b.operation.code} — {b.titre}", "Enregistrer le paiement du solde", _controle(b) + "#montant-paye",
+                  depuis=timezone.localtime(b.csf.valide_le).date()) if b.csf.paye_le is None else
+            Tache(f"{b.operation.code} — {b.titre}", "Valider le bilan (solde payé)", b.get_absolute_url(),
+                  depuis=b.csf.paye_le) for b in a_payer], ordre=11))
+    if Role.GESTIONNAIRE in roles:
+        fin_du_mois = date(aujourdhui.year, aujourdhui.month, monthrange(aujourdhui.year, aujourdhui.month)[1])
+        en_cours = Operation.objects.visible_to(user).filter(etat=Etat.EN_REALISATION).order_by("code")
+        rubriques.append(Rubrique("Exports « Ma Démarche FSE » du mois", [
+            Tache(f"{o.code} — {o.intitule}", "Rafraîchir l'export", reverse("justificatifs:mdfse", args=[o.code]),
+                  echeance=fin_du_mois) for o in en_cours], ordre=70,
+            aide="Chaque mois, l'export des opérations en réalisation est à refaire avant la fin du mois."))
+    return rubriques

@@ -1,12 +1,15 @@
 import django_filters
-from django.db.models import Q
 
 from annuaire.models import Structure
+from annuaire.recherche import contient
 from annuaire.roles import ROLES_DE_STRUCTURE, roles_de
 
 from .models import Operation, TypeOperation
 from .options import Etat
 from .programmes import Programme
+
+# Ce que la recherche lit d'une opération (sans accents ni casse : annuaire.recherche).
+CHAMPS_DE_RECHERCHE = ["code", "intitule", "porteur__nom", "porteur__sigle"]
 
 
 class OperationFilter(django_filters.FilterSet):
@@ -30,12 +33,7 @@ class OperationFilter(django_filters.FilterSet):
             self.filters["porteur"].queryset = Structure.objects.filter(operations__in=self.queryset).distinct()
 
     def rechercher(self, queryset, name, value):
-        mots = value.split()
-        for mot in mots:
-            queryset = queryset.filter(
-                Q(code__icontains=mot) | Q(intitule__icontains=mot) | Q(porteur__nom__icontains=mot) | Q(porteur__sigle__icontains=mot)
-            )
-        return queryset
+        return queryset.filter(contient(CHAMPS_DE_RECHERCHE, value))
 
     def filtrer_annee(self, queryset, name, value):
         """Une opération pluriannuelle apparaît pour chacune des années qu'elle couvre."""

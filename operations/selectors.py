@@ -44,15 +44,19 @@ def operation_list(*, user):
     )
 
 
-def operations_en_attente(*, user) -> list[dict]:
-    """Pour la page d'accueil : par état, les opérations visibles dont la prochaine transition revient à ce rôle."""
-    etats = {}
+def actions_par_etat(user, *, sauf: set[str] = frozenset()) -> dict[str, list[str]]:
+    """Pour chaque état, les libellés des transitions de l'opération que ce rôle tire (hors abandon et `sauf`)."""
+    actions = {}
     exemple = Operation(porteur_id=getattr(user, "structure_id", None))
     for t in Operation._meta.get_field("etat").get_all_transitions(Operation):
-        if t.name == "abandonner":
-            continue
-        if t.permission(exemple, user):
-            etats.setdefault(t.source, []).append(t.custom["libelle"])
+        if t.name != "abandonner" and t.name not in sauf and t.permission(exemple, user):
+            actions.setdefault(t.source, []).append(t.custom["libelle"])
+    return actions
+
+
+def operations_en_attente(*, user) -> list[dict]:
+    """Par état, les opérations visibles dont la prochaine transition revient à ce rôle."""
+    etats = actions_par_etat(user)
     if not etats:
         return []
     compte = dict(

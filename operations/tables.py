@@ -3,17 +3,20 @@ from django.utils.html import format_html
 
 from annuaire.exports import euros_exportes, taux_exporte
 from annuaire.formats import euros, pourcentage
+from annuaire.tri import rang_dans
 
 from .models import Operation
+from .options import Etat
 
 
 class OperationTable(tables.Table):
-    code = tables.Column(verbose_name="Code", linkify=lambda record: record.get_absolute_url())
+    code = tables.Column(verbose_name="Code", linkify=lambda record: record.get_absolute_url(),
+                         attrs={"td": {"class": "code"}, "th": {"class": "code"}})
     intitule = tables.Column(verbose_name="Intitulé")
     type = tables.Column(verbose_name="Type", order_by=("type__libelle",))
     porteur = tables.Column(verbose_name="Porteur", order_by=("porteur__nom",))
     programme = tables.Column(verbose_name="Programme", order_by=("programme__debut_programmation",))
-    date_debut = tables.DateColumn(verbose_name="Début", format="d/m/Y")
+    date_debut = tables.DateColumn(verbose_name="Début", format="d/m/Y", order_by=("date_debut", "code"))
     date_fin = tables.DateColumn(verbose_name="Fin", format="d/m/Y")
     cout_total = tables.Column(verbose_name="Coût total", attrs={"td": {"class": "montant"}, "th": {"class": "nombre"}})
     fse_demande = tables.Column(verbose_name="FSE", attrs={"td": {"class": "montant"}, "th": {"class": "nombre"}})
@@ -23,9 +26,14 @@ class OperationTable(tables.Table):
     class Meta:
         model = Operation
         fields = ["code", "intitule", "type", "porteur", "programme", "date_debut", "date_fin", "cout_total", "fse_demande", "taux_fse", "etat"]
-        order_by = ("-date_debut", "code")
+        order_by = ("-date_debut",)  # le code départage (colonne Début), sans seconde flèche
         per_page = 25
         empty_text = "Aucune opération ne correspond à ces critères."
+
+    def order_etat(self, queryset, is_descending):
+        """Les états dans l'ordre du circuit (brouillon, déposée... soldée), pas dans l'ordre alphabétique des codes."""
+        rang = rang_dans("etat", Etat.values)
+        return queryset.annotate(rang_etat=rang).order_by(rang.desc() if is_descending else rang.asc(), "code"), True
 
     def render_cout_total(self, value):
         return euros(value)

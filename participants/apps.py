@@ -6,6 +6,7 @@ class ParticipantsConfig(AppConfig):
     verbose_name = "Participants"
 
     def ready(self):
+        from operations.bureau import inscrire
         from operations.programmes import VERIFICATIONS
         from operations.views.fiche import ENCARTS_DE_LA_FICHE, LIENS_DE_LA_FICHE
 
@@ -14,6 +15,7 @@ class ParticipantsConfig(AppConfig):
         from .participations import verifier_programme
         from .realisation import encart_de_la_fiche
         from .seances import liens_de_la_fiche
+        from .selectors import rubriques_du_bureau
 
         if encart_de_la_fiche not in ENCARTS_DE_LA_FICHE:
             ENCARTS_DE_LA_FICHE.append(encart_de_la_fiche)
@@ -21,3 +23,4 @@ class ParticipantsConfig(AppConfig):
             LIENS_DE_LA_FICHE.append(liens_de_la_fiche)
         if verifier_programme not in VERIFICATIONS:
             VERIFICATIONS.append(verifier_programme)
+        inscrire(rubriques_du_bureau)  # ce que l'app met sur le bureau de chacun (operations.bureau)

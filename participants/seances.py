@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.urls import reverse
 
 from annuaire.roles import Role, roles_de
@@ -17,7 +17,7 @@ from operations.workflow import ActionRefusee
 
 from .models import Participant, Presence, Seance
 from .options import StatutPresence
-from .realisation import population
+from .realisation import PORTAGE, population
 
 ETATS_OU_L_ON_EMARGE = [Etat.CONVENTIONNEE, Etat.EN_REALISATION]
 
@@ -38,6 +38,14 @@ def _hors_parcours(participant: Participant, jour: date) -> str | None:
     periode = f"entré(e) le {participant.date_entree:%d/%m/%Y}" + (
         f", sorti(e) le {participant.date_sortie:%d/%m/%Y}" if participant.date_sortie else "")
     return f"{participant.prenom} {participant.nom} : la séance du {jour:%d/%m/%Y} est hors de son parcours ({periode})."
+
+
+def operations_ou_inscrire(participant: Participant):
+    """Les opérations auxquelles rattacher une étape du participant : celles en réalisation, sauf le portage de
+    référents d'une autre structure que celle qui le suit (ni brouillon, ni rejetée, ni soldée)."""
+    return (Operation.objects.filter(etat=Etat.EN_REALISATION)
+            .exclude(Q(type__code=PORTAGE) & ~Q(porteur_id=participant.structure_referent_id))
+            .select_related("porteur").order_by("code"))
 
 
 def inscriptibles(operation: Operation):

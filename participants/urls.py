@@ -1,11 +1,11 @@
 from django.urls import path
 
-from . import views, views_commissions, views_rapport, views_seances
+from . import views, views_commissions, views_liste, views_rapport, views_seances
 
 app_name = "participants"
 
 urlpatterns = [
-    path("participants/", views.liste, name="liste"),
+    path("participants/", views_liste.liste, name="liste"),
     path("participants/<int:pk>/", views.fiche, name="fiche"),
     path("participants/<int:pk>/proposer-sortie/", views.proposer_sortie, name="proposer_sortie"),
     path("participants/<int:pk>/modifier/", views.modifier, name="modifier"),

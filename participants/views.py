@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -26,6 +25,7 @@ from operations.views.edition import resume_erreurs
 from operations.workflow import ActionRefusee, historique
 
 from .forms import OrientationForm
+from .seances import operations_ou_inscrire
 from .importation import ImportRefuse, analyser, apercu, importer
 from .completude import ALERTE, CORRECTION, champs_manquants, completude, completude_par_operation, incomplets, sans_contact
 from .criteres import verdicts_du_participant
@@ -126,22 +126,6 @@ def tracer_les_lectures(participants, user) -> None:
     Consultation.objects.bulk_create([Consultation(participant=p, par=user) for p in participants])
 
 
-def liste(request):
-    if not roles_de(request.user) & {Role.ANIMATION, Role.GESTIONNAIRE, Role.ADMINISTRATEUR, Role.REFERENT, Role.PORTEUR}:
-        raise PermissionDenied("Les participants sont visibles des équipes du PLIE et des structures qui les suivent.")
-    participants = Participant.objects.visible_to(request.user).select_related("commune", "structure_referent")
-    recherche = (request.GET.get("q") or "").strip()
-    for mot in recherche.split():
-        participants = participants.filter(Q(nom__icontains=mot) | Q(prenom__icontains=mot) | Q(identifiant__icontains=mot))
-    if request.GET.get("en_parcours"):
-        participants = participants.filter(date_sortie__isnull=True)
-    page = Paginator(participants.order_by("nom", "prenom", "pk"), 50).get_page(request.GET.get("page"))
-    tracer_les_lectures(page, request.user)
-    return render(request, "participants/liste.html", {"page": page, "recherche": recherche,
-                                                       "en_parcours": bool(request.GET.get("en_parcours")),
-                                                       "peut_orienter": a_role(request.user, Role.ANIMATION, Role.REFERENT)})
-
-
 def _participant_de_la_fiche(request, pk) -> Participant:
     return get_object_or_404(Participant.objects.visible_to(request.user).select_related(
         "commune", "qpv", "prescripteur", "referent", "structure_referent", "motif_sortie"), pk=pk)
@@ -168,7 +152,7 @@ def _page_fiche(request, participant, formulaire_sortie, erreurs=()):
             etat=EtatProposition.VALIDEE).select_related("motif").last(),
         "formulaire_sortie": formulaire_sortie,
         "erreurs": list(erreurs),
-        "formulaire_etape": EtapeForm(prefix="etape"),
+        "formulaire_etape": EtapeForm(prefix="etape", participant=participant),
         "peut_suivre": peut_suivre(participant, request.user),
         "historique": historique(participant),
     })
@@ -264,9 +248,9 @@ class EtapeForm(forms.ModelForm):
         widgets = {"date_debut": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "date_fin": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, participant: Participant, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["operation"].queryset = Operation.objects.exclude(etat__in=["brouillon", "abandonnee"]).order_by("-code")
+        self.fields["operation"].queryset = operations_ou_inscrire(participant)
 
 
 def modifier(request, pk):
@@ -294,7 +278,7 @@ def modifier(request, pk):
 @require_POST
 def ajouter_etape(request, pk):
     participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
-    formulaire = EtapeForm(request.POST, prefix="etape")
+    formulaire = EtapeForm(request.POST, prefix="etape", participant=participant)
     if not formulaire.is_valid():
         for champ, liste_erreurs in formulaire.errors.items():
             libelle = formulaire.fields[champ].label if champ in formulaire.fields else "Étape"

@@ -3,6 +3,7 @@ feuille d'émargement signée (scan). Qui voit l'opération voit ses séances ; 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -76,6 +77,19 @@ def _erreurs_du(formulaire) -> list[dict]:
             for c, liste in formulaire.errors.items() for m in liste]
 
 
+SEANCES_PAR_PAGE = 25
+
+
+def _page_de_la_seance(seances, request) -> int:
+    """`?seance=<id>` (un lien du bureau) ouvre la page où se trouve cette séance."""
+    cible = seances.filter(pk=request.GET.get("seance") or 0).values("date", "demi_journee", "pk").first()
+    if cible is None:
+        return 1
+    avant = seances.filter(Q(date__lt=cible["date"]) | Q(date=cible["date"], demi_journee__lt=cible["demi_journee"])
+                           | Q(date=cible["date"], demi_journee=cible["demi_journee"], pk__lt=cible["pk"])).count()
+    return avant // SEANCES_PAR_PAGE + 1
+
+
 def _operation(request, code) -> Operation:
     return get_object_or_404(Operation.objects.visible_to(request.user).select_related("porteur", "type"), code=code)
 
@@ -99,12 +113,13 @@ def seances(request, code):
             erreurs = [{"libelle": formulaire.fields[c].label, "message": m, "ancre": f"id_{c}"}
                        for c, liste_erreurs in formulaire.errors.items() for m in liste_erreurs]
     liste = operation.seances.prefetch_related("inscrits").annotate(
-        presents=Count("presences", filter=Q(presences__statut=StatutPresence.PRESENT)))
+        presents=Count("presences", filter=Q(presences__statut=StatutPresence.PRESENT))).order_by("date", "demi_journee", "pk")
+    page = Paginator(liste, SEANCES_PAR_PAGE).get_page(request.GET.get("page") or _page_de_la_seance(liste, request))
     premiere, derniere = operation.seances.order_by("date").first(), operation.seances.order_by("date").last()
     feuilles = FeuillesForm(initial={"du": premiere.date if premiere else operation.date_debut,
                                      "au": derniere.date if derniere else operation.date_fin}, auto_id="feuilles_%s")
     return render(request, "participants/seances.html", {
-        "operation": operation, "formulaire": formulaire, "erreurs": erreurs, "seances": liste, "feuilles": feuilles,
+        "operation": operation, "formulaire": formulaire, "erreurs": erreurs, "seances": page, "page": page, "feuilles": feuilles,
         "peut_planifier": operation.etat in ETATS_OU_L_ON_EMARGE, "pdf_possible": libreoffice() is not None,
     })
 

@@ -66,8 +66,21 @@ def _rien_de_l_operation(ctx):
     return ctx["operation"].intitule
 
 
+def _operation_cherchee(ctx):
+    ctx["operation"] = OperationFactory(porteur=ctx["structure"], etat=Etat.DEPOSEE, intitule="Opération cherchée")
+    return {}
+
+
+def _trouvee_selon_le_perimetre(ctx, role, reponse):
+    trouvee = ctx["operation"].code in reponse.content.decode()
+    assert trouvee == (role in {"animation", "porteur", "referent", "gestionnaire", "administrateur"}), role
+
+
 MATRICE = {
     "accueil": Cas(tous(200, anonyme=CONNEXION)),
+    # La recherche de l'en-tête (POST : le texte peut être un nom) ne trouve que ce que chacun peut voir.
+    "pilotage:recherche": Cas(tous(200, anonyme=CONNEXION), methode="post", objet=_operation_cherchee,
+                              donnees={"q": "operation cherchee"}, verifier=_trouvee_selon_le_perimetre),
     "operations:liste": Cas(tous(200, anonyme=CONNEXION)),
     "operations:creer": Cas(tous(403, anonyme=CONNEXION, porteur=200, porteur_autre=200)),
     # Opération déposée de A : le comité ne la voit pas encore, le porteur B jamais.

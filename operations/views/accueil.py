@@ -1,21 +1,23 @@
 from django.shortcuts import render
+from django.utils import timezone
 
 from annuaire.roles import Role, a_role
 
+from ..bureau import bureau
 from ..options import Etat
-from ..selectors import compte_par_etat, operations_en_attente
+from ..selectors import compte_par_etat
 
 
 def accueil(request):
-    """Ce qui attend l'utilisateur : les opérations dont la prochaine action lui revient."""
+    """Le bureau : ce qui attend l'utilisateur, trié par urgence, chaque ligne menant à la page où l'action se fait."""
+    aujourdhui = timezone.localdate()
     compte = compte_par_etat(user=request.user)
-    en_attente = operations_en_attente(user=request.user)
     return render(
         request,
         "operations/accueil.html",
         {
-            "en_attente": en_attente,
-            "total_attente": sum(ligne["nombre"] for ligne in en_attente),
+            "aujourdhui": aujourdhui,
+            "rubriques": bureau(user=request.user, aujourdhui=aujourdhui),
             "par_etat": [(Etat(e), compte[e]) for e in Etat.values if compte.get(e)],
             "total": sum(compte.values()),
             "notifications": request.user.notifications.select_related("operation")[:8],

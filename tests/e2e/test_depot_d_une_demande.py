@@ -54,10 +54,10 @@ def test_le_porteur_depose_son_brouillon_et_l_animation_le_voit_attendre(page, l
     se_deconnecter(page)
 
     se_connecter(page, live_server, "animation")
-    attente = page.get_by_role("region", name="En attente de votre action")
+    # Sur son bureau, la demande déposée mène droit à sa fiche, où se fait la recevabilité.
+    attente = page.get_by_role("region", name="Opérations dont la prochaine étape vous revient")
     expect(attente).to_contain_text("Déclarer recevable")
-    attente.get_by_role("link", name="1 opération à l'état Déposée").click()
-    page.get_by_role("link", name=brouillon.code).click()
+    attente.get_by_role("link", name=f"{brouillon.code} — ").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Remobilisation autour des compétences")
     expect(page.locator("#historique")).to_contain_text("Déposée")
     expect(page.get_by_role("button", name="Déclarer recevable")).to_be_enabled()

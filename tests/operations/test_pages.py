@@ -105,8 +105,8 @@ def test_l_accueil_montre_ce_qui_attend_chaque_role(client, animation, porteur, 
     OperationFactory(porteur=structure, etat=Etat.INSTRUITE)
     client.force_login(animation)
     page = texte(client.get(reverse("accueil")))
-    assert "2 opérations à l'état Déposée" in page
-    assert "Déclarer recevable" in page
+    assert page.count("Déclarer recevable") == 2 and "Clore l'instruction" not in page
+    assert "Opérations dont la prochaine étape vous revient <span class=\"compteur\">(2)</span>" in page
     client.force_login(porteur)
     page = texte(client.get(reverse("accueil")))
     assert "Rien n'attend votre action" in page
