@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pilotage.demo.chargement import charger_demo
-from pilotage.demo.donnees import MOT_DE_PASSE as MOT_DE_PASSE_DEMO
+from pilotage.demo import MOT_DE_PASSE as MOT_DE_PASSE_DEMO
 from tests.e2e.parcours import capturer, se_connecter, se_deconnecter
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
