@@ -174,7 +174,7 @@ def bilans_dus(user, aujourdhui: date) -> list[Tache]:
     if not roles_de(user) & EQUIPE_DU_PLIE:
         operations = operations.filter(porteur_id=user.structure_id)
     taches = []
-    for o in operations.annotate(faits=Count("bilans")).only("code", "date_debut", "date_fin"):
+    for o in operations.annotate(faits=Count("bilans")).only("code", "etat", "date_debut", "date_fin"):  # état lu à la construction
         prevus = bilans_prevus(o)
         if o.faits < len(prevus) and prevus[o.faits].fin < aujourdhui:
             b = prevus[o.faits]

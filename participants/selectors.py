@@ -61,7 +61,7 @@ def sorties_proposables(participants, aujourdhui: date) -> list[tuple[Participan
     en_parcours = (participants.entres().filter(date_sortie__isnull=True)
                    .exclude(propositions_sortie__etat=EtatProposition.PROPOSEE)
                    .prefetch_related(Prefetch("etapes", queryset=Etape.objects.select_related("type")))
-                   .only("pk", "nom", "prenom", "date_naissance"))
+                   .only("pk", "nom", "prenom", "date_naissance", "statut_entree"))  # état lu à la construction
     trouves = []
     for p in en_parcours:
         etapes = [EtapeLue(e.type.code, e.date_debut, e.date_fin, e.type.libelle) for e in p.etapes.all()]

@@ -13,7 +13,7 @@ from appels_projets.models import DemandeComplements
 from appels_projets.options import EtatComite
 from justificatifs.models import EtatBilan
 from operations.options import Etat
-from participants.models import Etape, TypeEtape
+from participants.models import Etape, Participant, TypeEtape
 from participants.options import StatutEntree
 from tests.appels_projets.factories import ComiteFactory, PointFactory, ReponseFactory
 from tests.factories import OperationFactory
@@ -63,8 +63,10 @@ def test_le_bureau_du_referent_nomme_les_personnes_a_revoir(client, referent, st
     incomplete.nom = "Incomplète"
     incomplete.save()
     oriente = complet(participant(structure, AUJOURDHUI))
-    oriente.nom, oriente.statut_entree = "Orienté", StatutEntree.ORIENTE
+    oriente.nom = "Orienté"
     oriente.save()
+    # L'entrée est une machine à états protégée : une personne orientée l'est dès sa création (ici, en base).
+    Participant.objects.filter(pk=oriente.pk).update(statut_entree=StatutEntree.ORIENTE)
 
     page = bureau(client, referent)
     assert "Rien n'attend votre action" not in page
