@@ -1,12 +1,12 @@
 """Les pages des bilans d'exécution : l'échéancier de l'opération, puis chaque bilan (ses trois parties, ses étapes)."""
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from annuaire.formats import montant
+from annuaire.tri import Colonne, Tri, rang_dans
 from operations.models import Operation
 from operations.options import CategorieDepense
 from operations.views.fichiers import telecharger
@@ -38,14 +38,27 @@ def _bilan(request, code, rang) -> Bilan:
                              operation__code=code, rang=rang)
 
 
+# Les colonnes de la liste des bilans ; l'état se trie dans l'ordre du circuit, pas dans celui de ses codes.
+COLONNES_DES_BILANS = [
+    Colonne("operation", "Opération", ("operation__code",), classe="code"),
+    Colonne("porteur", "Porteur", ("operation__porteur__nom",)),
+    Colonne("bilan", "Bilan", ("rang",)),
+    Colonne("periode", "Période", ("debut", "fin")),
+    Colonne("etat", "État", ("rang_etat",)),
+]
+
+
 def liste(request):
-    """Tous les bilans que l'utilisateur voit ; le gestionnaire y trouve ceux à contrôler."""
-    bilans = Bilan.objects.visible_to(request.user).select_related("operation__porteur").order_by("operation__code", "rang")
+    """Tous les bilans que l'utilisateur voit, triables par colonne ; le gestionnaire y trouve ceux à contrôler."""
+    bilans = (Bilan.objects.visible_to(request.user).select_related("operation__porteur")
+              .annotate(rang_etat=rang_dans("etat", EtatBilan.values)))
     etat = request.GET.get("etat", "")
     if etat in EtatBilan.values:
         bilans = bilans.filter(etat=etat)
-    page = Paginator(bilans, 50).get_page(request.GET.get("page"))
-    return render(request, "justificatifs/liste.html", {"page": page, "etats": EtatBilan.choices, "etat": etat})
+    tri = Tri(request, COLONNES_DES_BILANS, defaut="operation")
+    return render(request, "justificatifs/liste.html", {"page": tri.paginer(tri.ordonner(bilans), 50),
+                                                        "entetes": tri.entetes, "requete": tri.requete,
+                                                        "etats": EtatBilan.choices, "etat": etat})
 
 
 def bilans(request, code):
