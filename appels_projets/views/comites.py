@@ -7,12 +7,14 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from annuaire.roles import Role, a_role
+from annuaire.tri import Colonne, Tri, rang_dans
 from operations.documents import documents_de
 from operations.models import DocumentGenere
 from operations.options import Etat
@@ -68,12 +70,29 @@ def _telecharger(document: DocumentGenere):
 
 # --- Liste et planification ---
 
+# Les colonnes de la liste des comités ; l'état se trie dans l'ordre de la séance, pas dans celui de ses codes.
+COLONNES_DES_COMITES = [
+    Colonne("date", "Date", ("date",), classe="date"),
+    Colonne("type", "Type", ("type",)),
+    Colonne("lieu", "Lieu", ("lieu",)),
+    Colonne("etat", "État", ("rang_etat",)),
+    Colonne("points", "Opérations à l'ordre du jour", ("nombre_points",), classe="nombre"),
+    Colonne("membres", "Membres", ("nombre_membres",), classe="nombre"),
+]
+
+
 def liste(request):
     if not voit_les_comites(request.user):
         raise Http404
-    comites = comites_visibles(user=request.user).annotate(nombre_points=Count("points", distinct=True))
+    # Les membres se comptent à part : pour un membre, le périmètre filtre déjà sur eux (sa seule ligne compterait).
+    membres = (Comite.membres.through.objects.filter(comite=OuterRef("pk")).values("comite")
+               .annotate(n=Count("pk")).values("n"))
+    comites = comites_visibles(user=request.user).annotate(
+        nombre_points=Count("points", distinct=True), nombre_membres=Coalesce(Subquery(membres), 0),
+        rang_etat=rang_dans("etat", EtatComite.values))
+    tri = Tri(request, COLONNES_DES_COMITES, defaut="-date")
     return render(request, "appels_projets/comites.html", {
-        "comites": comites,
+        "comites": tri.paginer(tri.ordonner(comites), 50), "entetes": tri.entetes, "requete": tri.requete,
         "peut_creer": a_role(request.user, Role.ANIMATION),
     })
 

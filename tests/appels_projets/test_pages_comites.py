@@ -502,3 +502,27 @@ def test_le_lien_comites_du_menu(client, animation, comite, gestionnaire, porteu
         client.force_login(compte)
         page = texte(client.get(reverse("accueil")))
         assert (f'href="{reverse("appels_projets:comites")}"' in page) == visible, compte
+
+
+def test_la_liste_des_comites_se_trie_par_colonne(client, animation):
+    """Par date décroissante d'abord ; l'état se trie dans l'ordre de la séance (planifié, convoqué, tenu, PV validé)."""
+    import re
+
+    for jour, etat in [(1, EtatComite.PV_VALIDE), (2, EtatComite.PLANIFIE), (3, EtatComite.TENU)]:
+        ComiteFactory(date=datetime(2017, 3, jour, 9, tzinfo=ZoneInfo("Europe/Paris")), etat=etat)
+    client.force_login(animation)
+
+    def dates(**params):
+        page = html.unescape(client.get(reverse("appels_projets:comites"), params).content.decode())
+        return re.findall(r'<time datetime="2017-03-0(\d)', page), page
+
+    assert dates()[0] == ["3", "2", "1"]
+    ordre, page = dates(tri="etat")
+    assert ordre == ["2", "3", "1"] and page.count('aria-sort="ascending"') == 1
+    assert dates(tri="-etat")[0] == ["1", "3", "2"]
+    # Un membre ne voit que ses comités, avec tous leurs membres comptés (pas seulement lui).
+    membre, autre = utilisateur(Role.COMITE), utilisateur(Role.COMITE)
+    ComiteFactory(date=datetime(2017, 3, 4, 9, tzinfo=ZoneInfo("Europe/Paris")), membres=[membre, autre])
+    client.force_login(membre)
+    ordre, page = dates(tri="membres")
+    assert ordre == ["4"] and re.search(r'<td class="nombre">2</td>\s*</tr>', page)
