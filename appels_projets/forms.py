@@ -185,10 +185,13 @@ class ExportForm(forms.Form):
 # --- Réponse du porteur ---
 
 class ReponseForm(forms.Form):
-    intitule = forms.CharField(label="Intitulé de l'opération", max_length=250)
-    type = forms.ModelChoiceField(label="Type d'opération", queryset=TypeOperation.objects.none(), empty_label="Choisissez un type")
-    date_debut = forms.DateField(label="Début de réalisation", widget=DateInput())
-    date_fin = forms.DateField(label="Fin de réalisation", widget=DateInput())
+    """La réponse commence en brouillon : tout peut rester vide, le dépôt liste ce qui manque."""
+
+    intitule = forms.CharField(label="Intitulé de l'opération", max_length=250, required=False)
+    type = forms.ModelChoiceField(label="Type d'opération", queryset=TypeOperation.objects.none(), empty_label="Choisissez un type",
+                                  required=False)
+    date_debut = forms.DateField(label="Début de réalisation", widget=DateInput(), required=False)
+    date_fin = forms.DateField(label="Fin de réalisation", widget=DateInput(), required=False)
     description = forms.CharField(
         label="Description", required=False, widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Objectifs, public visé, déroulement, moyens humains.",

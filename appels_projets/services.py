@@ -46,11 +46,13 @@ def appels_clore_echus() -> list[int]:
 
 # --- Réponse du porteur ---
 
-def reponse_creer(*, appel: AppelAProjets, user, intitule: str, type_operation, date_debut, date_fin, description="") -> Reponse:
-    """Le porteur répond à un appel ouvert : une opération en brouillon, liée à l'appel."""
+def reponse_creer(*, appel: AppelAProjets, user, intitule: str = "", type_operation=None, date_debut=None, date_fin=None,
+                  description="") -> Reponse:
+    """Le porteur répond à un appel ouvert : une opération en brouillon (incomplète si l'on veut), liée à l'appel."""
     _exiger(a_role(user, Role.PORTEUR) and user.structure_id, "Seul un porteur rattaché à une structure peut répondre.")
     _exiger(appel.depot_ouvert, f"L'appel « {appel} » n'est pas ouvert aux dépôts.")
-    _exiger(appel.types.filter(pk=type_operation.pk).exists(), f"L'appel ne concerne pas le type « {type_operation} ».")
+    _exiger(type_operation is None or appel.types.filter(pk=type_operation.pk).exists(),
+            f"L'appel ne concerne pas le type « {type_operation} ».")
     with transaction.atomic():
         operation = operation_creer(
             user=user, porteur=user.structure, date_debut=date_debut, date_fin=date_fin, programme=appel.programme,

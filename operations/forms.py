@@ -72,7 +72,9 @@ class OperationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["type"].queryset = TypeOperation.objects.filter(actif=True)
         self.fields["type"].empty_label = "Choisissez un type"
+        # Tout s'enregistre en brouillon, même vide : le dépôt liste ce qui manque.
         for nom, champ in self.fields.items():
+            champ.required = False
             if champ.help_text:
                 champ.widget.attrs["aria-describedby"] = f"aide-{nom}"
 

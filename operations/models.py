@@ -83,17 +83,25 @@ a_du_fse = Condition(lambda op: op.montant_fse > 0, "Aucune ressource FSE n'est 
                      libelle="Une ressource FSE est demandée.")
 periode_valide = Condition(
     lambda op: op.date_debut and op.date_fin and op.date_debut <= op.date_fin,
-    "La période de réalisation est incomplète ou sa fin précède son début.",
+    lambda op: ("La fin de réalisation précède son début." if op.date_debut and op.date_fin else
+                f"La {' et la '.join(n for n, d in [('date de début', op.date_debut), ('date de fin', op.date_fin)] if not d)} "
+                "de réalisation n'est pas renseignée." if op.date_debut or op.date_fin else
+                "Les dates de début et de fin de réalisation ne sont pas renseignées."),
     libelle="La période de réalisation est complète et sa fin suit son début.",
 )
 a_des_objectifs = Condition(lambda op: op.objectifs.exists(), "Aucun objectif n'est renseigné.",
                             libelle="Au moins un objectif est renseigné.")
+a_un_intitule = Condition(lambda op: bool(op.intitule.strip()), "L'intitulé de l'opération n'est pas renseigné.",
+                          libelle="L'intitulé de l'opération est renseigné.")
+a_un_type = Condition(lambda op: op.type_id is not None, "Le type d'opération n'est pas choisi.",
+                      libelle="Le type d'opération est choisi.")
 sous_le_taux_maximum = Condition(
     lambda op: taux_maximum_depasse(op.programme, op.montant_fse, op.total_depenses) is None,
     lambda op: taux_maximum_depasse(op.programme, op.montant_fse, op.total_depenses),
     libelle="La part FSE ne dépasse pas le taux de cofinancement maximal du programme.",
 )
-DEMANDE_COMPLETE = [periode_valide, a_des_depenses, a_du_fse, equilibre, a_des_objectifs]
+# Un brouillon s'enregistre incomplet (intitulé, type, dates vides) : le dépôt liste tout ce qui manque.
+DEMANDE_COMPLETE = [a_un_intitule, a_un_type, periode_valide, a_des_depenses, a_du_fse, equilibre, a_des_objectifs]
 
 
 ANIMATION = Acteurs(Role.ANIMATION)
@@ -104,6 +112,9 @@ ANIMATION_OU_PORTEUR = Acteurs(Role.ANIMATION, Role.PORTEUR)
 
 
 
+SANS_INTITULE = "(brouillon sans intitulé)"
+
+
 class Operation(ConcurrentTransitionMixin, models.Model):
     """Une opération FSE, de la demande à la clôture : un seul enregistrement, son état dit où elle en est.
 
@@ -111,15 +122,16 @@ class Operation(ConcurrentTransitionMixin, models.Model):
     """
 
     code = models.CharField("code", max_length=30, unique=True, editable=False)
-    intitule = models.CharField("intitulé", max_length=250)
-    type = models.ForeignKey(TypeOperation, verbose_name="type", on_delete=models.PROTECT, related_name="operations")
+    intitule = models.CharField("intitulé", max_length=250, blank=True)
+    type = models.ForeignKey(TypeOperation, verbose_name="type", on_delete=models.PROTECT, related_name="operations",
+                             null=True, blank=True)
     porteur = models.ForeignKey(Structure, verbose_name="porteur", on_delete=models.PROTECT, related_name="operations")
     programme = models.ForeignKey(
         Programme, verbose_name="programme européen", on_delete=models.PROTECT, related_name="operations",
         help_text="Pris de l'appel à projets ou des dates ; l'équipe d'animation peut le changer jusqu'à la signature "
                   "de la convention.")
-    date_debut = models.DateField("début de réalisation")
-    date_fin = models.DateField("fin de réalisation")
+    date_debut = models.DateField("début de réalisation", null=True, blank=True)
+    date_fin = models.DateField("fin de réalisation", null=True, blank=True)
     description = models.TextField("description", blank=True)
     etat = FSMField("état", default=Etat.BROUILLON, choices=Etat.choices, protected=True, db_index=True)
     cree_le = models.DateTimeField("créée le", auto_now_add=True)
@@ -144,7 +156,7 @@ class Operation(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.code} · {self.intitule}"
+        return f"{self.code} · {self.intitule or SANS_INTITULE}"
 
     def get_absolute_url(self):
         return reverse("operations:fiche", args=[self.code])

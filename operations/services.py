@@ -2,6 +2,7 @@ import re
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from django_fsm_log.models import StateLog
 
@@ -32,17 +33,20 @@ def _prochain_code(annee: int) -> str:
     return f"{prefixe}{max(rangs, default=0) + 1:03d}"
 
 
-def operation_creer(*, user, porteur, date_debut: date, programme: Programme | None = None, **champs) -> Operation:
+def operation_creer(*, user, porteur, date_debut: date | None = None, programme: Programme | None = None,
+                    **champs) -> Operation:
     """Crée une demande en brouillon avec un code `OP-AAAA-NNN` unique, même sous création concurrente.
 
-    Son programme est celui de son appel à projets (`programme`), sinon celui de ses dates.
+    Son programme est celui de son appel à projets (`programme`), sinon celui de ses dates ; un brouillon encore sans
+    dates prend l'année et le programme d'aujourd'hui (le dépôt exigera les dates).
     """
-    programme = programme or programme_pour(date_debut)
+    jour = date_debut or timezone.localdate()
+    programme = programme or programme_pour(jour)
     if programme is None:
-        raise ActionRefusee(f"Aucun programme européen ne couvre une opération qui commence le {date_debut:%d/%m/%Y}.")
+        raise ActionRefusee(f"Aucun programme européen ne couvre une opération qui commence le {jour:%d/%m/%Y}.")
     for _ in range(5):
         operation = Operation(porteur=porteur, date_debut=date_debut, programme=programme, cree_par=user, **champs)
-        operation.code = _prochain_code(date_debut.year)
+        operation.code = _prochain_code(jour.year)
         try:
             with transaction.atomic():
                 operation.save()

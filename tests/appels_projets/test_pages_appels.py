@@ -247,9 +247,27 @@ def test_une_reponse_fautive_est_nommee_et_rien_n_est_cree(client, porteur):
     page = texte(client.post(reverse("appels_projets:repondre", args=[appel.pk]), {
         "intitule": "", "type": appel.types.get().pk, "date_debut": "2016-06-01", "date_fin": "2016-01-01",
     }))
-    assert "Intitulé de l'opération : Ce champ est obligatoire." in page
     assert "Fin de réalisation : La fin de réalisation ne peut pas précéder son début." in page
+    assert "Intitulé de l'opération : Ce champ est obligatoire." not in page  # un brouillon peut rester sans intitulé
     assert not Operation.objects.exists()
+
+
+def test_une_reponse_vide_s_enregistre_en_brouillon_et_le_depot_dit_ce_qui_manque(client, porteur):
+    appel = AppelFactory(etat=EtatAppel.PUBLIE)
+    client.force_login(porteur)
+    client.post(reverse("appels_projets:repondre", args=[appel.pk]),
+                {"intitule": "", "type": "", "date_debut": "", "date_fin": ""})
+    brouillon = Operation.objects.get()
+    assert brouillon.etat == "brouillon" and brouillon.programme == appel.programme
+    page = texte(client.get(brouillon.get_absolute_url()))
+    assert "(brouillon sans intitulé)" in page and "non choisi" in page
+    for manque in ["L'intitulé de l'opération n'est pas renseigné.", "Le type d'opération n'est pas choisi.",
+                   "Les dates de début et de fin de réalisation ne sont pas renseignées."]:
+        assert manque in page
+    suite = texte(client.post(reverse("operations:transition", args=[brouillon.code, "deposer"]), follow=True))
+    assert "Le type d'opération n'est pas choisi." in suite
+    brouillon.refresh_from_db()
+    assert brouillon.etat == "brouillon"
 
 
 def test_le_depot_avant_la_date_limite_produit_l_accuse_de_reception(client, porteur, structure,

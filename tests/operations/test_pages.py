@@ -8,6 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django_fsm_log.models import StateLog
 
 from operations.models import LigneDepense, Operation
@@ -121,7 +122,8 @@ def test_la_fiche_montre_plan_objectifs_historique_et_actions_permises(client, a
     page = texte(client.get(reverse("operations:fiche", args=[operation.code])))
     assert "18\u202f044,30\u00a0€" in page  # total des dépenses et des ressources
     assert "50,0\u00a0%" in page  # taux FSE
-    assert "FILE_ACTIVE" in page and "80 participants" in page
+    assert "File active" in page and "80 participants" in page
+    assert "FILE_ACTIVE" not in page  # le libellé de l'indicateur, jamais son code
     assert "Brouillon" in page and "Déposée" in page and str(porteur) in page  # historique
     for action in ["Déclarer recevable", "Déclarer irrecevable", "Demander des compléments", "Abandonner l'opération"]:
         assert action in page
@@ -208,6 +210,25 @@ def test_le_porteur_cree_une_demande_avec_montants_a_la_francaise(client, porteu
     client.post(reverse("operations:transition", args=[operation.code, "deposer"]))
     operation.refresh_from_db()
     assert operation.etat == Etat.DEPOSEE
+
+
+def test_une_demande_vide_s_enregistre_en_brouillon_de_l_annee_et_son_depot_est_refuse(client, porteur, structure):
+    client.force_login(porteur)
+    donnees = {"intitule": "", "type": "", "date_debut": "", "date_fin": "", "description": ""}
+    for prefixe in ("depenses", "ressources", "objectifs"):
+        donnees |= {f"{prefixe}-TOTAL_FORMS": 2, f"{prefixe}-INITIAL_FORMS": 0}
+    client.post(reverse("operations:creer"), donnees)
+    brouillon = Operation.objects.get()
+    aujourdhui = timezone.localdate()
+    assert brouillon.code == f"OP-{aujourdhui.year}-001" and brouillon.etat == Etat.BROUILLON
+    assert brouillon.date_debut is None and brouillon.type is None
+    suite = texte(client.post(reverse("operations:transition", args=[brouillon.code, "deposer"]), follow=True))
+    for manque in ["L'intitulé de l'opération n'est pas renseigné.", "Le type d'opération n'est pas choisi.",
+                   "Les dates de début et de fin de réalisation ne sont pas renseignées.",
+                   "Le plan de financement n'a aucune dépense."]:
+        assert manque in suite
+    brouillon.refresh_from_db()
+    assert brouillon.etat == Etat.BROUILLON
 
 
 def test_une_saisie_fautive_est_signalee_ligne_par_ligne_et_ne_change_rien(client, porteur, operation):
