@@ -9,7 +9,7 @@ sortie) ne manque que si la condition est remplie.
 """
 from decimal import Decimal
 
-from django.db.models import BooleanField, Case, Count, Q, Value, When
+from django.db.models import BooleanField, Case, Count, IntegerField, Q, Value, When
 
 from annuaire.formats import pluriel, pourcentage
 
@@ -76,8 +76,11 @@ def completude(participants, par: str) -> list[dict]:
 
 
 def incomplets(participants):
-    """Les fiches incomplètes, chacune annotée de ce qui lui manque (pour `champs_manquants`, sans requête de plus)."""
-    return participants.filter(INCOMPLET).annotate(**{
+    """Les fiches incomplètes, chacune annotée de ce qui lui manque (pour `champs_manquants`, sans requête de plus) et
+    du nombre de ses manques (`nb_manques`, pour trier les plus incomplètes d'abord)."""
+    nombre = sum((Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+                  for _, condition in MANQUES.values()), Value(0))
+    return participants.filter(INCOMPLET).annotate(nb_manques=nombre, **{
         f"manque_{c}": Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
         for c, (_, condition) in MANQUES.items()})
 

@@ -13,13 +13,13 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from annuaire.fichiers import TAILLE_MAX
 from annuaire.roles import Role, a_role, roles_de
+from annuaire.tri import Colonne, Tri
 from operations.models import Operation
 from operations.views.edition import resume_erreurs
 from operations.workflow import ActionRefusee, historique
@@ -189,6 +189,14 @@ def proposer_sortie(request, pk):
 
 # --- Complétude (le rapport d'activité : views_rapport.py ; les commissions : views_commissions.py) ---
 
+COLONNES_A_COMPLETER = [
+    Colonne("participant", "Participant", ("nom", "prenom")),
+    Colonne("structure", "Structure du référent", ("structure_referent__nom",)),
+    Colonne("referent", "Référent", ("referent__last_name", "referent_texte")),
+    Colonne("manques", "Manque", ("nb_manques",)),
+]
+
+
 def completude_page(request):
     """Complétude des données FSE, par structure et par référent, et les fiches à compléter (avec leurs manques)."""
     if not roles_de(request.user) & {Role.ANIMATION, Role.GESTIONNAIRE, Role.REFERENT, Role.PORTEUR}:
@@ -196,8 +204,8 @@ def completude_page(request):
     en_parcours = Participant.objects.visible_to(request.user)
     if request.GET.get("tous") != "1":
         en_parcours = en_parcours.filter(date_sortie__isnull=True)
-    a_completer = incomplets(en_parcours).select_related("structure_referent", "referent").order_by("nom", "prenom")
-    page = Paginator(a_completer, 50).get_page(request.GET.get("page"))
+    tri = Tri(request, COLONNES_A_COMPLETER, defaut="participant")
+    page = tri.paginer(tri.ordonner(incomplets(en_parcours).select_related("structure_referent", "referent")), 50)
     for participant in page:
         participant.manques = champs_manquants(participant)
     tracer_les_lectures(page, request.user)
@@ -212,7 +220,7 @@ def completude_page(request):
         "en_correction": sum(c["niveau"] == CORRECTION for c in contacts),
         "par_structure": completude(en_parcours, "structure_referent__nom"),
         "par_referent": completude(en_parcours, "referent_texte"),
-        "page": page, "total": total, "tous": request.GET.get("tous") == "1",
+        "page": page, "total": total, "tous": request.GET.get("tous") == "1", "tri": tri, "requete": tri.requete,
         "part_incomplets": page.paginator.count / total if total else None,
     })
 

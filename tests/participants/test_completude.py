@@ -92,3 +92,27 @@ def test_fiches_sans_contact_par_operation_avec_les_seuils_du_programme(structur
     client.force_login(porteur)  # le porteur ne voit que ses opérations
     page = client.get(reverse("participants:completude")).content.decode()
     assert f">{portage.code}</a>" in page and f">{autre.code}</a>" not in page
+
+
+def test_les_fiches_a_completer_se_trient_par_nombre_de_manques(structure, animation, client):
+    presque = participant(structure, date(2016, 1, 4))
+    presque.nom = "Presque"
+    for champ in ("beneficiaire_rsa", "menage_sans_emploi", "enfants_a_charge", "parent_isole", "sans_domicile",
+                  "ressortissant_pays_tiers", "zone_rurale"):
+        setattr(presque, champ, False)
+    presque.rqth, presque.origine_etrangere, presque.autre_defavorise, presque.minorite = "non", "non", "non", "refus"
+    presque.situation_entree, presque.courriel = "DE", "p@exemple.fr"  # il ne lui manque que le niveau de formation
+    presque.save()
+    lacunaire = participant(structure, date(2016, 2, 4))
+    lacunaire.nom = "Lacunaire"
+    lacunaire.save()
+    client.force_login(animation)
+    url = reverse("participants:completude")
+
+    def ordre(page):  # l'ordre d'apparition des deux fiches dans la page
+        return sorted(("Presque", "Lacunaire"), key=page.index)
+
+    page = client.get(url, {"tri": "-manques"}).content.decode()
+    assert 'aria-sort="descending"><a href="?tri=manques">Manque</a>' in page
+    assert ordre(page) == ["Lacunaire", "Presque"]  # la plus incomplète d'abord
+    assert ordre(client.get(url, {"tri": "manques"}).content.decode()) == ["Presque", "Lacunaire"]
