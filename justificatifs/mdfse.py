@@ -9,6 +9,7 @@ d'import, on change le fichier, pas le code) et les indicateurs (ceux du program
 obligatoire manque et la part des fiches sans contact, comparée aux seuils du programme.
 """
 import csv
+import hashlib
 import io
 import json
 import zipfile
@@ -25,7 +26,7 @@ from participants.completude import champs_manquants, incomplets, message_contac
 from participants.participations import compter_indicateurs, participations
 
 from .controle import decisions_courantes
-from .models import Bilan
+from .models import Bilan, ExportMdfse
 
 REFERENTIEL = Path(__file__).resolve().parent / "referentiel" / "mdfse.json"
 
@@ -119,3 +120,12 @@ def export_mdfse(operation: Operation) -> bytes:
         for nom, (entetes, lignes) in feuilles.items():
             archive.writestr(f"mdfse-{operation.code}-{nom}.csv", _csv(entetes, lignes))
     return tampon.getvalue()
+
+
+def mdfse_exporter(*, operation: Operation, user=None) -> bytes:
+    """L'archive « Ma Démarche FSE » de l'opération, inscrite au journal des exports (page et commande : `user` vide
+    pour la ligne de commande) : le bureau du gestionnaire ne la redemande plus avant le mois suivant."""
+    archive = export_mdfse(operation)
+    ExportMdfse.objects.create(operation=operation, fait_par=user, participants=participations(operation).count(),
+                               empreinte=hashlib.sha256(archive).hexdigest())
+    return archive

@@ -367,3 +367,20 @@ class ControleServiceFait(models.Model):
     @property
     def par_echantillon(self) -> bool:
         return bool(self.echantillon)
+
+
+class ExportMdfse(models.Model):
+    """Un export « Ma Démarche FSE » fait (page ou commande) : le bureau du gestionnaire sait ce qui reste à rafraîchir
+    ce mois-ci, et la page de l'export montre quand et par qui il a été fait."""
+
+    operation = models.ForeignKey(Operation, verbose_name="opération", on_delete=models.CASCADE, related_name="exports_mdfse")
+    fait_le = models.DateTimeField("fait le", auto_now_add=True, db_index=True)
+    fait_par = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="fait par", null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    participants = models.PositiveIntegerField("participants exportés")
+    empreinte = models.CharField("empreinte SHA-256 de l'archive", max_length=64)
+
+    class Meta:
+        ordering = ["-fait_le"]
+        verbose_name = "export Ma Démarche FSE"
+        verbose_name_plural = "exports Ma Démarche FSE"

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django_fsm_log.models import StateLog
@@ -216,10 +216,17 @@ def rubriques_du_bureau(user, aujourdhui: date) -> list:
             Tache(f"{b.operation.code} — {b.titre}", "Valider le bilan (solde payé)", b.get_absolute_url(),
                   depuis=b.csf.paye_le) for b in a_payer], ordre=11))
     if Role.GESTIONNAIRE in roles:
+        debut_du_mois = aujourdhui.replace(day=1)
         fin_du_mois = date(aujourdhui.year, aujourdhui.month, monthrange(aujourdhui.year, aujourdhui.month)[1])
-        en_cours = Operation.objects.visible_to(user).filter(etat=Etat.EN_REALISATION).order_by("code")
+        a_rafraichir = (Operation.objects.visible_to(user).filter(etat=Etat.EN_REALISATION)
+                        .annotate(dernier_export=Max("exports_mdfse__fait_le"))
+                        .filter(Q(dernier_export__isnull=True) | Q(dernier_export__date__lt=debut_du_mois))
+                        .order_by("code"))
         rubriques.append(Rubrique("Exports « Ma Démarche FSE » du mois", [
             Tache(f"{o.code} — {o.intitule}", "Rafraîchir l'export", reverse("justificatifs:mdfse", args=[o.code]),
-                  echeance=fin_du_mois) for o in en_cours], ordre=70,
-            aide="Chaque mois, l'export des opérations en réalisation est à refaire avant la fin du mois."))
+                  echeance=fin_du_mois, detail=(f"dernier export le {timezone.localtime(o.dernier_export):%d/%m/%Y}"
+                                                if o.dernier_export else "jamais exporté"))
+            for o in a_rafraichir], ordre=70,
+            aide="Chaque mois, l'export des opérations en réalisation est à refaire avant la fin du mois ; "
+                 "une opération exportée ce mois-ci sort de la liste."))
     return rubriques

@@ -277,11 +277,13 @@ def _operation_mdfse(request, code) -> Operation:
 @lecture_seule
 def mdfse_page(request, code):
     operation = _operation_mdfse(request, code)
-    return render(request, "justificatifs/mdfse.html", {"operation": operation, "qualite": mdfse.qualite(operation)})
+    return render(request, "justificatifs/mdfse.html", {"operation": operation, "qualite": mdfse.qualite(operation),
+                                                        "exports": operation.exports_mdfse.select_related("fait_par")[:5]})
 
 
+@require_POST  # l'export s'inscrit au journal : une page affichée n'écrit pas
 def mdfse_export(request, code):
     operation = _operation_mdfse(request, code)
-    reponse = HttpResponse(mdfse.export_mdfse(operation), content_type="application/zip")
+    reponse = HttpResponse(mdfse.mdfse_exporter(operation=operation, user=request.user), content_type="application/zip")
     reponse["Content-Disposition"] = f'attachment; filename="mdfse-{operation.code}.zip"'
     return reponse

@@ -106,7 +106,7 @@ def test_deposer_une_piece_controler_payer_exporter(page, live_server, settings,
     expect(page.get_by_role("heading", level=1)).to_have_text("Export « Ma Démarche FSE »")
     capturer(page, "04-export-mdfse")
     with page.expect_download() as telechargement:
-        page.get_by_role("link", name="Télécharger l'export (ZIP)").click()
+        page.get_by_role("button", name="Télécharger l'export (ZIP)").click()
     archive = zipfile.ZipFile(io.BytesIO(open(telechargement.value.path(), "rb").read()))
     assert f"mdfse-{action.code}-depenses.csv" in archive.namelist()
     depenses = archive.read(f"mdfse-{action.code}-depenses.csv").decode("utf-8-sig")

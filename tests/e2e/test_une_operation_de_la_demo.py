@@ -293,7 +293,7 @@ def test_op_2017_011_de_l_appel_au_solde_par_chaque_role(page, live_server, sett
     capturer(page, "17-gestionnaire-solde-paye")
     page.get_by_role("link", name="Export « Ma Démarche FSE » de l'opération").click()
     with page.expect_download() as telechargement:
-        page.get_by_role("link", name="Télécharger l'export (ZIP)").click()
+        page.get_by_role("button", name="Télécharger l'export (ZIP)").click()
     archive = zipfile.ZipFile(io.BytesIO(open(telechargement.value.path(), "rb").read()))
     participants_mdfse = archive.read(f"mdfse-{CODE}-participants.csv").decode("utf-8-sig")
     capturer(page, "18-gestionnaire-export-mdfse")

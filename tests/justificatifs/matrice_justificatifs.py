@@ -188,5 +188,5 @@ MATRICE.update({
                                ne_revele_pas=lambda ctx: INTITULE),
     "justificatifs:rapport": Cas(QUI_CONTROLE, objet=_controle(valide=True), ne_revele_pas=lambda ctx: INTITULE),
     "justificatifs:mdfse": Cas(QUI_EXPORTE, objet=_action, ne_revele_pas=lambda ctx: INTITULE),
-    "justificatifs:mdfse_export": Cas(QUI_EXPORTE, objet=_action, ne_revele_pas=lambda ctx: INTITULE),
+    "justificatifs:mdfse_export": Cas(QUI_EXPORTE, methode="post", objet=_action, ne_revele_pas=lambda ctx: INTITULE),
 })

@@ -276,10 +276,13 @@ def test_la_page_l_export_et_les_droits(action_2016, animation, client, porteur)
     assert "1 fiche incomplète sur 3 (33,3\u00a0%)" in page
     chloe = Participant.objects.get(prenom="Chloé")
     assert reverse("participants:modifier", args=[chloe.pk]) in page and "niveau de formation" in page
-    reponse = client.get(reverse("justificatifs:mdfse_export", args=[action_2016.code]))
+    reponse = client.post(reverse("justificatifs:mdfse_export", args=[action_2016.code]))
     assert reponse["Content-Disposition"] == f'attachment; filename="mdfse-{action_2016.code}.zip"'
+    page = client.get(reverse("justificatifs:mdfse", args=[action_2016.code])).content.decode()
+    assert "Derniers exports" in page and str(animation) in page  # l'export est inscrit au journal
+    assert action_2016.exports_mdfse.get().participants == 3
     client.force_login(porteur)
-    assert client.get(reverse("justificatifs:mdfse_export", args=[action_2016.code])).status_code == 404
+    assert client.post(reverse("justificatifs:mdfse_export", args=[action_2016.code])).status_code == 404
 
 
 def test_la_commande(action_2016, tmp_path, capsys):

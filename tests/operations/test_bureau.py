@@ -150,9 +150,25 @@ def test_le_bureau_du_gestionnaire_bilans_a_controler_et_exports_du_mois(client,
     assert "OP-2016-910 — Bilan final" in a_controler
     assert 'href="/operations/OP-2016-910/bilans/1/controle/"' in a_controler
     exports = rubrique(page, "Exports « Ma Démarche FSE » du mois")
-    assert 'href="/operations/OP-2017-911/mdfse/"' in exports
+    assert 'href="/operations/OP-2017-911/mdfse/"' in exports and "jamais exporté" in exports
     # l'opération au bilan déposé n'apparaît pas une seconde fois comme « opération à faire avancer »
     assert "Valider le contrôle" not in page
+
+
+def test_une_operation_exportee_ce_mois_ci_sort_des_exports_a_rafraichir(client, gestionnaire):
+    from justificatifs.models import ExportMdfse
+
+    ancienne = OperationFactory(code="OP-2017-912", etat=Etat.EN_REALISATION)
+    a_jour = OperationFactory(code="OP-2017-913", etat=Etat.EN_REALISATION)
+    ExportMdfse.objects.create(operation=ancienne, participants=0, empreinte="0" * 64)
+    ExportMdfse.objects.filter(operation=ancienne).update(fait_le=timezone.now() - timedelta(days=40))
+    client.force_login(gestionnaire)
+    client.post(reverse("justificatifs:mdfse_export", args=[a_jour.code]))  # l'export du mois, depuis sa page
+    assert a_jour.exports_mdfse.get().fait_par == gestionnaire
+    exports = rubrique(bureau(client, gestionnaire), "Exports « Ma Démarche FSE » du mois")
+    assert "OP-2017-912" in exports and "OP-2017-913" not in exports
+    il_y_a_40_jours = timezone.localdate() - timedelta(days=40)
+    assert f"dernier export le {il_y_a_40_jours:%d/%m/%Y}" in exports
 
 
 def test_les_lignes_en_retard_passent_devant(client, animation):

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from annuaire.formats import pluriel
-from justificatifs.mdfse import export_mdfse, qualite
+from justificatifs.mdfse import mdfse_exporter, qualite
 from operations.models import Operation
 
 
@@ -26,5 +26,5 @@ class Command(BaseCommand):
                               "(page « Export Ma Démarche FSE » de l'opération pour les compléter).")
         if controle["contacts"]["niveau"] or controle["contacts"]["sans_contact"]:
             self.stderr.write(controle["message_contacts"])
-        sortie.write_bytes(export_mdfse(operation))
+        sortie.write_bytes(mdfse_exporter(operation=operation))
         self.stdout.write(f"{sortie} écrit ({controle['total']} participants).")
