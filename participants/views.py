@@ -52,15 +52,15 @@ def _dossier(jeton: str) -> Path:
     return Path(settings.MEDIA_ROOT) / "imports-en-attente" / jeton
 
 
-def _fichiers_en_attente(request) -> list[tuple[str, bytes]] | None:
-    jeton = request.session.get(CLE_DE_SESSION)
+def _fichiers_en_attente(request, cle: str = CLE_DE_SESSION) -> list[tuple[str, bytes]] | None:
+    jeton = request.session.get(cle)
     if not jeton or not _dossier(jeton).is_dir():
         return None
     return [(f.name.split("-", 1)[1], f.read_bytes()) for f in sorted(_dossier(jeton).iterdir())]
 
 
-def _oublier(request):
-    jeton = request.session.pop(CLE_DE_SESSION, None)
+def _oublier(request, cle: str = CLE_DE_SESSION):
+    jeton = request.session.pop(cle, None)
     if jeton:
         shutil.rmtree(_dossier(jeton), ignore_errors=True)
 
@@ -70,25 +70,30 @@ def importer_page(request):
     formulaire = ImportForm(request.POST or None, request.FILES or None)
     contexte = {"formulaire": formulaire, "imports": ImportParticipants.objects.select_related("par")[:20]}
     if request.method == "POST" and formulaire.is_valid():
-        _oublier(request)
-        deposes = [f for f in (formulaire.cleaned_data["participants"], formulaire.cleaned_data["etapes"]) if f]
-        trop_gros = [f.name for f in deposes if f.size > TAILLE_MAX * 5]
-        if trop_gros:
-            contexte["erreurs"] = [f"{nom} : fichier de plus de {TAILLE_MAX * 5 // 2**20} Mo." for nom in trop_gros]
-            return render(request, "participants/import.html", contexte)
-        fichiers = [(Path(f.name).name, f.read()) for f in deposes]
-        try:
-            analyse = analyser(*fichiers)
-        except ImportRefuse as refus:
-            contexte["erreurs"] = [str(e) for e in refus.erreurs]
-            return render(request, "participants/import.html", contexte)
-        jeton = uuid.uuid4().hex
-        _dossier(jeton).mkdir(parents=True)
-        for rang, (nom, contenu) in enumerate(fichiers):
-            (_dossier(jeton) / f"{rang}-{nom}").write_bytes(contenu)
-        request.session[CLE_DE_SESSION] = jeton
-        contexte.update(apercu=apercu(analyse), analyse=analyse, fichiers=[nom for nom, _ in fichiers])
+        deposes = [formulaire.cleaned_data["participants"], formulaire.cleaned_data["etapes"]]
+        contexte.update(deposer(request, deposes, analyser, apercu, CLE_DE_SESSION))
     return render(request, "participants/import.html", contexte)
+
+
+def deposer(request, deposes: list, analyser, apercu, cle: str) -> dict:
+    """Vérifie les fichiers déposés (taille, puis `analyser`) et les garde en attente de confirmation sous un jeton de
+    la session (`cle`) ; rend ce que la page montre : les erreurs, ou l'aperçu. Partagé par les pages d'import."""
+    _oublier(request, cle)
+    deposes = [f for f in deposes if f]
+    trop_gros = [f.name for f in deposes if f.size > TAILLE_MAX * 5]
+    if trop_gros:
+        return {"erreurs": [f"{nom} : fichier de plus de {TAILLE_MAX * 5 // 2**20} Mo." for nom in trop_gros]}
+    fichiers = [(Path(f.name).name, f.read()) for f in deposes]
+    try:
+        analyse = analyser(*fichiers)
+    except ImportRefuse as refus:
+        return {"erreurs": [str(e) for e in refus.erreurs]}
+    jeton = uuid.uuid4().hex
+    _dossier(jeton).mkdir(parents=True)
+    for rang, (nom, contenu) in enumerate(fichiers):
+        (_dossier(jeton) / f"{rang}-{nom}").write_bytes(contenu)
+    request.session[cle] = jeton
+    return {"apercu": apercu(analyse), "analyse": analyse, "fichiers": [nom for nom, _ in fichiers]}
 
 
 @require_POST
