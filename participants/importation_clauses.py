@@ -30,6 +30,10 @@ COLONNES_ORIENTATIONS = {
     "candidat": True, "identifiant_participant": False, "date": True, "prescripteur": True, "qpv": False,
     "secteur": True, "date_validation": False,
 }
+# L'ordre des valeurs d'une ligne analysée (un tuple), puis sa clé et les champs que le ré-import compare.
+ORDRE_HEURES = ["salarie", "participant_id", "sexe", "qpv_id", "employeur", "marche", "secteur", "contrat", "mois",
+                "heures"]
+ORDRE_ORIENTATIONS = ["candidat", "participant_id", "date", "prescripteur_id", "qpv_id", "secteur", "date_validation"]
 CLE_HEURES = ["salarie", "contrat", "marche", "mois"]
 CHAMPS_HEURES = ["participant_id", "sexe", "qpv_id", "employeur", "secteur", "heures"]
 CLE_ORIENTATION = ["candidat", "date"]
@@ -64,8 +68,8 @@ def lire_heures(valeur):
 
 @dataclass
 class AnalyseClauses:
-    heures: list[dict] = field(default_factory=list)
-    orientations: list[dict] = field(default_factory=list)
+    heures: list[tuple] = field(default_factory=list)  # valeurs dans l'ordre de ORDRE_HEURES
+    orientations: list[tuple] = field(default_factory=list)  # dans l'ordre de ORDRE_ORIENTATIONS
     colonnes_ignorees: list[str] = field(default_factory=list)
     fichiers: dict[str, tuple[str, str]] = field(default_factory=dict)
     avertissements: list[str] = field(default_factory=list)  # la trace partagée de `importation._lire`
@@ -90,13 +94,15 @@ def _lier(lecteur: _Lecteur, identifiants: list) -> list:
     return [connus.get(i) for i in identifiants]
 
 
-def _garder(lecteur: _Lecteur, lignes: dict, cle: list[str], doublon: str) -> list[dict]:
-    champs, vues, gardees = list(lignes), set(), []
-    for rang, valeurs in enumerate(zip(*lignes.values())):
-        ligne = dict(zip(champs, valeurs))
+def _garder(lecteur: _Lecteur, colonnes: dict, cle: list[str], doublon: str) -> list[tuple]:
+    """Les lignes sans erreur, en tuples dans l'ordre de `colonnes` (une extraction d'un million de lignes tient en
+    mémoire) ; une clé déjà vue plus haut est une erreur de la ligne."""
+    champs, vues, gardees = list(colonnes), set(), []
+    rangs_cle = [champs.index(c) for c in cle]
+    for rang, ligne in enumerate(zip(*colonnes.values())):
         if rang in lecteur.en_erreur:
             continue
-        identite = tuple(ligne[c] for c in cle)
+        identite = tuple(ligne[i] for i in rangs_cle)
         if identite in vues:
             lecteur.noter(rang, cle[-1], doublon)
             continue
@@ -119,6 +125,7 @@ def _heures(lecteur: _Lecteur, codes: _Codes, analyse: AnalyseClauses):
         "mois": lire("mois", lire_mois),
         "heures": lire("heures", lire_heures),
     }
+    assert list(lignes) == ORDRE_HEURES
     analyse.heures = _garder(lecteur, lignes, CLE_HEURES,
                              "la même ligne (salarié, contrat, marché, mois) apparaît déjà plus haut.")
 
@@ -137,6 +144,7 @@ def _orientations(lecteur: _Lecteur, codes: _Codes, analyse: AnalyseClauses):
     for rang, (orientee, validee) in enumerate(zip(lignes["date"], lignes["date_validation"])):
         if orientee and validee and validee < orientee:
             lecteur.noter(rang, "date_validation", "la validation précède l'orientation.")
+    assert list(lignes) == ORDRE_ORIENTATIONS
     analyse.orientations = _garder(lecteur, lignes, CLE_ORIENTATION,
                                    "la même orientation (candidat, date) apparaît déjà plus haut.")
 
@@ -163,17 +171,21 @@ def analyser(fichier_heures: tuple[str, bytes] | None, fichier_orientations: tup
     return analyse
 
 
-def _comparer(modele, lignes: list[dict], cle: list[str], champs: list[str]):
-    """(nouvelles, modifiées, nombre d'inchangées), sans rien écrire ; les modifiées : (clé primaire, *valeurs)."""
+def _comparer(modele, ordre: list[str], lignes: list[tuple], cle: list[str], champs: list[str]):
+    """(nouvelles, modifiées, nombre d'inchangées), sans rien écrire ; les nouvelles : des tuples dans `ordre` ; les
+    modifiées : (clé primaire, *valeurs des `champs`)."""
     if not lignes:
         return [], [], 0
-    premier = cle[0]
+    rangs_cle, rangs_champs = [ordre.index(c) for c in cle], [ordre.index(c) for c in champs]
+    premier = rangs_cle[0]
     existantes = {tuple(ligne[1:1 + len(cle)]): (ligne[0], list(ligne[1 + len(cle):])) for ligne in en_masse.parmi(
-        modele.objects.values_list("pk", *cle, *champs), premier, {ligne[premier] for ligne in lignes})}
+        modele.objects.values_list("pk", *cle, *champs), cle[0], {ligne[premier] for ligne in lignes})}
+    if not existantes:  # un premier import : tout est nouveau, rien à comparer
+        return lignes, [], 0
     nouvelles, modifiees = [], []
     for ligne in lignes:
-        actuelle = existantes.get(tuple(ligne[c] for c in cle))
-        valeurs = [ligne[c] for c in champs]
+        actuelle = existantes.get(tuple(ligne[i] for i in rangs_cle))
+        valeurs = [ligne[i] for i in rangs_champs]
         if actuelle is None:
             nouvelles.append(ligne)
         elif actuelle[1] != valeurs:
@@ -183,8 +195,8 @@ def _comparer(modele, lignes: list[dict], cle: list[str], champs: list[str]):
 
 def apercu(analyse: AnalyseClauses) -> dict:
     """Ce que ferait l'import (page d'aperçu avant confirmation)."""
-    h = _comparer(HeuresClause, analyse.heures, CLE_HEURES, CHAMPS_HEURES)
-    o = _comparer(OrientationClause, analyse.orientations, CLE_ORIENTATION, CHAMPS_ORIENTATION)
+    h = _comparer(HeuresClause, ORDRE_HEURES, analyse.heures, CLE_HEURES, CHAMPS_HEURES)
+    o = _comparer(OrientationClause, ORDRE_ORIENTATIONS, analyse.orientations, CLE_ORIENTATION, CHAMPS_ORIENTATION)
     return {"heures_creees": len(h[0]), "heures_modifiees": len(h[1]), "heures_inchangees": h[2],
             "orientations_creees": len(o[0]), "orientations_modifiees": len(o[1]), "orientations_inchangees": o[2]}
 
@@ -193,11 +205,12 @@ def importer(analyse: AnalyseClauses, *, user=None) -> ImportClauses:
     """Écrit l'analyse en une transaction : crée, met à jour ce qui a changé, compte l'inchangé."""
     compte = {}
     with transaction.atomic():
-        for modele, lignes, cle, champs, nom in (
-                (HeuresClause, analyse.heures, CLE_HEURES, CHAMPS_HEURES, "heures"),
-                (OrientationClause, analyse.orientations, CLE_ORIENTATION, CHAMPS_ORIENTATION, "orientations")):
-            nouvelles, modifiees, inchangees = _comparer(modele, lignes, cle, champs)
-            en_masse.inserer(modele, nouvelles)
+        for modele, ordre, lignes, cle, champs, nom in (
+                (HeuresClause, ORDRE_HEURES, analyse.heures, CLE_HEURES, CHAMPS_HEURES, "heures"),
+                (OrientationClause, ORDRE_ORIENTATIONS, analyse.orientations, CLE_ORIENTATION, CHAMPS_ORIENTATION,
+                 "orientations")):
+            nouvelles, modifiees, inchangees = _comparer(modele, ordre, lignes, cle, champs)
+            en_masse.inserer(modele, (dict(zip(ordre, ligne)) for ligne in nouvelles))
             en_masse.mettre_a_jour(modele, champs, modifiees)
             compte.update({f"{nom}_creees": len(nouvelles), f"{nom}_modifiees": len(modifiees),
                            f"{nom}_inchangees": inchangees})
