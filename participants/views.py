@@ -99,25 +99,32 @@ def deposer(request, deposes: list, analyser, apercu, cle: str) -> dict:
 @require_POST
 def confirmer(request):
     _exiger_animation(request)
-    fichiers = _fichiers_en_attente(request)
+    return confirmer_en_attente(request, CLE_DE_SESSION, "participants:importer", _ecrire)
+
+
+def _ecrire(fichiers, user) -> str:
+    trace = importer(analyser(*fichiers), user=user)  # revérifié : la base a pu changer entre-temps
+    return (f"Import enregistré : {trace.participants_crees} participant(s) créé(s), "
+            f"{trace.participants_modifies} modifié(s), {trace.participants_inchanges} inchangé(s) ; "
+            f"{trace.etapes_creees} étape(s) créée(s), {trace.etapes_modifiees} modifiée(s).")
+
+
+def confirmer_en_attente(request, cle: str, page: str, ecrire):
+    """La confirmation d'un import déposé (`deposer`) : abandonné, refusé ou écrit par `ecrire(fichiers, user)` (qui
+    rend le compte rendu) ; les fichiers en attente sont effacés dans tous les cas. Partagé par les pages d'import."""
+    fichiers = _fichiers_en_attente(request, cle)
     if fichiers is None:
         messages.error(request, "Aucun import en attente de confirmation : déposez à nouveau les fichiers.")
-        return redirect("participants:importer")
+        return redirect(page)
+    _oublier(request, cle)
     if "abandonner" in request.POST:
-        _oublier(request)
         messages.success(request, "Import abandonné : rien n'a été écrit.")
-        return redirect("participants:importer")
+        return redirect(page)
     try:
-        trace = importer(analyser(*fichiers), user=request.user)  # revérifié : la base a pu changer entre-temps
+        messages.success(request, ecrire(fichiers, request.user))
     except ImportRefuse as refus:
-        _oublier(request)
         messages.error(request, "Import refusé, rien n'a été écrit : " + " ; ".join(str(e) for e in refus.erreurs[:5]))
-        return redirect("participants:importer")
-    _oublier(request)
-    messages.success(request, f"Import enregistré : {trace.participants_crees} participant(s) créé(s), "
-                              f"{trace.participants_modifies} modifié(s), {trace.participants_inchanges} inchangé(s) ; "
-                              f"{trace.etapes_creees} étape(s) créée(s), {trace.etapes_modifiees} modifiée(s).")
-    return redirect("participants:importer")
+    return redirect(page)
 
 
 # --- Les participants : liste et fiche, dans le périmètre de chacun ---

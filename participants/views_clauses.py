@@ -6,7 +6,6 @@ session, comme la liste des participants)."""
 from datetime import date
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.shortcuts import redirect, render
@@ -16,11 +15,10 @@ from annuaire.recherche import contient
 from annuaire.roles import Role, a_role
 from annuaire.tri import Colonne, Tri
 
-from .importation import ImportRefuse
 from .importation_clauses import analyser, apercu, importer, resume
 from .models_clauses import ImportClauses
 from .selectors_clauses import REGROUPEMENTS, croiser, derniere_annee, groupes, heures_visibles, mois_entre, voit_les_clauses
-from .views import _fichiers_en_attente, _oublier, deposer
+from .views import confirmer_en_attente, deposer
 
 CLE_IMPORT, CLE_RECHERCHE = "import_clauses", "recherche_clauses"
 MOIS_MAX = 36
@@ -95,18 +93,9 @@ def importer_page(request):
 @require_POST
 def confirmer(request):
     _exiger_animation(request)
-    fichiers = _fichiers_en_attente(request, CLE_IMPORT)
-    if fichiers is None:
-        messages.error(request, "Aucun import en attente de confirmation : déposez à nouveau les fichiers.")
-        return redirect("participants:importer_clauses")
-    _oublier(request, CLE_IMPORT)
-    if "abandonner" in request.POST:
-        messages.success(request, "Import abandonné : rien n'a été écrit.")
-        return redirect("participants:importer_clauses")
-    try:
-        trace = importer(analyser(*fichiers), user=request.user)  # revérifié : la base a pu changer entre-temps
-    except ImportRefuse as refus:
-        messages.error(request, "Import refusé, rien n'a été écrit : " + " ; ".join(str(e) for e in refus.erreurs[:5]))
-        return redirect("participants:importer_clauses")
-    messages.success(request, "Import enregistré. " + resume(trace).replace("\n", " "))
-    return redirect("participants:importer_clauses")
+    return confirmer_en_attente(request, CLE_IMPORT, "participants:importer_clauses", _ecrire)
+
+
+def _ecrire(fichiers, user) -> str:
+    trace = importer(analyser(*fichiers), user=user)  # revérifié : la base a pu changer entre-temps
+    return "Import enregistré. " + resume(trace).replace("\n", " ")

@@ -1,9 +1,8 @@
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from participants.importation import ImportRefuse
+from participants.importation import importer_en_ligne_de_commande
 from participants.importation_clauses import analyser, importer, resume
 
 
@@ -16,18 +15,4 @@ class Command(BaseCommand):
         parser.add_argument("orientations", type=Path, nargs="?", help="fichier des orientations (CSV ou XLSX), facultatif")
 
     def handle(self, *args, heures, orientations, **options):
-        fichiers = []
-        for chemin in filter(None, [heures, orientations]):
-            if not chemin.is_file():
-                self.stderr.write(f"{chemin} : fichier introuvable.")
-                sys.exit(1)
-            fichiers.append((chemin.name, chemin.read_bytes()))
-        try:
-            trace = importer(analyser(*fichiers))
-        except ImportRefuse as refus:
-            self.stderr.write(f"Import refusé, rien n'a été écrit ({len(refus.erreurs)} erreur(s)) :")
-            for erreur in refus.erreurs:
-                self.stderr.write(str(erreur))
-            sys.exit(1)
-        self.stdout.write(resume(trace))
-
+        importer_en_ligne_de_commande(self, [heures, orientations], lambda fichiers: resume(importer(analyser(*fichiers))))
