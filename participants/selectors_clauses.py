@@ -9,7 +9,7 @@ périmètre (`Participant.objects.visible_to`) : le lien n'apparaît que pour qu
 """
 from datetime import date
 
-from django.db.models import Count, F, Max, Sum
+from django.db.models import Count, F, Max, Min, Sum
 
 from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 from operations.models import Operation
@@ -80,3 +80,11 @@ def croiser(lignes, par: str, page, mois: list[date], user) -> list[dict]:
 def derniere_annee(lignes) -> int:
     dernier = lignes.aggregate(m=Max("mois"))["m"]
     return dernier.year if dernier else date.today().year - 1
+
+
+def heures_du_participant(participant) -> list[dict]:
+    """Ses heures de clauses d'insertion sur sa fiche (qui voit la fiche voit ses heures) : par employeur, marché et
+    contrat, du premier au dernier mois, avec le total."""
+    lignes = (participant.heures_clauses.values("employeur", "marche", "secteur", "contrat")
+              .annotate(premier=Min("mois"), dernier=Max("mois"), total=Sum("heures")).order_by("premier", "marche"))
+    return [{**h, **{c: LIBELLES[c][h[c]] for c in ("secteur", "contrat")}} for h in lignes]

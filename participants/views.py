@@ -26,6 +26,7 @@ from operations.workflow import ActionRefusee, historique
 
 from .forms import OrientationForm
 from .seances import operations_ou_inscrire
+from .selectors_clauses import heures_du_participant
 from .importation import ImportRefuse, analyser, apercu, importer
 from .completude import ALERTE, CORRECTION, champs_manquants, completude, completude_par_operation, incomplets, sans_contact
 from .criteres import verdicts_du_participant
@@ -167,6 +168,7 @@ def _page_fiche(request, participant, formulaire_sortie, erreurs=()):
         "formulaire_etape": EtapeForm(prefix="etape", participant=participant),
         "peut_suivre": peut_suivre(participant, request.user),
         "historique": historique(participant),
+        "clauses": heures_du_participant(participant),
     })
 
 

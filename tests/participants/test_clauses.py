@@ -238,6 +238,10 @@ def test_la_page_des_heures_croise_les_mois_et_lie_les_fiches_visibles(importees
     client.post(adresse + "?par=marche", {"q": "ecoles"})
     page = client.get(adresse, {"debut": "2016-01-01", "fin": "2016-12-31", "par": "marche"})
     assert [l["libelle"] for l in page.context["lignes"]] == ["Nettoyage des écoles"]
+    # La fiche du participant montre ses heures, par marché et contrat.
+    fiche = client.get(reverse("participants:fiche", args=[participants["P1"].pk])).content.decode()
+    assert "Heures de clauses d'insertion" in fiche and "Tram ligne 2" in fiche and "01/2016 à 02/2016" in fiche
+    assert "Contrat de professionnalisation" in fiche
     # Le porteur de l'opération de clauses voit les heures, pas les fiches des participants qu'il ne suit pas.
     _operation_de_clauses(structure)
     client.force_login(porteur)
