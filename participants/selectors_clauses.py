@@ -4,7 +4,7 @@ Périmètre (`clauses_visibles`) : les équipes du PLIE (animation, gestionnaire
 lecture ; et la structure qui porte une opération d'accompagnement des clauses d'insertion en cours ou achevée (son
 service tient l'outil dont viennent ces données, ses chargés d'accompagnement placent les salariés). Les autres
 porteurs et leurs référents ne les voient pas : les heures d'un salarié ne les regardent pas ; ils retrouvent les
-heures de leurs propres participants par la fiche de chacun. La fiche d'un participant, elle, reste réservée à son
+heures de leurs propres participants sur la fiche de chacun (`heures_du_participant`). La fiche d'un participant, elle, reste réservée à son
 périmètre (`Participant.objects.visible_to`) : le lien n'apparaît que pour qui peut l'ouvrir.
 """
 from datetime import date
