@@ -19,4 +19,11 @@ RAPPORT_ACTIVITE = declarer_modele("rapport_activite", "rapport_activite.docx", 
     "graphique_ages": "graphique en barres des accompagnés par âge (image)",
     "graphique_prescripteurs": "graphique en barres des entrées par prescripteur (image)",
     "graphique_sorties": "graphique en barres des sorties positives par catégorie (image)",
+    "clauses": ("les clauses d'insertion, vide quand la période n'en a aucune donnée (`{%p if clauses %}`) : "
+                "heures (total, btp, services, salaries) ; contrats (liste : libelle, heures, salaries) ; orientations "
+                "(total, plie, plie_qpv, autre, autre_qpv, btp, services, qpv) ; prescripteurs, quartiers_orientations, "
+                "quartiers_participants, quartiers_sorties et motifs (listes : libelle, nombre) ; valides (total, btp, "
+                "services, part_qpv — une fraction) ; participants (total, hommes, femmes, btp, btp_femmes, services, "
+                "services_femmes, qpv, part_qpv) ; sorties (total, qpv, part_qpv)"),
+    "graphique_clauses": "graphique en barres des heures de clauses d'insertion par type de contrat (image ; vide sans clauses)",
 })

@@ -364,3 +364,23 @@ def _ecrire_etapes(etapes: list[dict], compte: dict):
     en_masse.mettre_a_jour(Etape, CHAMPS_ETAPE, modifiees)
     compte.update(etapes_creees=len(nouvelles), etapes_modifiees=len(modifiees),
                   etapes_inchangees=len(etapes) - len(nouvelles) - len(modifiees))
+
+
+def importer_en_ligne_de_commande(commande, chemins: list, ecrire) -> None:
+    """Le corps des commandes d'import : lit les fichiers donnés (absents : code 1), `ecrire(fichiers)` analyse, écrit
+    et rend le compte rendu ; refusé, chaque erreur sur la sortie d'erreur et le code de sortie 1."""
+    import sys
+
+    fichiers = []
+    for chemin in filter(None, chemins):
+        if not chemin.is_file():
+            commande.stderr.write(f"{chemin} : fichier introuvable.")
+            sys.exit(1)
+        fichiers.append((chemin.name, chemin.read_bytes()))
+    try:
+        commande.stdout.write(ecrire(fichiers))
+    except ImportRefuse as refus:
+        commande.stderr.write(f"Import refusé, rien n'a été écrit ({len(refus.erreurs)} erreur(s)) :")
+        for erreur in refus.erreurs:
+            commande.stderr.write(str(erreur))
+        sys.exit(1)

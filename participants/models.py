@@ -322,3 +322,6 @@ class Presence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["seance", "participant"], name="presence_unique")]
+
+
+from .models_clauses import HeuresClause, ImportClauses, OrientationClause  # noqa: E402, F401  (même app, module à part)

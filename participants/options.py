@@ -78,3 +78,11 @@ class StatutPresence(models.TextChoices):
     PRESENT = "present", "Présent"
     ABSENT = "absent", "Absent"
     EXCUSE = "excuse", "Excusé"
+
+
+class SecteurOrientation(models.TextChoices):
+    """Le secteur visé par une orientation vers le dispositif clauses : un candidat peut l'être pour les deux."""
+
+    BTP = "BTP", "Bâtiment et travaux publics"
+    SERVICES = "SERVICES", "Services"
+    LES_DEUX = "LES_DEUX", "Les deux secteurs"

@@ -10,6 +10,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from .models import Etape, Participant
+from .rapport_clauses import a_des_clauses, chiffres_clauses, graphique_clauses, lignes_du_classeur, tableaux_clauses
 
 TRANCHES = [("15-24", 15, 24), ("25-44", 25, 44), ("45-54", 45, 54), ("55-64", 55, 64), ("65+", 65, 200)]
 JOURS_PAR_MOIS = Decimal("30.4375")
@@ -102,6 +103,7 @@ def rapport_activite(debut: date, fin: date) -> dict:
             "taux_sorties_positives_hors_neutres": _arrondi(positives / (total - neutres), 4) if total > neutres else 0.0,
             "duree_moyenne_parcours_mois": _arrondi(Decimal(sum(jours)) / len(jours) / JOURS_PAR_MOIS, 1) if jours else 0.0,
         },
+        "clauses": chiffres_clauses(debut, fin),
     }
 
 
@@ -161,6 +163,16 @@ def en_xlsx(rapport: dict) -> bytes:
                 if isinstance(ligne[2], float) and rubrique.startswith("taux"):
                     feuille.cell(feuille.max_row, 3).number_format = "0.00%"
         feuille.column_dimensions["A"].width, feuille.column_dimensions["B"].width = 32, 40
+    if clauses := tableaux_clauses(rapport["clauses"]):
+        feuille = classeur.create_sheet("Clauses d'insertion")
+        feuille.append(["Rubrique", "Détail", "Valeur"])
+        for cellule in feuille[1]:
+            cellule.font = Font(bold=True)
+        for rubrique, detail, valeur in lignes_du_classeur(clauses):
+            feuille.append([rubrique, detail, float(valeur) if isinstance(valeur, Decimal) else valeur])
+            if isinstance(valeur, Decimal):
+                feuille.cell(feuille.max_row, 3).number_format = "0.00%"
+        feuille.column_dimensions["A"].width, feuille.column_dimensions["B"].width = 40, 44
     sortie = io.BytesIO()
     classeur.save(sortie)
     return sortie.getvalue()
@@ -201,7 +213,8 @@ def barres_du_rapport(rapport: dict) -> dict[str, list[dict]]:
 
 
 def a_des_donnees(rapport: dict) -> bool:
-    return bool(rapport["accompagnes"]["total"] or rapport["entrees"]["total"] or rapport["sorties"]["total"])
+    return bool(rapport["accompagnes"]["total"] or rapport["entrees"]["total"] or rapport["sorties"]["total"]
+                or a_des_clauses(rapport["clauses"]))
 
 
 def graphiques_du_rapport(rapport: dict) -> dict[str, bytes]:
@@ -259,6 +272,7 @@ def contexte_docx(rapport: dict) -> dict:
     autres = _parts({m: n for m, n in sor["par_motif"].items() if m not in positifs}, motifs)
     entrees_prescripteurs = _parts(ent["par_prescripteur"], prescripteurs)
     debut, fin = date.fromisoformat(rapport["periode"]["debut"]), date.fromisoformat(rapport["periode"]["fin"])
+    clauses = tableaux_clauses(rapport["clauses"])
     return {
         "periode": {"debut": debut, "fin": fin},
         "mention_fse": mention_de(programmes_de_la_periode(debut, fin)),
@@ -281,6 +295,8 @@ def contexte_docx(rapport: dict) -> dict:
         "autres_sorties": autres,
         **{cle: ImageDocx(png, 160) for cle, png in zip(
             ["graphique_prescripteurs", "graphique_ages", "graphique_sorties"], graphiques_du_rapport(rapport).values())},
+        "clauses": clauses,
+        "graphique_clauses": ImageDocx(graphique_clauses(clauses), 160) if clauses else "",
     }
 
 

@@ -1,7 +1,9 @@
 """La réalisation d'une opération au regard de ses objectifs, calculée à la demande depuis les données des participants.
 
 Qui compte pour une opération : pour un portage de référents, les participants que suivent les référents de la
-structure porteuse ; pour une action, ceux qui ont une étape rattachée à l'opération. La période est celle de
+structure porteuse ; pour l'accompagnement des clauses d'insertion, les participants salariés du dispositif (des heures
+importées du service clauses sur la période de l'opération), ses heures d'insertion étant celles de ces fichiers
+(`models_clauses.HeuresClause`) ; pour une action, ceux qui ont une étape rattachée à l'opération. La période est celle de
 l'opération, arrêtée à aujourd'hui si elle est en cours : la projection prolonge le rythme constaté jusqu'à la fin,
 et une alerte se lève quand elle reste sous 90 % de la cible.
 """
@@ -17,11 +19,13 @@ from operations.options import Etat
 
 from .models import Etape, Participant, Presence, Seance
 from .options import StatutPresence
+from .rapport_clauses import heures_de_la_periode
 
 SEUIL_ALERTE = Decimal("0.90")
 ETATS_REALISES = [Etat.CONVENTIONNEE, Etat.EN_REALISATION, Etat.BILAN_DEPOSE, Etat.BILAN_A_CORRIGER,
                   Etat.BILAN_CONTROLE, Etat.SOLDEE]
 PORTAGE = "PORTAGE_REFERENTS"
+CLAUSES = "CLAUSES_INSERTION"
 
 
 @dataclass(frozen=True)
@@ -41,9 +45,14 @@ class Realisation:
         return self.projection is not None and self.cible > 0 and self.projection < self.cible * SEUIL_ALERTE
 
 
-def population(operation: Operation):
+def population(operation: Operation, *, au: date | None = None):
+    """Les participants qui comptent pour l'opération ; pour les clauses, ceux qui ont des heures jusqu'à `au`."""
     if operation.type.code == PORTAGE:
         return Participant.objects.entres().filter(structure_referent_id=operation.porteur_id)
+    if operation.type.code == CLAUSES:
+        fin = min(au or operation.date_fin, operation.date_fin)
+        salaries = heures_de_la_periode(operation.date_debut, fin).filter(participant__isnull=False)
+        return Participant.objects.entres().filter(pk__in=salaries.values("participant_id"))
     return Participant.objects.entres().filter(etapes__operation=operation).distinct()
 
 
@@ -56,7 +65,7 @@ def etapes_de(operation: Operation, debut: date, fin: date):
 
 
 def _valeurs(operation: Operation, debut: date, fin: date) -> dict:
-    participants = population(operation)
+    participants = population(operation, au=fin)
     accompagnes = participants.accompagnes(debut, fin)
     sorties = participants.filter(date_sortie__range=(debut, fin)).aggregate(
         total=Count("pk"), positives=Count("pk", filter=~Q(motif_sortie__categorie="")))
@@ -78,7 +87,8 @@ def _valeurs(operation: Operation, debut: date, fin: date) -> dict:
         if sorties["total"] else Decimal(0),
         "MISES_A_L_EMPLOI": etapes.filter(type__vers_emploi=True).count(),
         "ETAPES": etapes.count(),
-        "HEURES_INSERTION": heures["insertion"] or Decimal(0),
+        "HEURES_INSERTION": (heures_de_la_periode(debut, fin).aggregate(h=Sum("heures"))["h"]
+                             if operation.type.code == CLAUSES else heures["insertion"]) or Decimal(0),
         "HEURES_FORMATION": (heures["formation"] or Decimal(0)) + (presence or Decimal(0)),
     }
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_commissions, views_liste, views_rapport, views_seances
+from . import views, views_clauses, views_commissions, views_liste, views_rapport, views_seances
 
 app_name = "participants"
 
@@ -24,4 +24,7 @@ urlpatterns = [
     path("participants/completude/", views.completude_page, name="completude"),
     path("participants/import/", views.importer_page, name="importer"),
     path("participants/import/confirmer/", views.confirmer, name="confirmer_import"),
+    path("clauses/", views_clauses.heures, name="clauses"),
+    path("clauses/import/", views_clauses.importer_page, name="importer_clauses"),
+    path("clauses/import/confirmer/", views_clauses.confirmer, name="confirmer_import_clauses"),
 ]

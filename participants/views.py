@@ -26,6 +26,7 @@ from operations.workflow import ActionRefusee, historique
 
 from .forms import OrientationForm
 from .seances import operations_ou_inscrire
+from .selectors_clauses import heures_du_participant
 from .importation import ImportRefuse, analyser, apercu, importer
 from .completude import ALERTE, CORRECTION, champs_manquants, completude, completude_par_operation, incomplets, sans_contact
 from .criteres import verdicts_du_participant
@@ -52,15 +53,15 @@ def _dossier(jeton: str) -> Path:
     return Path(settings.MEDIA_ROOT) / "imports-en-attente" / jeton
 
 
-def _fichiers_en_attente(request) -> list[tuple[str, bytes]] | None:
-    jeton = request.session.get(CLE_DE_SESSION)
+def _fichiers_en_attente(request, cle: str = CLE_DE_SESSION) -> list[tuple[str, bytes]] | None:
+    jeton = request.session.get(cle)
     if not jeton or not _dossier(jeton).is_dir():
         return None
     return [(f.name.split("-", 1)[1], f.read_bytes()) for f in sorted(_dossier(jeton).iterdir())]
 
 
-def _oublier(request):
-    jeton = request.session.pop(CLE_DE_SESSION, None)
+def _oublier(request, cle: str = CLE_DE_SESSION):
+    jeton = request.session.pop(cle, None)
     if jeton:
         shutil.rmtree(_dossier(jeton), ignore_errors=True)
 
@@ -70,49 +71,61 @@ def importer_page(request):
     formulaire = ImportForm(request.POST or None, request.FILES or None)
     contexte = {"formulaire": formulaire, "imports": ImportParticipants.objects.select_related("par")[:20]}
     if request.method == "POST" and formulaire.is_valid():
-        _oublier(request)
-        deposes = [f for f in (formulaire.cleaned_data["participants"], formulaire.cleaned_data["etapes"]) if f]
-        trop_gros = [f.name for f in deposes if f.size > TAILLE_MAX * 5]
-        if trop_gros:
-            contexte["erreurs"] = [f"{nom} : fichier de plus de {TAILLE_MAX * 5 // 2**20} Mo." for nom in trop_gros]
-            return render(request, "participants/import.html", contexte)
-        fichiers = [(Path(f.name).name, f.read()) for f in deposes]
-        try:
-            analyse = analyser(*fichiers)
-        except ImportRefuse as refus:
-            contexte["erreurs"] = [str(e) for e in refus.erreurs]
-            return render(request, "participants/import.html", contexte)
-        jeton = uuid.uuid4().hex
-        _dossier(jeton).mkdir(parents=True)
-        for rang, (nom, contenu) in enumerate(fichiers):
-            (_dossier(jeton) / f"{rang}-{nom}").write_bytes(contenu)
-        request.session[CLE_DE_SESSION] = jeton
-        contexte.update(apercu=apercu(analyse), analyse=analyse, fichiers=[nom for nom, _ in fichiers])
+        deposes = [formulaire.cleaned_data["participants"], formulaire.cleaned_data["etapes"]]
+        contexte.update(deposer(request, deposes, analyser, apercu, CLE_DE_SESSION))
     return render(request, "participants/import.html", contexte)
+
+
+def deposer(request, deposes: list, analyser, apercu, cle: str) -> dict:
+    """Vérifie les fichiers déposés (taille, puis `analyser`) et les garde en attente de confirmation sous un jeton de
+    la session (`cle`) ; rend ce que la page montre : les erreurs, ou l'aperçu. Partagé par les pages d'import."""
+    _oublier(request, cle)
+    deposes = [f for f in deposes if f]
+    trop_gros = [f.name for f in deposes if f.size > TAILLE_MAX * 5]
+    if trop_gros:
+        return {"erreurs": [f"{nom} : fichier de plus de {TAILLE_MAX * 5 // 2**20} Mo." for nom in trop_gros]}
+    fichiers = [(Path(f.name).name, f.read()) for f in deposes]
+    try:
+        analyse = analyser(*fichiers)
+    except ImportRefuse as refus:
+        return {"erreurs": [str(e) for e in refus.erreurs]}
+    jeton = uuid.uuid4().hex
+    _dossier(jeton).mkdir(parents=True)
+    for rang, (nom, contenu) in enumerate(fichiers):
+        (_dossier(jeton) / f"{rang}-{nom}").write_bytes(contenu)
+    request.session[cle] = jeton
+    return {"apercu": apercu(analyse), "analyse": analyse, "fichiers": [nom for nom, _ in fichiers]}
 
 
 @require_POST
 def confirmer(request):
     _exiger_animation(request)
-    fichiers = _fichiers_en_attente(request)
+    return confirmer_en_attente(request, CLE_DE_SESSION, "participants:importer", _ecrire)
+
+
+def _ecrire(fichiers, user) -> str:
+    trace = importer(analyser(*fichiers), user=user)  # revérifié : la base a pu changer entre-temps
+    return (f"Import enregistré : {trace.participants_crees} participant(s) créé(s), "
+            f"{trace.participants_modifies} modifié(s), {trace.participants_inchanges} inchangé(s) ; "
+            f"{trace.etapes_creees} étape(s) créée(s), {trace.etapes_modifiees} modifiée(s).")
+
+
+def confirmer_en_attente(request, cle: str, page: str, ecrire):
+    """La confirmation d'un import déposé (`deposer`) : abandonné, refusé ou écrit par `ecrire(fichiers, user)` (qui
+    rend le compte rendu) ; les fichiers en attente sont effacés dans tous les cas. Partagé par les pages d'import."""
+    fichiers = _fichiers_en_attente(request, cle)
     if fichiers is None:
         messages.error(request, "Aucun import en attente de confirmation : déposez à nouveau les fichiers.")
-        return redirect("participants:importer")
+        return redirect(page)
+    _oublier(request, cle)
     if "abandonner" in request.POST:
-        _oublier(request)
         messages.success(request, "Import abandonné : rien n'a été écrit.")
-        return redirect("participants:importer")
+        return redirect(page)
     try:
-        trace = importer(analyser(*fichiers), user=request.user)  # revérifié : la base a pu changer entre-temps
+        messages.success(request, ecrire(fichiers, request.user))
     except ImportRefuse as refus:
-        _oublier(request)
         messages.error(request, "Import refusé, rien n'a été écrit : " + " ; ".join(str(e) for e in refus.erreurs[:5]))
-        return redirect("participants:importer")
-    _oublier(request)
-    messages.success(request, f"Import enregistré : {trace.participants_crees} participant(s) créé(s), "
-                              f"{trace.participants_modifies} modifié(s), {trace.participants_inchanges} inchangé(s) ; "
-                              f"{trace.etapes_creees} étape(s) créée(s), {trace.etapes_modifiees} modifiée(s).")
-    return redirect("participants:importer")
+    return redirect(page)
 
 
 # --- Les participants : liste et fiche, dans le périmètre de chacun ---
@@ -155,6 +168,7 @@ def _page_fiche(request, participant, formulaire_sortie, erreurs=()):
         "formulaire_etape": EtapeForm(prefix="etape", participant=participant),
         "peut_suivre": peut_suivre(participant, request.user),
         "historique": historique(participant),
+        "clauses": heures_du_participant(participant),
     })
 
 

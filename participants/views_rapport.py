@@ -12,6 +12,7 @@ from annuaire.roles import Role, roles_de
 
 from .models import Etape, Participant
 from .rapport import a_des_donnees, barres_du_rapport, en_docx, en_xlsx, graphiques_du_rapport, rapport_activite
+from .rapport_clauses import graphique_clauses, tableaux_clauses
 
 TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TYPE_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -65,7 +66,12 @@ def rapport(request):
     if not a_des_donnees(donnees):
         return render(request, "participants/rapport.html", {"formulaire": formulaire, "vide": True})
     # Les graphiques du Word, dans la page même (data: est permis aux images par la CSP) : mêmes droits que la page.
-    graphiques = {titre: "data:image/png;base64," + base64.b64encode(png).decode()
-                  for titre, png in graphiques_du_rapport(donnees).items()}
-    return render(request, "participants/rapport.html", {"formulaire": formulaire, "r": donnees,
-                                                        "barres": barres_du_rapport(donnees), "graphiques": graphiques})
+    graphiques = {titre: _en_ligne(png) for titre, png in graphiques_du_rapport(donnees).items()}
+    clauses = tableaux_clauses(donnees["clauses"])
+    return render(request, "participants/rapport.html", {
+        "formulaire": formulaire, "r": donnees, "barres": barres_du_rapport(donnees), "graphiques": graphiques,
+        "clauses": clauses, "graphique_clauses": _en_ligne(graphique_clauses(clauses)) if clauses else None})
+
+
+def _en_ligne(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode()

@@ -47,6 +47,7 @@ from .appels import (
 )
 from .bilans import TRANSITION_DU_BILAN, avancer_par_le_bilan, dater_bilans
 from .comites import fermer_appels, publier_appels, tenir_comites
+from .clauses import charger_clauses
 from .lecture import PARIS
 from .participants import charger_participants
 from .programmation import (
@@ -310,6 +311,7 @@ def _charger():
                                                        jour=vie.jours[-1], jusqu_a="envoyer")
     avenants = [(a, conventions.amender(a, animation=animation)) for a in conventions.AVENANTS]
     charger_participants(structures)
+    charger_clauses()
     completer_questionnaires()
     formation = next(v for v in vies if v.op.intitule == SEANCES_INTITULE)
     charger_seances(formation.operation, formation.createur)

@@ -22,6 +22,9 @@ QPV = {
     "LONGVIC - Bief du Moulin", "LONGVIC - Guynemer (quartier de veille)", "QUETIGNY - Centre (quartier de veille)",
 }
 PRESCRIPTEURS = {"POLE_EMPLOI", "CONSEIL_DEPARTEMENTAL", "MISSION_LOCALE", "SPIP", "MAIRIES_MDEF_SERVICES_SOCIAUX", "OPERATEURS"}
+# Et ceux du dispositif clauses d'insertion (specs/clauses-et-enveloppe.md), PLIE pour les référents du PLIE.
+PRESCRIPTEURS_CLAUSES = {"PLIE", "ARIQ_BTP", "EUREKA_INTERIM", "IDEES_INTERIM", "POLE_EMPLOI", "ENTREPRISE", "MDEF",
+                         "ESPACE_EMPLOI_LONGVIC", "SERVICE_EMPLOI_CHENOVE"}
 TYPES = {"PORTAGE_REFERENTS", "REMOBILISATION", "CLAUSES_INSERTION", "PRESTATION", "ANIMATION_PLIE", "ENVELOPPE_SOUPLE"}
 ROLES = {"animation", "porteur", "referent", "comite", "gestionnaire", "administrateur"}
 
@@ -39,8 +42,8 @@ class TestReferentielDUneInstallationNeuve:
             "LONGVIC - Guynemer (quartier de veille)", "QUETIGNY - Centre (quartier de veille)"
         }
 
-    def test_les_6_codes_prescripteurs_de_la_specification(self):
-        assert set(Prescripteur.objects.values_list("code", flat=True)) == PRESCRIPTEURS
+    def test_les_codes_prescripteurs_des_specifications(self):
+        assert set(Prescripteur.objects.values_list("code", flat=True)) == PRESCRIPTEURS | PRESCRIPTEURS_CLAUSES
 
     def test_les_financeurs_dont_le_fse_seul_marque_fonds_europeen(self):
         assert Financeur.objects.get(code="FSE").est_fse

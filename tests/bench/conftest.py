@@ -1,6 +1,7 @@
 """Les bancs d'essai : `make bench` (PostgreSQL : DATABASE_URL, voir .ci/run). Pas dans `make test`.
 
-Tailles par l'environnement : BENCH_PARTICIPANTS (200 000), BENCH_ETAPES (2 000 000), BENCH_IMPORT (100 000).
+Tailles par l'environnement : BENCH_PARTICIPANTS (200 000), BENCH_ETAPES (2 000 000), BENCH_IMPORT (100 000),
+BENCH_CLAUSES (1 000 000 de lignes d'heures).
 """
 import os
 import resource
@@ -12,6 +13,7 @@ TAILLES = {
     "participants": int(os.environ.get("BENCH_PARTICIPANTS", 200_000)),
     "etapes": int(os.environ.get("BENCH_ETAPES", 2_000_000)),
     "import": int(os.environ.get("BENCH_IMPORT", 100_000)),
+    "clauses": int(os.environ.get("BENCH_CLAUSES", 1_000_000)),
 }
 
 

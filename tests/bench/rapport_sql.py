@@ -41,3 +41,30 @@ def rapport_sql(debut, fin) -> dict:
         "sorties": total_sorties, "positives": positives,
         "jours": sum(s[5] for s in sorties),
     }
+
+
+def clauses_sql(debut, fin) -> dict:
+    """La partie clauses du rapport en SQL écrit à la main : heures, orientations, candidats validés, participants
+    salariés et leurs sorties positives."""
+    p = {"debut": debut, "fin": fin, "mois": debut.replace(day=1)}
+    heures = _lignes("""SELECT secteur, contrat, sum(heures), count(DISTINCT salarie) FROM participants_heuresclause
+                        WHERE mois BETWEEN %(mois)s AND %(fin)s GROUP BY ROLLUP (secteur, contrat)""", p)
+    salaries = _lignes("""SELECT count(DISTINCT salarie) FROM participants_heuresclause
+                          WHERE mois BETWEEN %(mois)s AND %(fin)s""", p)[0][0]
+    orientations = _lignes("""SELECT pr.code = 'PLIE', o.qpv_id IS NOT NULL, o.secteur, count(*)
+                              FROM participants_orientationclause o JOIN annuaire_prescripteur pr ON pr.id = o.prescripteur_id
+                              WHERE o.date BETWEEN %(debut)s AND %(fin)s GROUP BY 1, 2, 3""", p)
+    valides = _lignes("""SELECT count(*), sum(q) FROM (SELECT candidat, max((qpv_id IS NOT NULL)::int) AS q
+                         FROM participants_orientationclause WHERE date_validation BETWEEN %(debut)s AND %(fin)s
+                         GROUP BY candidat) v""", p)[0]
+    participants = _lignes(f"""SELECT p.sexe, m.categorie, p.date_sortie BETWEEN %(debut)s AND %(fin)s, count(*)
+                               FROM participants_participant p LEFT JOIN participants_motifsortie m ON m.id = p.motif_sortie_id
+                               WHERE p.statut_entree = 'entre' AND {ACCOMPAGNES} AND EXISTS (
+                                   SELECT 1 FROM participants_heuresclause h WHERE h.participant_id = p.id
+                                   AND h.mois BETWEEN %(mois)s AND %(fin)s) GROUP BY 1, 2, 3""", p)
+    return {
+        "heures": sum(h[2] for h in heures if h[0] is None), "salaries": salaries,
+        "orientations": sum(o[3] for o in orientations), "valides": valides[0],
+        "participants": sum(x[3] for x in participants),
+        "sorties_positives": sum(x[3] for x in participants if x[1] and x[2]),
+    }

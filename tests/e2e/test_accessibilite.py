@@ -61,6 +61,7 @@ def pages_de(code_action: str, code_bilan: str) -> dict[str, list[str]]:
         "animation": ["/", "/operations/", f"/operations/{code_action}/", "/appels/", "/comites/",
                       "/conventions/", "/participants/", "/participants/completude/", "/rapport-activite/",
                       "/participants/import/", "/participants/commission-d-entree/", "/participants/commission-de-sortie/",
+                      "/clauses/", "/clauses/import/",
                       f"/operations/{code_action}/seances/", "/emargements/", "/bilans/"],
         "porteur.amnyos": ["/", f"/operations/{code_action}/bilans/1/", f"/operations/{code_action}/seances/",
                            "/operations/nouvelle/"],

@@ -113,6 +113,23 @@ def _avec_motif(ctx):
     return _participant_propose(ctx)
 
 
+def _clauses_portees_par_a(ctx):
+    """La structure A porte l'accompagnement des clauses d'insertion : son porteur et son référent voient les heures."""
+    from operations.models import TypeOperation
+    from operations.options import Etat
+    from tests.factories import OperationFactory
+
+    OperationFactory(porteur=ctx["structure"], etat=Etat.EN_REALISATION, intitule=NOM,
+                     type=TypeOperation.objects.get(code="CLAUSES_INSERTION"))
+    return {}
+
+
+def _rien_importe_des_clauses(ctx, role, reponse):
+    from participants.models import HeuresClause
+
+    assert not HeuresClause.objects.exists(), f"{role} : un import de clauses a eu lieu sans fichier confirmé"
+
+
 QUI_VOIT_L_OPERATION = tous(200, anonyme=CONNEXION, porteur_autre=404, sans_role=404)
 
 MATRICE = {
@@ -154,6 +171,12 @@ MATRICE = {
     "participants:fiche": Cas(tous(200, anonyme=CONNEXION, porteur_autre=404, sans_role=404, comite=404),
                               objet=_participant, ne_revele_pas=lambda ctx: NOM),
     "participants:importer": Cas(tous(403, anonyme=CONNEXION, animation=200)),
+    # Les heures des clauses : les équipes du PLIE et le comité en lecture, la structure qui porte les clauses.
+    "participants:clauses": Cas(tous(200, anonyme=CONNEXION, sans_role=403, porteur_autre=403),
+                                objet=_clauses_portees_par_a),
+    "participants:importer_clauses": Cas(tous(403, anonyme=CONNEXION, animation=200)),
+    "participants:confirmer_import_clauses": Cas(tous(403, anonyme=CONNEXION, animation=302), methode="post",
+                                                 verifier=_rien_importe_des_clauses),
     # Sans import en attente, l'animation est renvoyée vers la page d'import avec un message.
     "participants:confirmer_import": Cas(tous(403, anonyme=CONNEXION, animation=302), methode="post",
                                          verifier=_rien_importe),

@@ -513,3 +513,50 @@ def test_un_portage_2023_sous_le_programme_fse_plus_a_cote_de_2016(demo, client)
     client.force_login(Utilisateur.objects.get(username="animation"))
     page = client.get("/operations/").content.decode()
     assert "FSE+ 2021-2027" in page and "FSE 2014-2020" in page
+
+
+@pytest.mark.django_db
+def test_les_clauses_d_insertion_redonnent_le_bilan_2016_du_rapport(demo):
+    """« BILAN PLIE - CLAUSES INSERTION » du rapport d'activité 2016 : chaque tableau, depuis les fichiers du service
+    clauses passés par l'import réel ; les 126 salariés participants sont des participants de la démonstration."""
+    from participants.models import HeuresClause, ImportClauses, Participant
+    from participants.rapport import rapport_activite
+    from participants.realisation import realisation
+
+    clauses = rapport_activite(date(2016, 1, 1), date(2016, 12, 31))["clauses"]
+    assert clauses["heures"] == {
+        "total": 72333, "par_secteur": {"BTP": 49401, "SERVICES": 22932}, "salaries": 135,
+        "par_contrat": {"CDD": {"heures": 5962, "salaries": 17}, "CDDI": {"heures": 5421, "salaries": 18},
+                        "CDI": {"heures": 6845, "salaries": 9}, "C_PRO": {"heures": 13198, "salaries": 14},
+                        "CTTI": {"heures": 40907, "salaries": 77}}}
+    assert clauses["orientations"] == {
+        "total": 164, "par_origine": {"PLIE": {"total": 77, "qpv": 39}, "AUTRE": {"total": 87, "qpv": 28}},
+        "par_secteur": {"BTP": 94, "SERVICES": 70},
+        "par_prescripteur": {"POLE_EMPLOI": 16, "ARIQ_BTP": 6, "EUREKA_INTERIM": 38, "IDEES_INTERIM": 22,
+                             "ENTREPRISE": 1, "MDEF": 1, "ESPACE_EMPLOI_LONGVIC": 2, "SERVICE_EMPLOI_CHENOVE": 1},
+        "qpv_par_quartier": {"CHENÔVE - Le Mail": 18, "DIJON - Fontaine d'Ouche": 11, "DIJON - Grésilles": 19,
+                             "LONGVIC - Bief du Moulin": 5, "QUETIGNY - Centre (quartier de veille)": 4,
+                             "TALANT - Belvédère": 10}}
+    assert clauses["candidats_valides"] == {"total": 104, "par_secteur": {"BTP": 67, "SERVICES": 39}, "part_qpv": 0.3173}
+    assert clauses["participants_plie"] == {
+        "total": 126, "par_sexe": {"H": 110, "F": 16},
+        "par_secteur": {"BTP": {"total": 82, "F": 0}, "SERVICES": {"total": 49, "F": 16}},
+        "qpv": {"total": 52, "par_quartier": {
+            "CHENÔVE - Le Mail": 12, "DIJON - Fontaine d'Ouche": 7, "DIJON - Grésilles": 16, "LONGVIC - Bief du Moulin": 5,
+            "LONGVIC - Guynemer (quartier de veille)": 2, "QUETIGNY - Centre (quartier de veille)": 1,
+            "TALANT - Belvédère": 9}}}
+    assert clauses["sorties_positives"] == {
+        "total": 39, "par_motif": {"CONTRAT_PRO": 12, "CDI": 6, "CDD_6M": 17, "FORMATION_QUALIFIANTE": 4},
+        "qpv": {"total": 15, "par_quartier": {"CHENÔVE - Le Mail": 4, "DIJON - Fontaine d'Ouche": 2,
+                                              "DIJON - Grésilles": 8, "LONGVIC - Bief du Moulin": 1}}}
+    # Passées par l'import (une trace), liées à des participants de la démonstration ; et quelques heures de 2017.
+    assert ImportClauses.objects.count() == 1
+    assert Participant.objects.filter(heures_clauses__isnull=False).distinct().count() == 126
+    assert HeuresClause.objects.filter(mois__year=2017).exists()
+    # L'accompagnement des clauses d'ARIQ BTP (2016-2017) réalise en heures : 72 333 en 2016, sur 144 000 en deux ans.
+    ariq = Operation.objects.get(type__code="CLAUSES_INSERTION", date_debut__year=2016)
+    lignes = {r.indicateur: r for r in realisation(ariq, au=date(2016, 12, 31))}
+    heures = lignes["Heures d'insertion réalisées"]
+    assert (heures.realise, heures.cible, heures.alerte) == (72333, 144000, False)
+    assert heures.projection == 144468  # 72 333 heures en 366 jours, prolongées sur 731
+    assert lignes["Participants accompagnés"].realise == 126 and lignes["Sorties positives"].realise == 39

@@ -1,9 +1,8 @@
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from participants.importation import ImportRefuse, analyser, importer
+from participants.importation import analyser, importer, importer_en_ligne_de_commande
 
 
 class Command(BaseCommand):
@@ -15,23 +14,12 @@ class Command(BaseCommand):
         parser.add_argument("etapes", type=Path, nargs="?", help="fichier des étapes (CSV ou XLSX), facultatif")
 
     def handle(self, *args, participants, etapes, **options):
-        fichiers = []
-        for chemin in filter(None, [participants, etapes]):
-            if not chemin.is_file():
-                self.stderr.write(f"{chemin} : fichier introuvable.")
-                sys.exit(1)
-            fichiers.append((chemin.name, chemin.read_bytes()))
-        try:
-            trace = importer(analyser(*fichiers))
-        except ImportRefuse as refus:
-            self.stderr.write(f"Import refusé, rien n'a été écrit ({len(refus.erreurs)} erreur(s)) :")
-            for erreur in refus.erreurs:
-                self.stderr.write(str(erreur))
-            sys.exit(1)
-        self.stdout.write(
-            f"Participants : {trace.participants_crees} créé(s), {trace.participants_modifies} modifié(s), "
-            f"{trace.participants_inchanges} inchangé(s).\n"
-            f"Étapes : {trace.etapes_creees} créée(s), {trace.etapes_modifiees} modifiée(s), "
-            f"{trace.etapes_inchangees} inchangée(s).")
-        for avertissement in trace.avertissements:
-            self.stdout.write(f"Avertissement : {avertissement}")
+        importer_en_ligne_de_commande(self, [participants, etapes], lambda fichiers: _compte_rendu(importer(analyser(*fichiers))))
+
+
+def _compte_rendu(trace) -> str:
+    lignes = [f"Participants : {trace.participants_crees} créé(s), {trace.participants_modifies} modifié(s), "
+              f"{trace.participants_inchanges} inchangé(s).",
+              f"Étapes : {trace.etapes_creees} créée(s), {trace.etapes_modifiees} modifiée(s), "
+              f"{trace.etapes_inchangees} inchangée(s)."]
+    return "\n".join(lignes + [f"Avertissement : {a}" for a in trace.avertissements])

@@ -1,0 +1,226 @@
+"""La partie « clauses d'insertion » du rapport d'activité (clé `clauses` du JSON ; docs/clauses.md) : heures,
+orientations, candidats validés, participants du PLIE salariés du dispositif et leurs sorties positives.
+
+Chaque tableau est une agrégation en base ; Python ne parcourt que des lignes déjà regroupées (une par participant ou
+par candidat au plus).
+"""
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, IntegerField, Max, Q, Sum, Value, When, Case
+
+from .models import Participant
+from .models_clauses import PRESCRIPTEUR_PLIE, HeuresClause, OrientationClause
+from .options import ContratClause, Secteur, SecteurOrientation
+
+SECTEURS = [Secteur.BTP.value, Secteur.SERVICES.value]
+
+
+def _nombre(heures: Decimal | None):
+    """Des heures pour le JSON : un entier quand elles sont rondes (le cas courant), sinon deux décimales."""
+    heures = heures or Decimal(0)
+    return int(heures) if heures == heures.to_integral_value() else float(heures.quantize(Decimal("0.01")))
+
+
+def _part(n: int, total: int) -> float:
+    return float((Decimal(n) / total).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)) if total else 0.0
+
+
+def _qpv(table: dict) -> dict:
+    return {"total": sum(table.values()), "par_quartier": dict(sorted(table.items()))}
+
+
+def heures_de_la_periode(debut: date, fin: date):
+    """Les lignes d'heures dont le mois tombe dans la période (le mois du début compte, même entamé)."""
+    return HeuresClause.objects.filter(mois__gte=date(debut.year, debut.month, 1), mois__lte=fin)
+
+
+def _heures(lignes) -> dict:
+    par_secteur = dict.fromkeys(SECTEURS, 0)
+    par_secteur.update({s: _nombre(h) for s, h in lignes.values_list("secteur").annotate(h=Sum("heures")).order_by()})
+    contrats = {c: (h, n) for c, h, n in lignes.values_list("contrat").annotate(
+        h=Sum("heures"), n=Count("salarie", distinct=True)).order_by()}
+    return {
+        "total": _nombre(lignes.aggregate(h=Sum("heures"))["h"]),
+        "par_secteur": par_secteur,
+        "par_contrat": {c: {"heures": _nombre(contrats[c][0]), "salaries": contrats[c][1]}
+                        for c in ContratClause.values if c in contrats},
+        "salaries": lignes.values("salarie").distinct().count(),
+    }
+
+
+def _dans_les_secteurs(champ: str = "secteur") -> dict:
+    """Les filtres qui comptent une orientation dans chaque secteur : « les deux » compte dans l'un et l'autre."""
+    return {s: Q(**{f"{champ}__in": [s, SecteurOrientation.LES_DEUX]}) for s in SECTEURS}
+
+
+def _orientations(orientations) -> dict:
+    plie, autre = Q(prescripteur__code=PRESCRIPTEUR_PLIE), ~Q(prescripteur__code=PRESCRIPTEUR_PLIE)
+    avec_qpv = Q(qpv__isnull=False)
+    comptes = orientations.aggregate(
+        total=Count("pk"), plie=Count("pk", filter=plie), plie_qpv=Count("pk", filter=plie & avec_qpv),
+        autre=Count("pk", filter=autre), autre_qpv=Count("pk", filter=autre & avec_qpv),
+        **{s: Count("pk", filter=q) for s, q in _dans_les_secteurs().items()})
+    prescripteurs = orientations.filter(autre).values_list("prescripteur__code").annotate(n=Count("pk"))
+    quartiers = orientations.filter(avec_qpv).values_list("qpv__nom").annotate(n=Count("pk")).order_by()
+    return {
+        "total": comptes["total"],
+        "par_origine": {"PLIE": {"total": comptes["plie"], "qpv": comptes["plie_qpv"]},
+                        "AUTRE": {"total": comptes["autre"], "qpv": comptes["autre_qpv"]}},
+        "par_secteur": {s: comptes[s] for s in SECTEURS},
+        "par_prescripteur": dict(prescripteurs.order_by("prescripteur__ordre", "prescripteur__code")),
+        "qpv_par_quartier": dict(sorted(quartiers)),
+    }
+
+
+def _un_si(condition: Q):
+    return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
+
+
+def _candidats_valides(debut: date, fin: date) -> dict:
+    """Un candidat validé compte une fois, dans chaque secteur d'une de ses orientations validées sur la période."""
+    candidats = (OrientationClause.objects.filter(date_validation__range=(debut, fin)).values("candidat")
+                 .annotate(qpv=_un_si(Q(qpv__isnull=False)),
+                           **{s: _un_si(q) for s, q in _dans_les_secteurs().items()}).order_by())
+    total, avec_qpv, secteurs = 0, 0, dict.fromkeys(SECTEURS, 0)
+    for c in candidats:
+        total, avec_qpv = total + 1, avec_qpv + c["qpv"]
+        for s in SECTEURS:
+            secteurs[s] += c[s]
+    return {"total": total, "par_secteur": secteurs, "part_qpv": _part(avec_qpv, total)}
+
+
+def _participants(debut: date, fin: date, lignes) -> tuple[dict, dict]:
+    """Les participants accompagnés sur la période qui ont des heures sur la période, par sexe, par secteur (ceux des
+    heures) et par quartier ; et, parmi eux, les sorties positives datées de la période."""
+    accompagnes = Participant.objects.entres().accompagnes(debut, fin)
+    salaries = (lignes.filter(participant__in=accompagnes).values(
+        "participant", "participant__sexe", "participant__qpv__nom", "participant__date_sortie",
+        "participant__motif_sortie__code", "participant__motif_sortie__categorie")
+        .annotate(**{s: _un_si(Q(secteur=s)) for s in SECTEURS}).order_by())
+    par_sexe = {"H": 0, "F": 0}
+    par_secteur = {s: {"total": 0, "F": 0} for s in SECTEURS}
+    quartiers, motifs, quartiers_sortis = {}, {}, {}
+    for p in salaries:
+        sexe, quartier = p["participant__sexe"], p["participant__qpv__nom"]
+        par_sexe[sexe] += 1
+        for s in SECTEURS:
+            if p[s]:
+                par_secteur[s]["total"] += 1
+                par_secteur[s]["F"] += sexe == "F"
+        if quartier:
+            quartiers[quartier] = quartiers.get(quartier, 0) + 1
+        sortie = p["participant__date_sortie"]
+        if sortie and debut <= sortie <= fin and p["participant__motif_sortie__categorie"]:
+            motif = p["participant__motif_sortie__code"]
+            motifs[motif] = motifs.get(motif, 0) + 1
+            if quartier:
+                quartiers_sortis[quartier] = quartiers_sortis.get(quartier, 0) + 1
+    participants = {"total": sum(par_sexe.values()), "par_sexe": par_sexe, "par_secteur": par_secteur,
+                    "qpv": _qpv(quartiers)}
+    sorties = {"total": sum(motifs.values()), "par_motif": motifs, "qpv": _qpv(quartiers_sortis)}
+    return participants, sorties
+
+
+def chiffres_clauses(debut: date, fin: date) -> dict:
+    lignes = heures_de_la_periode(debut, fin)
+    participants, sorties = _participants(debut, fin, lignes)
+    return {
+        "heures": _heures(lignes),
+        "orientations": _orientations(OrientationClause.objects.filter(date__range=(debut, fin))),
+        "candidats_valides": _candidats_valides(debut, fin),
+        "participants_plie": participants,
+        "sorties_positives": sorties,
+    }
+
+
+def a_des_clauses(clauses: dict) -> bool:
+    """La période a-t-elle des données de clauses (sinon la section du rapport est absente) ?"""
+    return bool(clauses["heures"]["salaries"] or clauses["orientations"]["total"] or clauses["candidats_valides"]["total"])
+
+
+# --- Les mêmes chiffres en tableaux, avec leurs libellés (page, Word et classeur disent les mêmes mots) ---
+
+def _lignes(table: dict, libelles: dict | None = None) -> list[dict]:
+    return [{"libelle": (libelles or {}).get(cle, cle), "nombre": n} for cle, n in table.items()]
+
+
+def tableaux_clauses(clauses: dict) -> dict | None:
+    """Les tableaux du rapport papier (BILAN PLIE - CLAUSES INSERTION) ; None quand la période n'a aucune donnée."""
+    if not a_des_clauses(clauses):
+        return None
+    from annuaire.models import Prescripteur
+
+    from .models import MotifSortie
+
+    prescripteurs = dict(Prescripteur.objects.values_list("code", "libelle"))
+    motifs = dict(MotifSortie.objects.values_list("code", "libelle"))
+    h, o, v = clauses["heures"], clauses["orientations"], clauses["candidats_valides"]
+    p, s = clauses["participants_plie"], clauses["sorties_positives"]
+    contrats = dict(ContratClause.choices)
+    return {
+        "heures": {"total": h["total"], "btp": h["par_secteur"]["BTP"], "services": h["par_secteur"]["SERVICES"],
+                   "salaries": h["salaries"]},
+        "contrats": [{"libelle": contrats[c], "heures": d["heures"], "salaries": d["salaries"]}
+                     for c, d in h["par_contrat"].items()],
+        "orientations": {"total": o["total"], "plie": o["par_origine"]["PLIE"]["total"],
+                         "plie_qpv": o["par_origine"]["PLIE"]["qpv"], "autre": o["par_origine"]["AUTRE"]["total"],
+                         "autre_qpv": o["par_origine"]["AUTRE"]["qpv"], "btp": o["par_secteur"]["BTP"],
+                         "services": o["par_secteur"]["SERVICES"], "qpv": sum(o["qpv_par_quartier"].values())},
+        "prescripteurs": _lignes(o["par_prescripteur"], prescripteurs),
+        "quartiers_orientations": _lignes(o["qpv_par_quartier"]),
+        "valides": {"total": v["total"], "btp": v["par_secteur"]["BTP"], "services": v["par_secteur"]["SERVICES"],
+                    "part_qpv": Decimal(str(v["part_qpv"]))},
+        "participants": {"total": p["total"], "hommes": p["par_sexe"]["H"], "femmes": p["par_sexe"]["F"],
+                         "btp": p["par_secteur"]["BTP"]["total"], "btp_femmes": p["par_secteur"]["BTP"]["F"],
+                         "services": p["par_secteur"]["SERVICES"]["total"],
+                         "services_femmes": p["par_secteur"]["SERVICES"]["F"], "qpv": p["qpv"]["total"],
+                         "part_qpv": Decimal(str(_part(p["qpv"]["total"], p["total"])))},
+        "quartiers_participants": _lignes(p["qpv"]["par_quartier"]),
+        "sorties": {"total": s["total"], "qpv": s["qpv"]["total"],
+                    "part_qpv": Decimal(str(_part(s["qpv"]["total"], s["total"])))},
+        "motifs": _lignes({m: s["par_motif"][m] for m in sorted(s["par_motif"], key=list(motifs).index)}, motifs),
+        "quartiers_sorties": _lignes(s["qpv"]["par_quartier"]),
+    }
+
+
+def graphique_clauses(tableaux: dict) -> bytes:
+    """Les heures par type de contrat, en barres (le Word et la page)."""
+    from .graphiques import barres
+
+    return barres("Heures réalisées par type de contrat", [c["libelle"] for c in tableaux["contrats"]],
+                  [c["heures"] for c in tableaux["contrats"]])
+
+
+def lignes_du_classeur(tableaux: dict) -> list[tuple[str, str, object]]:
+    """La feuille « Clauses d'insertion » : (rubrique, détail, valeur), rien que des libellés."""
+    h, o, v, p, s = (tableaux[k] for k in ("heures", "orientations", "valides", "participants", "sorties"))
+    lignes = [("Heures réalisées", "Total", h["total"]), ("Heures réalisées", "Marchés BTP", h["btp"]),
+              ("Heures réalisées", "Marchés de services", h["services"]), ("Salariés", "Total", h["salaries"])]
+    for c in tableaux["contrats"]:
+        lignes += [("Heures par type de contrat", c["libelle"], c["heures"]),
+                   ("Salariés par type de contrat", c["libelle"], c["salaries"])]
+    lignes += [("Orientations", "Total", o["total"]), ("Orientations", "Par les référents du PLIE", o["plie"]),
+               ("Orientations", "Par les référents du PLIE, dont QPV", o["plie_qpv"]),
+               ("Orientations", "Par d'autres prescripteurs", o["autre"]),
+               ("Orientations", "Par d'autres prescripteurs, dont QPV", o["autre_qpv"]),
+               ("Orientations", "Secteur BTP", o["btp"]), ("Orientations", "Secteur des services", o["services"])]
+    lignes += [("Orientations par prescripteur", x["libelle"], x["nombre"]) for x in tableaux["prescripteurs"]]
+    lignes += [("Orientations par quartier prioritaire", x["libelle"], x["nombre"])
+               for x in tableaux["quartiers_orientations"]]
+    lignes += [("Candidats validés", "Total", v["total"]), ("Candidats validés", "Secteur BTP", v["btp"]),
+               ("Candidats validés", "Secteur des services", v["services"]),
+               ("Candidats validés", "Part issue d'un QPV", v["part_qpv"])]
+    lignes += [("Participants du PLIE salariés", "Total", p["total"]), ("Participants du PLIE salariés", "Hommes", p["hommes"]),
+               ("Participants du PLIE salariés", "Femmes", p["femmes"]),
+               ("Participants du PLIE salariés", "Marchés BTP", p["btp"]),
+               ("Participants du PLIE salariés", "Marchés BTP, dont femmes", p["btp_femmes"]),
+               ("Participants du PLIE salariés", "Marchés de services", p["services"]),
+               ("Participants du PLIE salariés", "Marchés de services, dont femmes", p["services_femmes"]),
+               ("Participants du PLIE salariés", "Issus d'un QPV", p["qpv"])]
+    lignes += [("Participants du PLIE salariés par quartier", x["libelle"], x["nombre"])
+               for x in tableaux["quartiers_participants"]]
+    lignes += [("Sorties positives", "Total", s["total"]), ("Sorties positives", "Issues d'un QPV", s["qpv"])]
+    lignes += [("Sorties positives par motif", x["libelle"], x["nombre"]) for x in tableaux["motifs"]]
+    lignes += [("Sorties positives par quartier", x["libelle"], x["nombre"]) for x in tableaux["quartiers_sorties"]]
+    return lignes

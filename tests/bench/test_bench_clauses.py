@@ -1,0 +1,131 @@
+"""Banc d'essai des clauses d'insertion à l'échelle d'un réseau de PLIE : un million de lignes d'heures (BENCH_CLAUSES)
+sur huit ans, l'import contre COPY des mêmes lignes, la partie clauses du rapport contre sa référence SQL, dans le même
+passage. `make bench ARGS=tests/bench/test_bench_clauses.py` ; les résultats s'impriment en tableau.
+
+Cibles : import au moins au dixième du débit de COPY des mêmes lignes dans leur table ; partie clauses du rapport en
+moins de 10 s et moins de 3 fois sa référence SQL ; mémoire sous 2 Gio.
+"""
+import csv
+import io
+import time
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+
+from participants.importation_clauses import ORDRE_HEURES, analyser, importer
+from participants.models import HeuresClause, Participant
+from participants.rapport_clauses import chiffres_clauses
+
+from .conftest import TAILLES, memoire_max_mio, tableau
+from .population import generer
+from .rapport_sql import clauses_sql
+from .test_bench_participants import chrono
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PERIODE = (date(2016, 1, 1), date(2016, 12, 31))
+MARCHES = [(f"Marché {n:03d}", f"Entreprise {n % 40:02d}", "BTP" if n % 3 else "SERVICES") for n in range(120)]
+CONTRATS = ["CTTI", "CTTI", "CTTI", "C_PRO", "CDD", "CDDI", "CDI"]
+PRESCRIPTEURS = ["PLIE", "PLIE", "EUREKA_INTERIM", "IDEES_INTERIM", "POLE_EMPLOI", "ARIQ_BTP", "MDEF"]
+
+
+def _fichiers(lignes: int, identifiants: list[str]) -> tuple[bytes, bytes]:
+    """Des salariés qui travaillent douze mois de suite sur un marché, de 2014 à 2021 ; neuf sur dix participants."""
+    heures, orientations = io.StringIO(), io.StringIO()
+    h, o = csv.writer(heures, delimiter=";"), csv.writer(orientations, delimiter=";")
+    h.writerow(["salarie", "identifiant_participant", "sexe", "qpv", "employeur", "marche", "secteur", "contrat", "mois",
+                "heures"])
+    o.writerow(["candidat", "identifiant_participant", "date", "prescripteur", "qpv", "secteur", "date_validation"])
+    for salarie in range((lignes + 11) // 12):
+        participant = identifiants[salarie % len(identifiants)] if salarie % 10 else ""
+        marche, employeur, secteur = MARCHES[salarie % len(MARCHES)]
+        contrat, debut = CONTRATS[salarie % len(CONTRATS)], salarie % 85
+        qpv = "DIJON - Grésilles" if salarie % 4 == 0 else ""
+        for rang in range(min(12, lignes - salarie * 12)):
+            mois = debut + rang
+            h.writerow([f"S{salarie:07d}", participant, "HF"[salarie % 5 == 0], qpv, employeur, marche, secteur, contrat,
+                        f"{2014 + mois // 12}-{mois % 12 + 1:02d}", 35 + (salarie + rang) % 120])
+        if salarie % 3 == 0:
+            jour = date(2014 + debut // 12, debut % 12 + 1, 1 + salarie % 27)
+            o.writerow([f"C{salarie:07d}", participant, jour.isoformat(), PRESCRIPTEURS[salarie % len(PRESCRIPTEURS)],
+                        qpv, ["BTP", "SERVICES", "LES_DEUX"][salarie // 3 % 3], jour.isoformat() if salarie % 2 else ""])
+    return heures.getvalue().encode(), orientations.getvalue().encode()
+
+
+def test_import_et_rapport_des_clauses_a_l_echelle():
+    lignes = TAILLES["clauses"]
+    debut = time.perf_counter()
+    generer(max(lignes // 20, 1000), 0)
+    identifiants = list(Participant.objects.values_list("identifiant", flat=True).order_by("pk"))
+    fichier_heures, fichier_orientations = _fichiers(lignes, identifiants)
+    generation = time.perf_counter() - debut
+
+    debut = time.perf_counter()
+    analyse = analyser(("heures.csv", fichier_heures), ("orientations.csv", fichier_orientations))
+    trace = importer(analyse)
+    duree_import = time.perf_counter() - debut
+    assert trace.heures_creees == lignes
+    duree_copy = _copy_dans_la_table(analyse.heures)
+    duree_copy_nue = _copy(fichier_heures)
+    with connection.cursor() as curseur:
+        curseur.execute("ANALYZE participants_heuresclause; ANALYZE participants_orientationclause;")
+
+    duree_app, clauses = chrono(lambda: chiffres_clauses(*PERIODE))
+    duree_sql, reference = chrono(lambda: clauses_sql(*PERIODE))
+    # Les deux calculs disent la même chose : sinon la comparaison ne vaut rien.
+    assert Decimal(str(clauses["heures"]["total"])) == reference["heures"]
+    assert clauses["heures"]["salaries"] == reference["salaries"]
+    assert clauses["orientations"]["total"] == reference["orientations"]
+    assert clauses["candidats_valides"]["total"] == reference["valides"]
+    assert clauses["participants_plie"]["total"] == reference["participants"]
+    assert clauses["sorties_positives"]["total"] == reference["sorties_positives"]
+
+    def n(x):
+        return f"{x:,}".replace(",", " ")
+
+    print(tableau(f"Banc d'essai des clauses : {n(lignes)} lignes d'heures, {n(len(analyse.orientations))} orientations "
+                  "(PostgreSQL)", [
+        ("mesure", "valeur", "cible"),
+        ("génération (participants par COPY, fichiers CSV)", f"{generation:.1f} s", ""),
+        (f"import de {lignes:,} lignes d'heures et des orientations".replace(",", " "),
+         f"{duree_import:.1f} s ({lignes / duree_import:,.0f} lignes/s)".replace(",", " "), ""),
+        ("COPY des mêmes heures dans leur table", f"{duree_copy:.2f} s ({lignes / duree_copy:,.0f} lignes/s)".replace(",", " "), ""),
+        ("import / COPY (débit)", f"{duree_copy / duree_import:.2f}", "> 0,1"),
+        ("COPY du fichier brut dans une table de textes", f"{duree_copy_nue:.2f} s", ""),
+        ("partie clauses du rapport, médiane de 3", f"{duree_app:.2f} s", "< 10 s"),
+        ("référence SQL, médiane de 3", f"{duree_sql:.2f} s", ""),
+        ("rapport / référence SQL", f"{duree_app / duree_sql:.2f}", "< 3"),
+        ("mémoire maximale du processus", f"{memoire_max_mio():.0f} Mio", "< 2048 Mio"),
+    ]))
+    assert duree_copy / duree_import > 0.1
+    assert duree_app < 10 and duree_app / duree_sql < 3
+    assert memoire_max_mio() < 2048
+
+
+def _copy_dans_la_table(heures: list[tuple]) -> float:
+    """La référence de l'import : les mêmes lignes, vérifiées et leurs référentiels résolus, chargées par COPY dans
+    leur table (mêmes index, mêmes contraintes) et validées, sous d'autres identifiants de salariés."""
+    colonnes = [HeuresClause._meta.get_field(c).column for c in ORDRE_HEURES]
+    tampon = io.StringIO()
+    for ligne in heures:
+        tampon.write("\t".join("\\N" if v is None else str(v) for v in ("COPY-" + ligne[0], *ligne[1:])) + "\n")
+    donnees = tampon.getvalue().encode()
+    debut = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as curseur, curseur.connection.cursor().copy(
+            f"COPY participants_heuresclause ({', '.join(colonnes)}) FROM STDIN") as copie:
+        copie.write(donnees)
+    duree = time.perf_counter() - debut
+    HeuresClause.objects.filter(salarie__startswith="COPY-").delete()
+    return duree
+
+
+def _copy(contenu: bytes) -> float:
+    with connection.cursor() as curseur:
+        curseur.execute("CREATE TEMP TABLE banc_copy_clauses (salarie text, participant text, sexe text, qpv text, "
+                        "employeur text, marche text, secteur text, contrat text, mois text, heures text)")
+        debut = time.perf_counter()
+        with curseur.connection.cursor().copy(
+                "COPY banc_copy_clauses FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true)") as copie:
+            copie.write(contenu)
+        return time.perf_counter() - debut
