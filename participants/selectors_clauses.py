@@ -10,6 +10,7 @@ périmètre (`Participant.objects.visible_to`) : le lien n'apparaît que pour qu
 from datetime import date
 
 from django.db.models import Count, F, Max, Min, Sum
+from django.urls import reverse
 
 from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 from operations.models import Operation
@@ -35,6 +36,16 @@ def porte_les_clauses(user) -> bool:
 
 def voit_les_clauses(user) -> bool:
     return bool(roles_de(user) & ROLES_DU_PLIE) or porte_les_clauses(user)
+
+
+def liens_de_la_fiche(operation: Operation, user) -> list[tuple[str, str]]:
+    """Sur la fiche de l'opération de clauses d'insertion : les heures du service clauses (le porteur de l'opération,
+    qui n'a pas ce lien dans son menu, y arrive par là)."""
+    from .realisation import CLAUSES
+
+    if operation.type_id and operation.type.code == CLAUSES and voit_les_clauses(user):
+        return [("Heures des clauses d'insertion", reverse("participants:clauses"))]
+    return []
 
 
 def heures_visibles(user):

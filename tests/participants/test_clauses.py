@@ -242,9 +242,11 @@ def test_la_page_des_heures_croise_les_mois_et_lie_les_fiches_visibles(importees
     fiche = client.get(reverse("participants:fiche", args=[participants["P1"].pk])).content.decode()
     assert "Heures de clauses d'insertion" in fiche and "Tram ligne 2" in fiche and "01/2016 à 02/2016" in fiche
     assert "Contrat de professionnalisation" in fiche
-    # Le porteur de l'opération de clauses voit les heures, pas les fiches des participants qu'il ne suit pas.
-    _operation_de_clauses(structure)
+    # Le porteur de l'opération de clauses voit les heures, pas les fiches des participants qu'il ne suit pas ; il y
+    # arrive par la fiche de son opération (son menu n'a pas ce lien).
+    clauses = _operation_de_clauses(structure)
     client.force_login(porteur)
+    assert f'href="{adresse}"' in client.get(clauses.get_absolute_url()).content.decode()
     page = client.get(adresse, {"debut": "2016-01-01", "fin": "2016-12-31", "par": "salarie"}).content.decode()
     assert "S1" in page and reverse("participants:fiche", args=[participants["P1"].pk]) not in page
 
