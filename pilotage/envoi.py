@@ -24,13 +24,13 @@ SEL_ARCHIVE = "pilotage.lettre.archive"
 
 def jeton_d_archive(lettre: LettreMensuelle) -> str:
     """Le jeton signé du lien d'archive : il ne sert que cette lettre, et ne se devine pas sans la clé du site."""
-    return signing.dumps(lettre.pk, salt=SEL_ARCHIVE)
+    return signing.Signer(salt=SEL_ARCHIVE).sign(str(lettre.pk))
 
 
 def lettre_du_jeton(jeton: str) -> int | None:
     try:
-        return signing.loads(jeton, salt=SEL_ARCHIVE)
-    except signing.BadSignature:
+        return int(signing.Signer(salt=SEL_ARCHIVE).unsign(jeton))
+    except (signing.BadSignature, ValueError):
         return None
 
 
