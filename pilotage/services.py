@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from annuaire.formats import pluriel
 from annuaire.roles import Role, a_role
-from operations.documents import document_generer
+from operations.documents import MentionManquante, document_generer
 from operations.tasks import pdf_apres_commit
 from operations.workflow import ActionRefusee, tirer_transition
 
@@ -38,8 +38,11 @@ def _construire(lettre: LettreMensuelle, user) -> LettreMensuelle:
     """Recalcule les chiffres (données du jour), rend et stocke le Word ; le PDF suit après commit."""
     lettre.chiffres = chiffres_de_la_lettre(lettre.mois)
     lettre.construite_le = timezone.now()
-    lettre.document = document_generer(objet=lettre, nature="lettre_mensuelle", contexte=contexte_lettre(lettre),
-                                       nom=f"lettre-plie-{lettre.cle}.docx", user=user)
+    try:
+        lettre.document = document_generer(objet=lettre, nature="lettre_mensuelle", contexte=contexte_lettre(lettre),
+                                           nom=f"lettre-plie-{lettre.cle}.docx", user=user)
+    except MentionManquante as erreur:
+        raise ActionRefusee(str(erreur)) from None
     lettre.save(update_fields=["chiffres", "construite_le", "document"])
     pdf_apres_commit(lettre.document)
     return lettre

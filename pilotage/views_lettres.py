@@ -76,8 +76,8 @@ def lettre(request, mois: str):
 
 
 def editorial(request, mois: str):
-    lettre = _lettre(request, mois)
     _exiger_l_animation(request)
+    lettre = _lettre(request, mois)
     if lettre.envoyee:
         messages.error(request, f"La lettre de {lettre.titre_mois} est envoyée : son éditorial ne change plus.")
         return redirect(lettre)
@@ -97,8 +97,8 @@ def editorial(request, mois: str):
 
 def envoyer(request, mois: str):
     """GET : la confirmation (le nombre de destinataires) ; POST : l'envoi, une seule fois."""
-    lettre = _lettre(request, mois)
     _exiger_l_animation(request)
+    lettre = _lettre(request, mois)
     if request.method != "POST":
         if lettre.envoyee:
             messages.error(request, f"La lettre de {lettre.titre_mois} a déjà été envoyée : elle ne part qu'une fois.")
