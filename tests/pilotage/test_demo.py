@@ -513,3 +513,25 @@ def test_un_portage_2023_sous_le_programme_fse_plus_a_cote_de_2016(demo, client)
     client.force_login(Utilisateur.objects.get(username="animation"))
     page = client.get("/operations/").content.decode()
     assert "FSE+ 2021-2027" in page and "FSE 2014-2020" in page
+
+
+@pytest.mark.django_db
+def test_les_lettres_mensuelles_de_2017(demo):
+    from pilotage.models import Destinataire, LettreMensuelle
+    from pilotage.options import CategorieDestinataire
+
+    lettres = list(LettreMensuelle.objects.order_by("mois"))
+    assert [(l.cle, l.etat) for l in lettres] == [
+        ("2017-01", "envoyee"), ("2017-02", "envoyee"), ("2017-03", "envoyee"), ("2017-04", "envoyee"),
+        ("2017-05", "envoyee"), ("2017-06", "brouillon")]
+    # Envoyées le premier jour ouvré du mois suivant : le lundi 2 janvier... le 3 avril (le 1er est un samedi).
+    assert timezone.localtime(lettres[2].envoyee_le).date() == date(2017, 4, 3)
+    assert timezone.localtime(lettres[3].envoyee_le).date() == date(2017, 5, 2)  # le 1er mai est férié
+    mars = {ligne["cle"]: ligne for ligne in lettres[2].chiffres["lignes"]}
+    assert mars["accompagnes"]["valeur"] > 0 and mars["accompagnes"]["precedent"] > 0
+    assert lettres[2].chiffres["operations"], "les objectifs des opérations 2017 à la fin de mars"
+    assert "comité de pilotage du 14 mars" in lettres[2].editorial
+    par_categorie = {c: Destinataire.objects.filter(categorie=c, actif=True).count() for c in CategorieDestinataire}
+    assert par_categorie["financeur"] == 3 and par_categorie["prescripteur"] == 3
+    assert par_categorie["porteur"] >= 10 and par_categorie["referent"] >= 14
+    assert not Destinataire.objects.filter(actif=False).exclude(courriel="ancien@cd21.demo.plie.invalid").exists()
