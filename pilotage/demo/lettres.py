@@ -8,13 +8,14 @@ from django_fsm_log.models import StateLog
 
 from annuaire.models import Structure, Utilisateur
 from annuaire.roles import Role
+from operations.models import DocumentGenere
 from pilotage.calendrier import premier_jour_ouvre
 from pilotage.forms import lire_mois
 from pilotage.models import Destinataire, EnvoiLettre, LettreMensuelle
 from pilotage.services import (destinataire_enregistrer, destinataires_depuis_comptes, lettre_envoyer,
                                lettre_modifier_editorial, lettre_preparer)
 
-from .lecture import PARIS, lire
+from .lecture import PARIS, lire, moment
 
 _L = lire("lettres")
 
@@ -46,12 +47,13 @@ def charger_lettres(animation) -> list[LettreMensuelle]:
 
 
 def dater_lettres(lettres: list[LettreMensuelle]) -> None:
-    """Construites et envoyées le premier jour ouvré du mois suivant (le brouillon de juin : début juillet, date de son envoi prévu) ; rappelé après le commit pour les courriels, partis
-    alors."""
+    """Construites et envoyées le premier jour ouvré du mois suivant ; le brouillon de juin, relu fin juin (la
+    démonstration se place là). Rappelé après le commit pour dater aussi les courriels, partis alors."""
     type_lettre = ContentType.objects.get_for_model(LettreMensuelle)
     for lettre in lettres:
-        quand = _envoi_du(lettre)
+        quand = _envoi_du(lettre) if lettre.envoyee else moment(_L["brouillon_relu_le"])
         LettreMensuelle.objects.filter(pk=lettre.pk).update(
             construite_le=quand, envoyee_le=quand if lettre.envoyee else None)
         StateLog.objects.filter(content_type=type_lettre, object_id=lettre.pk).update(timestamp=quand)
+        DocumentGenere.objects.filter(content_type=type_lettre, object_id=lettre.pk).update(cree_le=quand)
         EnvoiLettre.objects.filter(lettre=lettre).update(envoye_le=quand)
