@@ -38,11 +38,8 @@ def meme_mois_annee_precedente(mois: date) -> date:
     return mois.replace(year=mois.year - 1, day=1)
 
 
-def _valeurs(rapport: dict) -> dict:
-    """Les chiffres de la lettre dans un rapport d'activité ; None quand le rapport n'a pas la partie."""
-    # Clés ajoutées par les parties clauses et enveloppe ; rendu strict à la fusion.
-    clauses = rapport.get("clauses")
-    enveloppe = rapport.get("enveloppe_souple")
+def _valeurs(rapport: dict, clauses: dict | None, enveloppe: dict | None) -> dict:
+    """Les chiffres de la lettre dans un rapport d'activité ; None pour une partie que le rapport n'a pas."""
     sorties = rapport["sorties"]
     return {
         "accompagnes": rapport["accompagnes"]["total"],
@@ -88,8 +85,9 @@ def chiffres_de_la_lettre(mois: date) -> dict:
     chaque chiffre, et les objectifs des opérations. Un dict de textes et d'entiers (figé en JSON sur la lettre)."""
     debut, fin = bornes_du_mois(mois)
     avant = meme_mois_annee_precedente(debut)
-    du_mois = _valeurs(rapport_activite(debut, fin))
-    de_l_an_passe = _valeurs(rapport_activite(*bornes_du_mois(avant)))
+    rapports = (rapport_activite(debut, fin), rapport_activite(*bornes_du_mois(avant)))
+    # Clés ajoutées par les parties clauses et enveloppe ; rendu strict à la fusion.
+    du_mois, de_l_an_passe = (_valeurs(r, r.get("clauses"), r.get("enveloppe_souple")) for r in rapports)
     return {
         "mois": debut.isoformat(),
         "comparaison": avant.isoformat(),

@@ -234,3 +234,19 @@ def test_la_commande_sort_en_erreur_avec_le_code_1(tmp_path):
                               capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "DATABASE_URL": "sqlite://:memory:"})
     assert resultat.returncode == 1
     assert "Mois invalide : « 2017-3x »" in resultat.stderr
+
+
+@pytest.mark.libreoffice
+def test_avec_libreoffice_la_lettre_part_en_pdf(db, client, animation, django_capture_on_commit_callbacks):
+    DestinataireFactory(courriel="financeur@exemple.fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        lettre = lettre_preparer(mois=MARS, user=animation)  # le PDF suit le Word, après commit
+    lettre = LettreMensuelle.objects.get(pk=lettre.pk)
+    assert lettre.pdf is not None and lettre.pdf.nom == "lettre-plie-2017-03.pdf"
+    with django_capture_on_commit_callbacks(execute=True):
+        lettre_envoyer(lettre=lettre, user=animation)
+    nom, contenu, type_mime = mail.outbox[0].attachments[0]
+    assert nom == "lettre-plie-2017-03.pdf" and contenu.startswith(b"%PDF")
+    reponse = client.get(reverse("pilotage:lettre_archive", args=[jeton_d_archive(lettre)]))
+    assert reponse["Content-Type"] == "application/pdf"
+    assert b"".join(reponse.streaming_content).startswith(b"%PDF")
