@@ -2,8 +2,7 @@ from datetime import date
 
 from django import forms
 
-from annuaire.models import Structure, Utilisateur
-from annuaire.roles import Role
+from annuaire.models import Structure
 
 from .models import Destinataire, LettreMensuelle
 
@@ -42,14 +41,6 @@ class DestinataireForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["structure"].queryset = Structure.objects.order_by("nom")
-
-
-def comptes_proposables():
-    """Les comptes actifs de porteurs et de référents, avec une adresse, pas encore destinataires."""
-    deja = [c.lower() for c in Destinataire.objects.values_list("courriel", flat=True)]
-    comptes = (Utilisateur.objects.filter(is_active=True, groups__name__in=[Role.PORTEUR, Role.REFERENT])
-               .exclude(email="").select_related("structure").distinct().order_by("structure__nom", "last_name"))
-    return [c for c in comptes if c.email.lower() not in deja]
 
 
 class ComptesForm(forms.Form):

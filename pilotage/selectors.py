@@ -3,10 +3,13 @@ from datetime import date
 
 from django.urls import reverse
 
+from annuaire.formats import pluriel
+from annuaire.models import Utilisateur
 from annuaire.roles import Role, roles_de
 from operations.bureau import Rubrique, Tache
 
 from .calendrier import mois_precedent, premier_jour_ouvre
+from .envoi import adresses_a_servir
 from .models import Destinataire, LettreMensuelle, nom_du_mois
 from .options import EtatLettre
 
@@ -26,6 +29,20 @@ def lettres_visibles(user):
     if roles & LECTEURS:
         return LettreMensuelle.objects.filter(etat=EtatLettre.ENVOYEE)
     return LettreMensuelle.objects.none()
+
+
+def nombre_de_destinataires() -> str:
+    """« 23 destinataires » : les adresses actives, chacune une fois (ce que l'envoi servira)."""
+    n = len(adresses_a_servir())
+    return f"{n} destinataire{pluriel(n)}"
+
+
+def comptes_proposables():
+    """Les comptes actifs de porteurs et de référents, avec une adresse, pas encore destinataires."""
+    deja = [c.lower() for c in Destinataire.objects.values_list("courriel", flat=True)]
+    comptes = (Utilisateur.objects.filter(is_active=True, groups__name__in=[Role.PORTEUR, Role.REFERENT])
+               .exclude(email="").select_related("structure").distinct().order_by("structure__nom", "last_name"))
+    return [c for c in comptes if c.email.lower() not in deja]
 
 
 def destinataires_liste():

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from annuaire.formats import pluriel
 from annuaire.roles import Role, a_role
 from operations.documents import MentionManquante, document_generer
 from operations.tasks import pdf_apres_commit
@@ -94,11 +93,6 @@ def lettre_envoyer(*, lettre: LettreMensuelle, user=None, par_le_systeme: bool =
         LettreMensuelle.objects.filter(pk=verrouillee.pk).update(envoyee_le=verrouillee.envoyee_le)
         envoyer_lettre.delay_on_commit(verrouillee.pk)
     return verrouillee
-
-
-def nombre_de_destinataires() -> str:
-    n = len(adresses_a_servir())
-    return f"{n} destinataire{pluriel(n)}"
 
 
 # --- Destinataires ---

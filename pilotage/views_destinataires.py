@@ -7,11 +7,11 @@ from django.views.decorators.http import require_POST
 from operations.views.erreurs import resume_erreurs
 from operations.workflow import ActionRefusee
 
-from .forms import ComptesForm, DestinataireForm, comptes_proposables
+from .forms import ComptesForm, DestinataireForm
 from .models import Destinataire
-from .selectors import destinataires_liste
+from .selectors import comptes_proposables, destinataires_liste, nombre_de_destinataires
 from .services import (destinataire_desactiver, destinataire_enregistrer, destinataires_depuis_comptes,
-                       nombre_de_destinataires, peut_gerer_la_lettre)
+                       peut_gerer_la_lettre)
 
 
 def _exiger_l_animation(request):

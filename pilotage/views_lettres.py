@@ -15,9 +15,8 @@ from .envoi import lettre_du_jeton
 from .forms import EditorialForm, MoisForm, lire_mois
 from .models import LettreMensuelle
 from .options import EtatLettre
-from .selectors import lettres_visibles, peut_lire_les_lettres
-from .services import (lettre_envoyer, lettre_modifier_editorial, lettre_preparer, nombre_de_destinataires,
-                       peut_gerer_la_lettre)
+from .selectors import lettres_visibles, nombre_de_destinataires, peut_lire_les_lettres
+from .services import lettre_envoyer, lettre_modifier_editorial, lettre_preparer, peut_gerer_la_lettre
 
 TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf"}
 

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from operations.workflow import ActionRefusee
 from pilotage.forms import lire_mois
-from pilotage.services import lettre_envoyer, lettre_preparer, nombre_de_destinataires
+from pilotage.selectors import nombre_de_destinataires
+from pilotage.services import lettre_envoyer, lettre_preparer
 
 
 class Command(BaseCommand):
