@@ -54,10 +54,18 @@ def lignes_mises_en_forme(chiffres: dict) -> list[dict]:
              "ecart": _ecart(ligne["cle"], ligne["ecart"])} for ligne in chiffres["lignes"]]
 
 
+def _quantite(valeur: str, unite: str) -> str:
+    """« 2 participants », « 1 participant », « 0 heure » : l'unité de l'indicateur s'accorde au nombre."""
+    valeur = Decimal(valeur)
+    if abs(valeur) < 2 and unite.endswith("s"):
+        unite = unite[:-1]
+    return f"{nombre(valeur)} {unite}".strip()
+
+
 def objectifs_mis_en_forme(chiffres: dict) -> list[dict]:
     return [{"operation": f"{op['code']} — {op['intitule']}", "porteur": op["porteur"], "indicateur": o["indicateur"],
-             "atteint": "—" if o["realise"] is None else f"{nombre(Decimal(o['realise']))} {o['unite']}".strip(),
-             "cible": f"{nombre(Decimal(o['cible']))} {o['unite']}".strip(),
+             "atteint": "—" if o["realise"] is None else _quantite(o["realise"], o["unite"]),
+             "cible": _quantite(o["cible"], o["unite"]),
              "part": "—" if o["part"] is None else pourcentage(Decimal(o["part"]), 0)}
             for op in chiffres["operations"] for o in op["objectifs"]]
 
