@@ -250,3 +250,12 @@ def test_avec_libreoffice_la_lettre_part_en_pdf(db, client, animation, django_ca
     reponse = client.get(reverse("pilotage:lettre_archive", args=[jeton_d_archive(lettre)]))
     assert reponse["Content-Type"] == "application/pdf"
     assert b"".join(reponse.streaming_content).startswith(b"%PDF")
+
+
+def test_la_tache_est_planifiee_chaque_matin_et_enregistree(settings):
+    from config.celery import app as celery_app
+
+    planifiee = settings.CELERY_BEAT_SCHEDULE["lettre-mensuelle"]
+    assert planifiee["task"] == lettre_du_mois_precedent.name == "pilotage.planifiees.lettre_du_mois_precedent"
+    assert planifiee["schedule"].hour == {6} and planifiee["schedule"].minute == {30}
+    assert lettre_du_mois_precedent.name in celery_app.tasks
