@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -164,6 +165,8 @@ EMAIL_BACKEND = env(
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="plie-fse@localhost")
+# L'adresse publique du site, pour les liens des courriels (l'archive de la lettre mensuelle).
+URL_DU_SITE = env("URL_DU_SITE", default="http://localhost:8000")
 
 # Celery : sans courtier, les tâches s'exécutent dans le processus (démonstration, tests unitaires).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or "memory://"
@@ -179,6 +182,8 @@ CELERY_BEAT_SCHEDULE = {
     "clore-appels-echus": {"task": "appels_projets.planifiees.clore_appels_echus", "schedule": 5 * 60},
     "relancer-signatures": {"task": "conventions.tasks.relancer_signatures", "schedule": 24 * 60 * 60},
     "purger-imports-en-attente": {"task": "participants.tasks.purger_imports_en_attente", "schedule": 24 * 60 * 60},
+    # Chaque matin : le premier jour ouvré du mois, la lettre du mois précédent est construite et envoyée.
+    "lettre-mensuelle": {"task": "pilotage.planifiees.lettre_du_mois_precedent", "schedule": crontab(hour=6, minute=30)},
 }
 
 # PDF des documents Word : LibreOffice sans interface (chemin à préciser s'il n'est pas dans le PATH), délai maximal.

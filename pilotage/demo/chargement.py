@@ -49,6 +49,7 @@ from .bilans import TRANSITION_DU_BILAN, avancer_par_le_bilan, dater_bilans
 from .comites import fermer_appels, publier_appels, tenir_comites
 from .clauses import charger_clauses
 from .lecture import PARIS
+from .lettres import charger_lettres, dater_lettres
 from .participants import charger_participants
 from .programmation import (
     DECISIONS_DU_COMITE, MOTIVATIONS, PAR_LE_PORTEUR, PAR_ROLE, OperationDemo, calendrier, chemin, comite_qui_decide,
@@ -325,10 +326,13 @@ def _charger():
     for a, avenant in avenants:
         conventions.dater(avenant, a.le + timedelta(days=30) if a.jusqu_a == "notifier" else None, genere_le=a.le)
     fermer_appels(appels, animation=animation)
+    lettres = charger_lettres(animation)  # lues des données du jour : après les participants et les séances
+    dater_lettres(lettres)
     # Enregistrés après les tâches (avis, accusés, PV et lettres, mises en file à chaque étape) : ils passent après elles.
     creees = [vie.operation.pk for vie in vies]
     transaction.on_commit(lambda: _dater_notifications(creees))
     transaction.on_commit(lambda: _dater_documents(fins_de_seance))
+    transaction.on_commit(lambda: dater_lettres(lettres))  # après leur distribution (tâches mises en file au commit)
 
 
 @contextmanager

@@ -44,12 +44,12 @@ def pages_de(demo: dict) -> dict[str, list[str]]:
         "referent": ["/", "/participants/", f"/participants/{demo['participant']}/", "/participants/completude/",
                      "/operations/"],
         "porteur": ["/", "/operations/", "/operations/OP-2016-006/", "/operations/OP-2016-006/bilans/", "/conventions/"],
-        "comite": ["/", "/comites/", f"/comites/{demo['comite']}/", "/operations/OP-2017-006/"],
+        "comite": ["/", "/comites/", f"/comites/{demo['comite']}/", "/operations/OP-2017-006/", "/lettres/2017-03/"],
         "gestionnaire": ["/", "/bilans/", f"/operations/{demo['depose']}/bilans/1/controle/",
                          f"/operations/{demo['depose']}/mdfse/"],
         "animation": ["/", "/operations/", "/operations/OP-2016-021/", "/operations/OP-2016-021/seances/", "/appels/",
                       "/conventions/", "/participants/", "/rapport-activite/", "/participants/commission-de-sortie/",
-                      "/recherche/"],
+                      "/recherche/", "/lettres/", "/lettres/2017-03/", "/lettres/destinataires/"],
     }
 
 

@@ -560,3 +560,25 @@ def test_les_clauses_d_insertion_redonnent_le_bilan_2016_du_rapport(demo):
     assert (heures.realise, heures.cible, heures.alerte) == (72333, 144000, False)
     assert heures.projection == 144468  # 72 333 heures en 366 jours, prolongées sur 731
     assert lignes["Participants accompagnés"].realise == 126 and lignes["Sorties positives"].realise == 39
+
+
+@pytest.mark.django_db
+def test_les_lettres_mensuelles_de_2017(demo):
+    from pilotage.models import Destinataire, LettreMensuelle
+    from pilotage.options import CategorieDestinataire
+
+    lettres = list(LettreMensuelle.objects.order_by("mois"))
+    assert [(l.cle, l.etat) for l in lettres] == [
+        ("2017-01", "envoyee"), ("2017-02", "envoyee"), ("2017-03", "envoyee"), ("2017-04", "envoyee"),
+        ("2017-05", "envoyee"), ("2017-06", "brouillon")]
+    # Envoyées le premier jour ouvré du mois suivant : le lundi 2 janvier... le 3 avril (le 1er est un samedi).
+    assert timezone.localtime(lettres[2].envoyee_le).date() == date(2017, 4, 3)
+    assert timezone.localtime(lettres[3].envoyee_le).date() == date(2017, 5, 2)  # le 1er mai est férié
+    mars = {ligne["cle"]: ligne for ligne in lettres[2].chiffres["lignes"]}
+    assert mars["accompagnes"]["valeur"] > 0 and mars["accompagnes"]["precedent"] > 0
+    assert lettres[2].chiffres["operations"], "les objectifs des opérations 2017 à la fin de mars"
+    assert "comité de pilotage du 14 mars" in lettres[2].editorial
+    par_categorie = {c: Destinataire.objects.filter(categorie=c, actif=True).count() for c in CategorieDestinataire}
+    assert par_categorie["financeur"] == 3 and par_categorie["prescripteur"] == 3
+    assert par_categorie["porteur"] >= 10 and par_categorie["referent"] >= 14
+    assert not Destinataire.objects.filter(actif=False).exclude(courriel="ancien@cd21.demo.plie.invalid").exists()
