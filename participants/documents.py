@@ -19,4 +19,9 @@ RAPPORT_ACTIVITE = declarer_modele("rapport_activite", "rapport_activite.docx", 
     "graphique_ages": "graphique en barres des accompagnés par âge (image)",
     "graphique_prescripteurs": "graphique en barres des entrées par prescripteur (image)",
     "graphique_sorties": "graphique en barres des sorties positives par catégorie (image)",
+    # Calculées par justificatifs (participants.rapport.PARTIES_DU_RAPPORT).
+    "enveloppe": ("l'enveloppe souple (vide sans aide traitée dans la période) : demandes (traitées), participants, "
+                  "hommes, femmes, part_hommes et part_femmes (fractions), montant (payé, Decimal), motifs (liste : "
+                  "motif, libelle, part — une fraction), garde_enfants (part du montant, fraction)"),
+    "graphique_aides": "graphique en barres de la répartition du montant des aides par motif (image)",
 })

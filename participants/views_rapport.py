@@ -11,7 +11,7 @@ from django.shortcuts import render
 from annuaire.roles import Role, roles_de
 
 from .models import Etape, Participant
-from .rapport import a_des_donnees, barres_du_rapport, en_docx, en_xlsx, graphiques_du_rapport, rapport_activite
+from .rapport import PARTIES_DU_RAPPORT, a_des_donnees, barres_du_rapport, en_docx, en_xlsx, graphiques_du_rapport, rapport_activite
 
 TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TYPE_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -67,5 +67,6 @@ def rapport(request):
     # Les graphiques du Word, dans la page même (data: est permis aux images par la CSP) : mêmes droits que la page.
     graphiques = {titre: "data:image/png;base64," + base64.b64encode(png).decode()
                   for titre, png in graphiques_du_rapport(donnees).items()}
-    return render(request, "participants/rapport.html", {"formulaire": formulaire, "r": donnees,
-                                                        "barres": barres_du_rapport(donnees), "graphiques": graphiques})
+    return render(request, "participants/rapport.html", {
+        "formulaire": formulaire, "r": donnees, "barres": barres_du_rapport(donnees), "graphiques": graphiques,
+        "parties": [(p.gabarit, donnees[cle]) for cle, p in PARTIES_DU_RAPPORT.items()]})
