@@ -234,3 +234,43 @@ def test_une_autre_structure_ne_voit_pas_l_aide(client, env, referent, animation
     client.force_login(utilisateur(Role.REFERENT, structure=autre_structure))
     assert client.get(aide.get_absolute_url()).status_code == 404
     assert "Invisible" not in client.get(reverse("justificatifs:aides")).content.decode()
+
+
+def test_la_partie_enveloppe_du_rapport_sur_la_page_dans_le_classeur_et_le_word(client, env, referent, animation,
+                                                                                 structure):
+    """Deux aides payées en 2016 : Eve (F) 300,00 € de garde d'enfants pour une formation, Hugo (H) 100,00 € de
+    transport pour un emploi. 400,00 € : formation 75 %, emploi 25 %, stage 0 %, garde d'enfants 75 % ; 2 demandes
+    traitées, 2 participants aidés, 1 homme (50 %), 1 femme (50 %)."""
+    import io
+
+    import openpyxl
+
+    from operations.documents import ImageDocx
+    from participants.rapport import contexte_docx
+
+    payee(referent, animation, participant(structure, "F"), "300,00", le=date(2016, 2, 1))
+    payee(referent, animation, participant(structure, "H"), "100,00", motif="EMPLOI", nature="TRANSPORT",
+          le=date(2016, 3, 1))
+    client.force_login(animation)
+    periode = {"debut": "2016-01-01", "fin": "2016-12-31"}
+    page = html.unescape(client.get(reverse("participants:rapport"), periode).content.decode())
+    assert "L'enveloppe souple" in page and "400,00\u00a0€" in page
+    assert "Formation : 75\u00a0%" in page and "Emploi : 25\u00a0%" in page and "Dont garde d'enfants</dt><dd>75\u00a0%" in page
+    classeur = openpyxl.load_workbook(io.BytesIO(client.get(reverse("participants:rapport"),
+                                                            {**periode, "format": "xlsx"}).content))
+    lignes = [tuple(c.value for c in ligne) for ligne in classeur["Enveloppe souple"].iter_rows()]
+    assert ("Demandes traitées", "accordées ou refusées dans la période", 2) in lignes
+    assert ("Participants aidés", "Femmes", 1) in lignes and ("Montant payé (€)", "Total", 400) in lignes
+    assert ("Répartition du montant", "Entrée ou maintien en formation", 0.75) in lignes
+    contexte = contexte_docx(rapport_activite(date(2016, 1, 1), date(2016, 12, 31)))
+    enveloppe_word = contexte["enveloppe"]
+    assert (enveloppe_word["demandes"], enveloppe_word["participants"], enveloppe_word["hommes"],
+            enveloppe_word["femmes"]) == (2, 2, 1, 1)
+    assert (enveloppe_word["part_hommes"], enveloppe_word["montant"], enveloppe_word["garde_enfants"]) == (
+        D("0.5"), D("400.00"), D("0.75"))
+    assert [(m["motif"], m["part"]) for m in enveloppe_word["motifs"]] == [
+        ("Accès ou maintien dans l'emploi", D("0.25")), ("Entrée ou maintien en formation", D("0.75")),
+        ("Stage en entreprise", D("0"))]
+    assert isinstance(contexte["graphique_aides"], ImageDocx)
+    word = client.get(reverse("participants:rapport"), {**periode, "format": "docx"})
+    assert word.status_code == 200
