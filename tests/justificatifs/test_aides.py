@@ -274,3 +274,16 @@ def test_la_partie_enveloppe_du_rapport_sur_la_page_dans_le_classeur_et_le_word(
     assert isinstance(contexte["graphique_aides"], ImageDocx)
     word = client.get(reverse("participants:rapport"), {**periode, "format": "docx"})
     assert word.status_code == 200
+
+
+def test_la_fiche_de_l_enveloppe_et_celle_du_participant_menent_a_leurs_aides(client, env, referent, animation,
+                                                                               structure):
+    personne = participant(structure)
+    aide = demande(referent, personne)
+    client.force_login(animation)
+    fiche = html.unescape(client.get(env.get_absolute_url()).content.decode())
+    assert f'href="{reverse("justificatifs:aides")}?enveloppe={env.code}"' in fiche
+    liste = html.unescape(client.get(reverse("justificatifs:aides"), {"enveloppe": env.code}).content.decode())
+    assert "1 aide de l'enveloppe" in liste and aide.get_absolute_url() in liste
+    fiche = html.unescape(client.get(reverse("participants:fiche", args=[personne.pk])).content.decode())
+    assert "Aides de l'enveloppe souple (1)" in fiche
