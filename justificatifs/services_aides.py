@@ -15,7 +15,7 @@ from annuaire.antivirus import analyser
 from annuaire.formats import euros
 from annuaire.fichiers import verifier_fichier
 from operations.models import Operation
-from operations.workflow import ActionRefusee, tirer_transition
+from operations.workflow import ActionRefusee, etat_affiche, tirer_transition, transition_nommee
 from participants.models import Participant
 from participants.options import StatutEntree
 
@@ -51,6 +51,27 @@ def _ranger(champ, fichier, contenu: bytes, prefixe: str):
     extension = nom[nom.rfind("."):].lower()[:6] if "." in nom else ""
     champ.save(f"{prefixe}-{hashlib.sha256(contenu).hexdigest()[:16]}{extension}", fichier, save=False)
     return nom[:255]
+
+
+def _exiger(aide: Aide, nom: str, user) -> None:
+    """L'état et le droit avant d'écrire un fichier : une action refusée ne laisse pas de fichier orphelin."""
+    t = transition_nommee(aide, nom)
+    if t is None:
+        raise ActionRefusee(f"Cette action n'est pas possible pour cette aide à l'état « {etat_affiche(aide)} ».")
+    refus = t.permission.refus(aide, user)
+    if refus:
+        raise ActionRefusee(f"« {t.custom['libelle']} » : {refus}")
+
+
+def _enregistrer(aide: Aide, champ, ecrire) -> None:
+    """Écrit dans une transaction ; si elle échoue, le fichier déjà rangé est retiré du stockage."""
+    try:
+        with transaction.atomic():
+            ecrire()
+    except Exception:
+        if champ:
+            champ.delete(save=False)
+        raise
 
 
 def _valider_demande(donnees: dict, erreurs: list[str]) -> dict:
@@ -96,27 +117,29 @@ def aide_demander(*, user, participant: Participant, donnees: dict, devis=None, 
     if erreurs:
         raise ActionRefusee(" ".join(erreurs))
     aide = Aide(participant=participant, operation=operation, demandee_par=user, demandee_le=le, **propres)
-    with transaction.atomic():
-        if devis is not None:
-            aide.devis_type, contenu = _lire_fichier(devis, "Le devis")
-            aide.devis_nom = _ranger(aide.devis, devis, contenu, f"devis-{operation.code}")
-        aide.save()
+    if devis is not None:
+        aide.devis_type, contenu = _lire_fichier(devis, "Le devis")
+        aide.devis_nom = _ranger(aide.devis, devis, contenu, f"devis-{operation.code}")
+    _enregistrer(aide, aide.devis, aide.save)
     return aide
 
 
 def aide_completer(*, aide: Aide, user, donnees: dict, devis=None) -> Aide:
     """Le référent complète la demande (montant, justification, devis) puis la renvoie à l'équipe d'animation."""
+    _exiger(aide, "completer", user)
     erreurs = []
     propres = _valider_demande({**{c: getattr(aide, c) for c in CHAMPS_DE_LA_DEMANDE}, **donnees}, erreurs)
     if erreurs:
         raise ActionRefusee(" ".join(erreurs))
-    with transaction.atomic():
-        for champ, valeur in propres.items():
-            setattr(aide, champ, valeur)
-        if devis is not None:
-            aide.devis_type, contenu = _lire_fichier(devis, "Le devis")
-            aide.devis_nom = _ranger(aide.devis, devis, contenu, f"devis-{aide.operation.code}")
-        tirer_transition(objet=aide, nom="completer", user=user, motivation=donnees.get("motivation", ""))
+    for champ, valeur in propres.items():
+        setattr(aide, champ, valeur)
+    nouveau = None
+    if devis is not None:
+        aide.devis_type, contenu = _lire_fichier(devis, "Le devis")
+        aide.devis_nom = _ranger(aide.devis, devis, contenu, f"devis-{aide.operation.code}")
+        nouveau = aide.devis
+    _enregistrer(aide, nouveau, lambda: tirer_transition(objet=aide, nom="completer", user=user,
+                                                         motivation=donnees.get("motivation", "")))
     return aide
 
 
@@ -155,6 +178,7 @@ def aide_transition(*, aide: Aide, nom: str, user, motivation: str = "", le: dat
 
 def aide_payer(*, aide: Aide, user, montant, le: date | None, beneficiaire: str, facture) -> Aide:
     """Le paiement (date, montant au plus accordé, bénéficiaire) avec sa facture, contrôlée sur son contenu."""
+    _exiger(aide, "payer", user)
     erreurs = []
     valeur = _montant(montant, "Montant payé", erreurs)
     if valeur is None and not erreurs:
@@ -174,13 +198,12 @@ def aide_payer(*, aide: Aide, user, montant, le: date | None, beneficiaire: str,
     if erreurs:
         raise ActionRefusee(" ".join(erreurs))
     type_mime, contenu = _lire_fichier(facture, "La facture")
-    with transaction.atomic():
-        aide.montant_paye, aide.payee_le, aide.payee_par = valeur, le, user
-        aide.beneficiaire_paiement = beneficiaire.strip()[:200]
-        aide.facture_type, aide.facture_taille = type_mime, len(contenu)
-        aide.facture_empreinte = hashlib.sha256(contenu).hexdigest()
-        aide.facture_nom = _ranger(aide.facture, facture, contenu, f"facture-{aide.operation.code}")
-        tirer_transition(objet=aide, nom="payer", user=user)
+    aide.montant_paye, aide.payee_le, aide.payee_par = valeur, le, user
+    aide.beneficiaire_paiement = beneficiaire.strip()[:200]
+    aide.facture_type, aide.facture_taille = type_mime, len(contenu)
+    aide.facture_empreinte = hashlib.sha256(contenu).hexdigest()
+    aide.facture_nom = _ranger(aide.facture, facture, contenu, f"facture-{aide.operation.code}")
+    _enregistrer(aide, aide.facture, lambda: tirer_transition(objet=aide, nom="payer", user=user))
     return aide
 
 

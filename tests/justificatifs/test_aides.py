@@ -3,6 +3,7 @@ le paiement et sa facture reprise au bilan de l'enveloppe et à son contrôle de
 d'activité sur un petit jeu calculé à la main."""
 import html
 from datetime import date
+from pathlib import Path
 from decimal import Decimal
 
 import pytest
@@ -101,7 +102,8 @@ def test_accorder_au_dela_du_reste_est_refuse_avec_le_reste(env, referent, anima
     assert reste(env) == D("0.00")
 
 
-def test_le_paiement_exige_date_beneficiaire_facture_et_au_plus_l_accorde(env, referent, animation, structure, gestionnaire):
+def test_le_paiement_exige_date_beneficiaire_facture_et_au_plus_l_accorde(env, referent, animation, structure, gestionnaire,
+                                                                          settings):
     aide = accordee(referent, animation, participant(structure), "300,00")
     with pytest.raises(ActionRefusee) as refus:
         services_aides.aide_payer(aide=aide, user=animation, montant="300,01", le=None, beneficiaire=" ", facture=None)
@@ -111,6 +113,7 @@ def test_le_paiement_exige_date_beneficiaire_facture_et_au_plus_l_accorde(env, r
         services_aides.aide_payer(aide=aide, user=gestionnaire, montant="300", le=date(2016, 4, 1),
                                   beneficiaire="Crèche", facture=pdf("facture.pdf"))
     assert Aide.objects.get(pk=aide.pk).etat == EtatAide.ACCORDEE
+    assert not list(Path(settings.MEDIA_ROOT).rglob("facture-*"))  # un paiement refusé ne laisse pas de fichier
 
 
 def test_l_aide_payee_est_une_ligne_du_bilan_avec_sa_facture_et_au_controle(client, env, referent, animation, structure,
@@ -220,6 +223,12 @@ def test_le_bureau_montre_a_l_animation_les_aides_a_decider_et_a_payer(client, e
     page = html.unescape(page)
     assert "Aides de l'enveloppe souple à décider" in page
     assert "Aides accordées à payer" in page
+    # Le référent : les compléments qu'on attend de lui.
+    attente = demande(referent, participant(structure))
+    services_aides.aide_transition(aide=attente, nom="demander_complement", user=animation, motivation="Le devis signé.")
+    client.force_login(referent)
+    page = html.unescape(client.get(reverse("accueil")).content.decode())
+    assert "Aides : compléments demandés" in page and f'href="{attente.get_absolute_url()}#completer"' in page
 
 
 @pytest.mark.parametrize("etat", [Etat.BILAN_DEPOSE, Etat.SOLDEE])
