@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from annuaire.tri import Colonne, Tri, rang_dans
@@ -123,7 +124,10 @@ def demander(request):
                 return redirect(aide)
         else:
             erreurs = _erreurs(formulaire)
-    return render(request, "justificatifs/aide_demande.html", {"formulaire": formulaire, "erreurs": erreurs})
+    ouverte = services_aides.enveloppe_de(timezone.localdate())
+    return render(request, "justificatifs/aide_demande.html", {
+        "formulaire": formulaire, "erreurs": erreurs,
+        "enveloppe": selectors_aides.etat_de_l_enveloppe(ouverte) if ouverte else None})
 
 
 def _page(request, aide, *, erreurs=(), accord=None, paiement=None, complement=None):

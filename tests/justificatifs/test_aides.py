@@ -188,6 +188,7 @@ def test_par_les_pages_de_la_demande_au_paiement(client, referent, animation, st
     client.force_login(referent)
     assert "Demander une aide de l'enveloppe souple" in _page(client, reverse("participants:fiche", args=[personne.pk]))
     adresse = reverse("justificatifs:demander_aide")
+    assert "il reste 1\u202f000,00\u00a0€ sur 1\u202f000,00\u00a0€" in _page(client, adresse)
     page = _page(client, adresse, {"participant": personne.pk, "motif": "EMPLOI", "nature": "TRANSPORT",
                                    "montant_demande": "", "justification": "Trajets vers le chantier."})
     assert 'id="resume-erreurs"' in page and "Montant demandé" in page and not Aide.objects.exists()
