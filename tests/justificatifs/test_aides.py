@@ -198,7 +198,8 @@ def test_par_les_pages_de_la_demande_au_paiement(client, referent, animation, st
     aide = Aide.objects.get()
     assert reponse.status_code == 302 and reponse["Location"] == aide.get_absolute_url()
     client.force_login(animation)
-    assert "1 aide" in _page(client, reverse("justificatifs:aides") + "?q=dupre&etat=demandee")
+    liste = _page(client, reverse("justificatifs:aides") + "?q=dupre&etat=demandee")
+    assert "1 aide" in liste and 'aria-current="page">Aides</a>' in liste
     page = _page(client, aide.get_absolute_url())
     assert "Reste" in page and "1\u202f000,00\u00a0€" in page and "Accorder l'aide" in page
     # Au-delà du demandé : refusé, l'erreur dans le résumé ; puis accordé à moins.
