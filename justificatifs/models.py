@@ -15,6 +15,8 @@ from operations.models import Operation
 from operations.options import CategorieDepense
 from operations.regles import Acteurs, Condition, gardee, libelle
 
+from .aides import Aide  # noqa: F401 (les aides de l'enveloppe souple, modèle de l'app)
+
 PORTEUR = Acteurs(Role.PORTEUR)
 GESTIONNAIRE = Acteurs(Role.GESTIONNAIRE)
 
@@ -194,6 +196,10 @@ class DepenseBilan(models.Model):
     libelle = models.CharField("libellé", max_length=250)
     prevu = models.DecimalField("prévu (€)", max_digits=12, decimal_places=2)
     realise = models.DecimalField("réalisé (€)", max_digits=12, decimal_places=2, null=True, blank=True)
+    # Une aide de l'enveloppe souple payée dans la période : la ligne et sa facture viennent du paiement, et ne se
+    # modifient pas à la main (`services_aides.reporter_aides`).
+    aide = models.OneToOneField(Aide, verbose_name="aide payée", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="depense_au_bilan")
 
     class Meta:
         ordering = ["categorie", "id"]

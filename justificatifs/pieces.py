@@ -56,6 +56,8 @@ def piece_retirer(*, piece: PieceJustificative, user) -> None:
     exiger_porteur(piece.bilan.operation, user, "Retirer une pièce justificative")
     if not piece.bilan.modifiable:
         raise ActionRefusee("Le bilan est déposé : ses pièces ne se retirent plus.")
+    if piece.depense_id and piece.depense.aide_id:
+        raise ActionRefusee("Cette facture vient du paiement de l'aide : elle ne se retire pas du bilan.")
     piece.fichier.delete(save=False)
     piece.delete()
 

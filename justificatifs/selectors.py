@@ -25,6 +25,7 @@ from participants.options import StatutPresence
 from participants.realisation import ETATS_REALISES, etapes_de, population, realisation
 
 from .models import EQUIPE_DU_PLIE, ETATS_MODIFIABLES, Bilan, EtatBilan, NatureBilan, voit_les_bilans
+from .selectors_aides import rubriques_des_aides
 
 MOIS_PAR_BILAN = 12
 
@@ -229,4 +230,4 @@ def rubriques_du_bureau(user, aujourdhui: date) -> list:
             for o in a_rafraichir], ordre=70,
             aide="Chaque mois, l'export des opérations en réalisation est à refaire avant la fin du mois ; "
                  "une opération exportée ce mois-ci sort de la liste."))
-    return rubriques
+    return rubriques + rubriques_des_aides(user, aujourdhui)

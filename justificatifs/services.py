@@ -14,6 +14,7 @@ from operations.options import CategorieDepense, Etat
 from operations.services import operation_transition
 from operations.workflow import ActionRefusee, tirer_transition
 
+from .aides_au_bilan import reporter_aides
 from .documents import contexte_bilan
 from .models import PORTEUR, Bilan, DepenseBilan, NatureBilan, RessourceBilan
 from .regles import OPERATION_SUIT_LE_BILAN
@@ -50,6 +51,7 @@ def bilan_preparer(*, operation: Operation, user) -> Bilan:
             RessourceBilan.objects.bulk_create(
                 RessourceBilan(bilan=bilan, financeur_id=r.financeur_id, prevu=r.montant)
                 for r in operation.ressources.all())
+            reporter_aides(bilan)  # enveloppe souple : une ligne par aide payée dans la période, avec sa facture
     except IntegrityError:  # préparé au même instant dans un autre onglet
         raise ActionRefusee("Ce bilan vient d'être préparé par ailleurs : rechargez la page.") from None
     return bilan
@@ -84,6 +86,9 @@ def bilan_enregistrer(*, bilan: Bilan, user, qualitatif: dict[str, str], depense
     for pk, texte in depenses.items():
         if pk not in lignes_depenses:
             erreurs.append(f"La dépense n° {pk} n'appartient pas à ce bilan.")
+        elif lignes_depenses[pk].aide_id:
+            erreurs.append(f"Dépense « {lignes_depenses[pk].libelle} » : elle vient du paiement de l'aide, son montant "
+                           "ne se modifie pas à la main.")
         else:
             realises[pk] = _montant(texte, f"Dépense « {lignes_depenses[pk].libelle} » (réalisé)", erreurs)
     for pk, texte in ressources.items():
@@ -102,6 +107,7 @@ def bilan_enregistrer(*, bilan: Bilan, user, qualitatif: dict[str, str], depense
             DepenseBilan.objects.filter(pk=pk).update(realise=valeur)
         for pk, valeur in recus.items():
             RessourceBilan.objects.filter(pk=pk).update(recu=valeur)
+        reporter_aides(bilan)  # les aides payées depuis la préparation
     return bilan
 
 

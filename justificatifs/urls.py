@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views, views_controle
+from . import views, views_aides, views_controle
 
 app_name = "justificatifs"
 
 BILAN = "operations/<str:code>/bilans/<int:rang>/"
 CONTROLE = BILAN + "controle/"
+AIDE = "aides/<int:pk>/"
 
 urlpatterns = [
     path("bilans/", views.liste, name="liste"),
@@ -31,4 +32,13 @@ urlpatterns = [
     path("operations/<str:code>/mdfse/", views_controle.mdfse_page, name="mdfse"),
     path("operations/<str:code>/mdfse/export/", views_controle.mdfse_export, name="mdfse_export"),
     path(BILAN + "<str:nom>/", views.transition, name="transition"),
+    path("aides/", views_aides.liste, name="aides"),
+    path("aides/demander/", views_aides.demander, name="demander_aide"),
+    path(AIDE, views_aides.aide, name="aide"),
+    path(AIDE + "accorder/", views_aides.accorder, name="accorder_aide"),
+    path(AIDE + "payer/", views_aides.payer, name="payer_aide"),
+    path(AIDE + "completer/", views_aides.completer, name="completer_aide"),
+    path(AIDE + "devis/", views_aides.devis, name="devis_aide"),
+    path(AIDE + "facture/", views_aides.facture, name="facture_aide"),
+    path(AIDE + "<str:nom>/", views_aides.transition, name="transition_aide"),
 ]

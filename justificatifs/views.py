@@ -91,7 +91,8 @@ def bilan(request, code, rang):
     if request.method == "POST":
         if not peut_modifier:
             raise Http404("Ce bilan n'est pas modifiable par vous.")
-        depenses = {d.pk: request.POST.get(f"depense-{d.pk}", "") for d in bilan.depenses.all()}
+        # Les lignes des aides payées viennent du paiement : elles ne se saisissent pas.
+        depenses = {d.pk: request.POST.get(f"depense-{d.pk}", "") for d in bilan.depenses.filter(aide__isnull=True)}
         ressources = {r.pk: request.POST.get(f"ressource-{r.pk}", "") for r in bilan.ressources.all()}
         try:
             services.bilan_enregistrer(bilan=bilan, user=request.user, depenses=depenses, ressources=ressources,

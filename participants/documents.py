@@ -26,4 +26,9 @@ RAPPORT_ACTIVITE = declarer_modele("rapport_activite", "rapport_activite.docx", 
                 "services, part_qpv — une fraction) ; participants (total, hommes, femmes, btp, btp_femmes, services, "
                 "services_femmes, qpv, part_qpv) ; sorties (total, qpv, part_qpv)"),
     "graphique_clauses": "graphique en barres des heures de clauses d'insertion par type de contrat (image ; vide sans clauses)",
+    # Calculées par justificatifs (participants.rapport.PARTIES_DU_RAPPORT).
+    "enveloppe": ("l'enveloppe souple (vide sans aide traitée dans la période) : demandes (traitées), participants, "
+                  "hommes, femmes, part_hommes et part_femmes (fractions), montant (payé, Decimal), motifs (liste : "
+                  "motif, libelle, part — une fraction), garde_enfants (part du montant, fraction)"),
+    "graphique_aides": "graphique en barres de la répartition du montant des aides par motif (image)",
 })

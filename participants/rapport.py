@@ -3,6 +3,8 @@
 Chaque tableau est une agrégation SQL (GROUP BY) : le temps dépend du nombre de participants, pas de Python qui
 les parcourrait un à un. Les clés du JSON sont un contrat : d'autres outils les lisent.
 """
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -14,6 +16,26 @@ from .rapport_clauses import a_des_clauses, chiffres_clauses, graphique_clauses,
 
 TRANCHES = [("15-24", 15, 24), ("25-44", 25, 44), ("45-54", 45, 54), ("55-64", 55, 64), ("65+", 65, 200)]
 JOURS_PAR_MOIS = Decimal("30.4375")
+
+
+@dataclass(frozen=True)
+class PartieDuRapport:
+    """Une partie du rapport que calcule une app plus haute (que `participants` ne peut pas importer) : elle s'inscrit
+    dans `PARTIES_DU_RAPPORT` depuis son `AppConfig.ready()` (l'enveloppe souple : `justificatifs`).
+
+    `calculer(debut, fin)` rend sa clé du JSON ; `lignes(donnees)` ses lignes (rubrique, détail, valeur) pour sa
+    feuille du classeur, nommée `titre` ; `contexte(donnees)` ses variables du modèle Word ; `gabarit` la section de
+    la page web, incluse avec `donnees`."""
+
+    cle: str
+    titre: str
+    calculer: Callable[[date, date], dict]
+    lignes: Callable[[dict], Iterable[tuple]]
+    contexte: Callable[[dict], dict]
+    gabarit: str
+
+
+PARTIES_DU_RAPPORT: dict[str, PartieDuRapport] = {}
 
 
 def _arrondi(valeur, chiffres: int) -> float:
@@ -70,7 +92,7 @@ def rapport_activite(debut: date, fin: date) -> dict:
             n=Count("pk"), p=Count("pk", filter=~Q(motif_sortie__categorie=""))).order_by("sexe"):
         par_sexe_sorties[sexe] = {"total": n, "positives": p}
 
-    return {
+    rapport = {
         "periode": {"debut": debut.isoformat(), "fin": fin.isoformat()},
         "accompagnes": {
             "total": accompagnes.count(),
@@ -105,6 +127,9 @@ def rapport_activite(debut: date, fin: date) -> dict:
         },
         "clauses": chiffres_clauses(debut, fin),
     }
+    for cle, partie in PARTIES_DU_RAPPORT.items():
+        rapport[cle] = partie.calculer(debut, fin)
+    return rapport
 
 
 # --- Le même rapport en classeur : une feuille par partie, un tableau par rubrique ---
@@ -173,6 +198,16 @@ def en_xlsx(rapport: dict) -> bytes:
             if isinstance(valeur, Decimal):
                 feuille.cell(feuille.max_row, 3).number_format = "0.00%"
         feuille.column_dimensions["A"].width, feuille.column_dimensions["B"].width = 40, 44
+    for cle, partie in PARTIES_DU_RAPPORT.items():
+        feuille = classeur.create_sheet(partie.titre)
+        feuille.append(["Rubrique", "Détail", "Valeur"])
+        for cellule in feuille[1]:
+            cellule.font = Font(bold=True)
+        for ligne in partie.lignes(rapport[cle]):
+            feuille.append(list(ligne[:3]))
+            if len(ligne) > 3:  # le format de nombre de la valeur (« 0.00% », « # ##0.00 € »)
+                feuille.cell(feuille.max_row, 3).number_format = ligne[3]
+        feuille.column_dimensions["A"].width, feuille.column_dimensions["B"].width = 32, 40
     sortie = io.BytesIO()
     classeur.save(sortie)
     return sortie.getvalue()
@@ -297,6 +332,8 @@ def contexte_docx(rapport: dict) -> dict:
             ["graphique_prescripteurs", "graphique_ages", "graphique_sorties"], graphiques_du_rapport(rapport).values())},
         "clauses": clauses,
         "graphique_clauses": ImageDocx(graphique_clauses(clauses), 160) if clauses else "",
+        **{variable: valeur for cle, partie in PARTIES_DU_RAPPORT.items() if cle in rapport
+           for variable, valeur in partie.contexte(rapport[cle]).items()},
     }
 
 

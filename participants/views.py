@@ -139,6 +139,11 @@ def tracer_les_lectures(participants, user) -> None:
     Consultation.objects.bulk_create([Consultation(participant=p, par=user) for p in participants])
 
 
+# Ce qu'une app haute ajoute à la fiche d'un participant : des fonctions (participant, user) -> [(libellé, adresse)]
+# (les aides de l'enveloppe souple, inscrites par `justificatifs`).
+LIENS_DE_LA_FICHE = []
+
+
 def _participant_de_la_fiche(request, pk) -> Participant:
     return get_object_or_404(Participant.objects.visible_to(request.user).select_related(
         "commune", "qpv", "prescripteur", "referent", "structure_referent", "motif_sortie"), pk=pk)
@@ -169,6 +174,7 @@ def _page_fiche(request, participant, formulaire_sortie, erreurs=()):
         "peut_suivre": peut_suivre(participant, request.user),
         "historique": historique(participant),
         "clauses": heures_du_participant(participant),
+        "liens": [lien for fournir in LIENS_DE_LA_FICHE for lien in fournir(participant, request.user)],
     })
 
 

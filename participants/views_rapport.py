@@ -11,7 +11,7 @@ from django.shortcuts import render
 from annuaire.roles import Role, roles_de
 
 from .models import Etape, Participant
-from .rapport import a_des_donnees, barres_du_rapport, en_docx, en_xlsx, graphiques_du_rapport, rapport_activite
+from .rapport import PARTIES_DU_RAPPORT, a_des_donnees, barres_du_rapport, en_docx, en_xlsx, graphiques_du_rapport, rapport_activite
 from .rapport_clauses import graphique_clauses, tableaux_clauses
 
 TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -70,7 +70,8 @@ def rapport(request):
     clauses = tableaux_clauses(donnees["clauses"])
     return render(request, "participants/rapport.html", {
         "formulaire": formulaire, "r": donnees, "barres": barres_du_rapport(donnees), "graphiques": graphiques,
-        "clauses": clauses, "graphique_clauses": _en_ligne(graphique_clauses(clauses)) if clauses else None})
+        "clauses": clauses, "graphique_clauses": _en_ligne(graphique_clauses(clauses)) if clauses else None,
+        "parties": [(p.gabarit, donnees[cle]) for cle, p in PARTIES_DU_RAPPORT.items()]})
 
 
 def _en_ligne(png: bytes) -> str:

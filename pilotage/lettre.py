@@ -13,6 +13,7 @@ from participants.rapport import rapport_activite
 from participants.realisation import ETATS_REALISES, realisation
 
 DEFINITIONS = "docs/specs/rapport-activite.md"
+CLAUSES_ET_ENVELOPPE = "docs/specs/clauses-et-enveloppe.md"
 
 # (clé, libellé, où le rapport le définit) : l'ordre est celui de la lettre.
 CHIFFRES = [
@@ -22,9 +23,9 @@ CHIFFRES = [
     ("sorties_positives", "Sorties positives", f"{DEFINITIONS}, « sorties positives » : sorties d'une catégorie positive"),
     ("taux_sorties_positives", "Taux de sorties positives", f"{DEFINITIONS}, « taux de sorties positives » = positives / sorties"),
     ("etapes_vers_emploi", "Étapes vers l'emploi", f"{DEFINITIONS}, « étapes vers l'emploi » : étapes commencées dans le mois"),
-    ("heures_clauses", "Heures de clauses d'insertion", "spec clauses-et-enveloppe, « clauses / heures / total » : heures des mois de la période"),
-    ("aides_montant", "Aides de l'enveloppe souple payées", "spec clauses-et-enveloppe, « enveloppe_souple / montant_total » : payées dans le mois"),
-    ("aides_participants", "Participants aidés par l'enveloppe souple", "spec clauses-et-enveloppe, « enveloppe_souple / participants_aides / total »"),
+    ("heures_clauses", "Heures de clauses d'insertion", f"{CLAUSES_ET_ENVELOPPE}, « clauses / heures / total » : heures travaillées dans le mois"),
+    ("aides_montant", "Aides de l'enveloppe souple payées", f"{CLAUSES_ET_ENVELOPPE}, « enveloppe_souple / montant_total » : payées dans le mois"),
+    ("aides_participants", "Participants aidés par l'enveloppe souple", f"{CLAUSES_ET_ENVELOPPE}, « enveloppe_souple / participants_aides / total » : une aide payée dans le mois"),
 ]
 TAUX = {"taux_sorties_positives"}
 MONTANTS = {"aides_montant"}
@@ -38,9 +39,9 @@ def meme_mois_annee_precedente(mois: date) -> date:
     return mois.replace(year=mois.year - 1, day=1)
 
 
-def _valeurs(rapport: dict, clauses: dict | None, enveloppe: dict | None) -> dict:
-    """Les chiffres de la lettre dans un rapport d'activité ; None pour une partie que le rapport n'a pas."""
-    sorties = rapport["sorties"]
+def _valeurs(rapport: dict) -> dict:
+    """Les chiffres de la lettre dans un rapport d'activité (les clés du JSON du rapport, un contrat)."""
+    sorties, clauses, enveloppe = rapport["sorties"], rapport["clauses"], rapport["enveloppe_souple"]
     return {
         "accompagnes": rapport["accompagnes"]["total"],
         "entrees": rapport["entrees"]["total"],
@@ -48,15 +49,13 @@ def _valeurs(rapport: dict, clauses: dict | None, enveloppe: dict | None) -> dic
         "sorties_positives": sorties["positives"],
         "taux_sorties_positives": str(sorties["taux_sorties_positives"]),
         "etapes_vers_emploi": rapport["etapes"]["vers_emploi"],
-        "heures_clauses": str(clauses["heures"]["total"]) if clauses else None,
-        "aides_montant": str(enveloppe["montant_total"]) if enveloppe else None,
-        "aides_participants": enveloppe["participants_aides"]["total"] if enveloppe else None,
+        "heures_clauses": str(clauses["heures"]["total"]),
+        "aides_montant": str(enveloppe["montant_total"]),
+        "aides_participants": enveloppe["participants_aides"]["total"],
     }
 
 
 def _ecart(valeur, precedent):
-    if valeur is None or precedent is None:
-        return None
     return str(Decimal(str(valeur)) - Decimal(str(precedent)))
 
 
@@ -86,13 +85,12 @@ def chiffres_de_la_lettre(mois: date) -> dict:
     debut, fin = bornes_du_mois(mois)
     avant = meme_mois_annee_precedente(debut)
     rapports = (rapport_activite(debut, fin), rapport_activite(*bornes_du_mois(avant)))
-    # Clés ajoutées par les parties clauses et enveloppe ; rendu strict à la fusion.
-    du_mois, de_l_an_passe = (_valeurs(r, r.get("clauses"), r.get("enveloppe_souple")) for r in rapports)
+    du_mois, de_l_an_passe = (_valeurs(r) for r in rapports)
     return {
         "mois": debut.isoformat(),
         "comparaison": avant.isoformat(),
         "lignes": [{"cle": cle, "libelle": libelle, "source": source, "valeur": du_mois[cle],
                     "precedent": de_l_an_passe[cle], "ecart": _ecart(du_mois[cle], de_l_an_passe[cle])}
-                   for cle, libelle, source in CHIFFRES if du_mois[cle] is not None],
+                   for cle, libelle, source in CHIFFRES],
         "operations": objectifs_du_mois(debut, fin),
     }

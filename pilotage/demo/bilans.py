@@ -27,7 +27,7 @@ QUALITATIF = _B["qualitatif"]
 def _joindre_les_pieces(bilan: Bilan, porteur):
     """Une pièce par dépense : un PDF qui tient la place de la facture ou du bulletin (la démonstration n'a pas les vrais)."""
     nature = {"personnel": "bulletin", "indirectes": "autre"}
-    for depense in bilan.depenses.all():
+    for depense in bilan.depenses.filter(aide__isnull=True, realise__gt=0):  # une aide payée a déjà sa facture
         contenu = piece_pdf(depense.libelle, [f"{bilan.operation.code} — {bilan.operation.intitule}",
                                               f"{depense.get_categorie_display()} : {depense.realise} €",
                                               "Pièce de démonstration : elle tient la place du justificatif."])
@@ -36,11 +36,13 @@ def _joindre_les_pieces(bilan: Bilan, porteur):
 
 
 def _remplir(bilan: Bilan, porteur):
+    # Une enveloppe souple se réalise par ses aides payées, reprises ligne à ligne : sa ligne du plan reste à zéro.
+    taux = Decimal(0) if bilan.depenses.filter(aide__isnull=False).exists() else TAUX_REALISE
     bilan_enregistrer(
         bilan=bilan, user=porteur,
         qualitatif={**QUALITATIF, "actions_menees": QUALITATIF["actions_menees"].format(
             description=bilan.operation.description)},
-        depenses={d.pk: str((d.prevu * TAUX_REALISE).quantize(Decimal("0.01"))) for d in bilan.depenses.all()},
+        depenses={d.pk: str((d.prevu * taux).quantize(Decimal("0.01"))) for d in bilan.depenses.filter(aide__isnull=True)},
         ressources={r.pk: str(r.prevu) for r in bilan.ressources.all()})
 
 
@@ -73,7 +75,7 @@ def _controler(bilan: Bilan, gestionnaire):
     controle = _B["controle"]
     motif = MotifRejet.objects.get(code=controle["motif"])
     for depense in bilan.depenses.all():
-        if depense.categorie == "fonctionnement" and depense.realise:
+        if depense.categorie == "fonctionnement" and depense.realise and not depense.aide_id:
             depense_controler(depense=depense, user=gestionnaire, decision="partielle", motif=motif,
                               montant_retenu=(depense.realise * Decimal(controle["part_retenue_du_fonctionnement"])).quantize(
                                   Decimal("0.01")), commentaire=controle["commentaire"])

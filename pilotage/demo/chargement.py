@@ -40,6 +40,7 @@ from operations.options import Etat
 from operations.services import operation_creer, operation_transition
 
 from . import conventions
+from .aides import charger_aides_2016, charger_aides_2017
 from .acteurs import COMPTES, PORTEURS, creer_comptes, creer_membres, creer_structures
 from .appels import (
     DELAI_COMPLEMENTS, ECARTS, PIECES_MANQUANTES, PIECES_REQUISES, REPONSES_AUX_COMPLEMENTS, VERIFICATIONS, analyse_de,
@@ -117,10 +118,17 @@ class _Vie:
     demande: DemandeComplements | None = None
     piece_en_complement: int | None = None
     convention: Convention | None = None
+    aides_chargees: bool = False
 
     @property
     def attend_le_comite(self) -> bool:
         return self.reponse is not None and self.faites < len(self.noms) and self.noms[self.faites] in DECISIONS_DU_COMITE
+
+    @property
+    def attend_les_aides(self) -> bool:
+        """Une enveloppe souple ne dépose son bilan qu'une fois ses aides payées (il les reprend avec leurs factures)."""
+        return (self.op.type == "ENVELOPPE_SOUPLE" and not self.aides_chargees and self.faites < len(self.noms)
+                and self.noms[self.faites] == "deposer_bilan")
 
 
 def _deposer_pieces(vie: _Vie, libelles: list[str]) -> list[int]:
@@ -176,7 +184,7 @@ def _etape_de_la_reponse(vie: _Vie, nom: str, *, animation) -> bool:
 def _avancer(vie: _Vie, *, par_role):
     """Tire le chemin avec le compte du bon rôle, jusqu'au comité qui décide d'une réponse, ou jusqu'au bout."""
     animation = par_role[Role.ANIMATION]
-    while vie.faites < len(vie.noms) and not vie.attend_le_comite:
+    while vie.faites < len(vie.noms) and not vie.attend_le_comite and not vie.attend_les_aides:
         nom, jour = vie.noms[vie.faites], vie.jours[vie.faites]
         if nom == "conventionner":  # par le cycle de signature : la notification conventionne l'opération
             vie.convention = conventions.conventionner(vie.operation, animation=animation, porteur=vie.createur, jour=jour)
@@ -314,6 +322,13 @@ def _charger():
     charger_participants(structures)
     charger_clauses()
     completer_questionnaires()
+    # Les aides de l'enveloppe souple (des participants suivis par leurs référents), puis le bilan de l'enveloppe.
+    charger_aides_2016(animation)
+    charger_aides_2017(animation)
+    for vie in vies:
+        if vie.attend_les_aides:
+            vie.aides_chargees = True
+            _avancer(vie, par_role=par_role)
     formation = next(v for v in vies if v.op.intitule == SEANCES_INTITULE)
     charger_seances(formation.operation, formation.createur)
 

@@ -56,13 +56,15 @@ def hors_clavier(page) -> list[str]:
     return [cle for cle in attendus if cle not in atteints]
 
 
-def pages_de(code_action: str, code_bilan: str) -> dict[str, list[str]]:
+def pages_de(code_action: str, code_bilan: str, aide: int | None = None) -> dict[str, list[str]]:
     return {
         "animation": ["/", "/operations/", f"/operations/{code_action}/", "/appels/", "/comites/",
                       "/conventions/", "/participants/", "/participants/completude/", "/rapport-activite/",
                       "/participants/import/", "/participants/commission-d-entree/", "/participants/commission-de-sortie/",
                       "/clauses/", "/clauses/import/",
-                      f"/operations/{code_action}/seances/", "/emargements/", "/bilans/"],
+                      f"/operations/{code_action}/seances/", "/emargements/", "/bilans/", "/aides/",
+                      *([f"/aides/{aide}/"] if aide else [])],
+        "referent": ["/aides/demander/"],
         "porteur.amnyos": ["/", f"/operations/{code_action}/bilans/1/", f"/operations/{code_action}/seances/",
                            "/operations/nouvelle/"],
         "gestionnaire": ["/", f"/operations/{code_bilan}/bilans/1/controle/", f"/operations/{code_bilan}/mdfse/"],
@@ -77,9 +79,12 @@ def test_les_pages_principales_sans_violation_grave(page, live_server, settings,
     from justificatifs.models import Bilan
 
     action = "OP-2016-021"
+    from justificatifs.aides import Aide
+
     depose = Bilan.objects.filter(etat="depose").select_related("operation").first().operation.code
+    a_decider = Aide.objects.filter(etat="demandee").order_by("pk").values_list("pk", flat=True).first()
     constats = {}
-    for identifiant, adresses in pages_de(action, depose).items():
+    for identifiant, adresses in pages_de(action, depose, a_decider).items():
         se_connecter(page, live_server, identifiant, MOT_DE_PASSE_DEMO)
         for adresse in adresses:
             reponse = page.goto(f"{live_server.url}{adresse}")

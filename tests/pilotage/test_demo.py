@@ -582,3 +582,28 @@ def test_les_lettres_mensuelles_de_2017(demo):
     assert par_categorie["financeur"] == 3 and par_categorie["prescripteur"] == 3
     assert par_categorie["porteur"] >= 10 and par_categorie["referent"] >= 14
     assert not Destinataire.objects.filter(actif=False).exclude(courriel="ancien@cd21.demo.plie.invalid").exists()
+
+
+@pytest.mark.django_db
+def test_enveloppe_souple_2016_redonne_le_rapport_papier_et_son_bilan_reprend_les_aides(demo):
+    """Rapport d'activité 2016, « L'enveloppe souple » : 56 demandes traitées, 46 participants aidés (15 hommes,
+    31 femmes), 18 044,30 € ; 27 % emploi, 71 % formation, 3 % stage, dont 39 % de garde d'enfants."""
+    from justificatifs.aides import Aide, reste
+    from justificatifs.models import Bilan
+    from participants.rapport import rapport_activite
+
+    assert rapport_activite(date(2016, 1, 1), date(2016, 12, 31))["enveloppe_souple"] == {
+        "demandes_traitees": 56, "participants_aides": {"total": 46, "H": 15, "F": 31}, "montant_total": "18044.30",
+        "repartition_par_motif": {"EMPLOI": 0.27, "FORMATION": 0.71, "STAGE": 0.03}, "part_garde_enfants": 0.39}
+    enveloppe = Operation.objects.get(intitule="Enveloppe souple 2016")
+    assert enveloppe.etat == Etat.SOLDEE and reste(enveloppe) == D("0.00")  # 18 044,30 € de budget, tout payé
+    final = Bilan.objects.get(operation=enveloppe, nature="final")
+    lignes = final.depenses.filter(aide__isnull=False)
+    assert lignes.count() == 52 and sum(d.realise for d in lignes) == D("18044.30")
+    assert all(d.pieces.filter(nature="facture").count() == 1 for d in lignes)
+    assert final.csf.valide_le is not None
+    # 2017 : des aides dans chaque état, sur l'enveloppe en réalisation.
+    etats = set(Aide.objects.filter(operation__intitule="Enveloppe souple 2017").values_list("etat", flat=True))
+    assert etats == {"payee", "accordee", "refusee", "annulee", "complement_demande", "demandee"}
+    # L'historique des aides est daté de leur année.
+    assert not StateLog.objects.filter(content_type__model="aide", timestamp__year__gt=2017).exists()

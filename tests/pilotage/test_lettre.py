@@ -39,8 +39,11 @@ def test_les_chiffres_de_mars_2017_contre_mars_2016(db):
         "sorties_positives": (1, 1, "0"),
         "taux_sorties_positives": ("0.5", "1.0", "-0.5"),
         "etapes_vers_emploi": (1, 2, "-1"),
+        "heures_clauses": ("0", "0", "0"), "aides_montant": ("0.00", "0.00", "0.00"), "aides_participants": (0, 0, "0"),
     }
-    assert all("docs/specs/rapport-activite.md" in ligne["source"] for ligne in chiffres["lignes"])
+    sources = {ligne["cle"]: ligne["source"] for ligne in chiffres["lignes"]}
+    assert all(sources[cle].startswith("docs/specs/rapport-activite.md") for cle in ("accompagnes", "sorties"))
+    assert all(sources[cle].startswith("docs/specs/clauses-et-enveloppe.md") for cle in ("heures_clauses", "aides_montant"))
     # Le portage 2017 au 31 mars : 2 entrées sur 10, 1 sortie positive sur 4.
     [operation] = chiffres["operations"]
     assert operation["code"] == "OP-2017-001"
@@ -48,28 +51,22 @@ def test_les_chiffres_de_mars_2017_contre_mars_2016(db):
         ("Entrées", "2", "10.00", "0.200"), ("Sorties positives", "1", "4.00", "0.250")]
 
 
-def test_les_heures_de_clauses_et_les_aides_quand_le_rapport_les_donne(db, monkeypatch):
-    import pilotage.lettre as lettre
+def test_les_heures_de_clauses_et_les_aides_du_mois(db, referent, animation, structure):
+    from participants.models import HeuresClause
+    from tests.justificatifs.aides import enveloppe, participant, payee
 
-    vrai = lettre.rapport_activite
-
-    def avec_clauses_et_enveloppe(debut, fin):
-        rapport = vrai(debut, fin)
-        heures = "120.5" if debut.year == 2017 else "100"
-        rapport["clauses"] = {"heures": {"total": heures}}
-        rapport["enveloppe_souple"] = {"montant_total": "350.00" if debut.year == 2017 else "0.00",
-                                       "participants_aides": {"total": 3 if debut.year == 2017 else 0}}
-        return rapport
-
-    monkeypatch.setattr(lettre, "rapport_activite", avec_clauses_et_enveloppe)
+    for mois, heures in [(date(2017, 3, 1), "120.5"), (date(2016, 3, 1), "100"), (date(2017, 4, 1), "35")]:
+        HeuresClause.objects.create(salarie="S1", sexe="H", employeur="Colas", marche="Tram", secteur="BTP",
+                                    contrat="CTTI", mois=mois, heures=heures)
+    enveloppe("1000.00", annee=2017)
+    payee(referent, animation, participant(structure), "350,00", le=date(2017, 3, 1))  # payée le 11/03/2017
+    payee(referent, animation, participant(structure), "80,00", le=date(2017, 2, 1))  # payée en février
     lignes = _lignes(chiffres_de_la_lettre(MARS))
+    # Mars 2017 contre mars 2016 : 120,5 heures contre 100 (sommées exactes, arrondies à l'affichage seulement) ;
+    # 350 € payés à une personne contre rien (aucune enveloppe en 2016) ; février et avril ne comptent pas.
     assert lignes["heures_clauses"] == ("120.5", "100", "20.5")
     assert lignes["aides_montant"] == ("350.00", "0.00", "350.00")
-    assert lignes["aides_participants"] == (3, 0, "3")
-
-
-def test_sans_les_parties_clauses_et_enveloppe_la_lettre_ne_les_montre_pas(db):
-    assert not {"heures_clauses", "aides_montant", "aides_participants"} & set(_lignes(chiffres_de_la_lettre(MARS)))
+    assert lignes["aides_participants"] == (1, 0, "1")
 
 
 def test_le_document_de_la_lettre(db, animation):
