@@ -80,7 +80,7 @@ def rubriques_des_aides(user, aujourdhui: date) -> list[Rubrique]:
 
 def liens_de_l_enveloppe(operation: Operation, user) -> list[tuple[str, str]]:
     """Sur la fiche d'une opération d'enveloppe souple : ses aides (l'équipe du PLIE et les référents)."""
-    if operation.type.code != TYPE_ENVELOPPE or not roles_de(user) & (EQUIPE | {Role.REFERENT}):
+    if not operation.type_id or operation.type.code != TYPE_ENVELOPPE or not roles_de(user) & (EQUIPE | {Role.REFERENT}):
         return []
     return [("Aides de l'enveloppe souple", reverse("justificatifs:aides") + f"?enveloppe={operation.code}")]
 

@@ -8,7 +8,7 @@ hautes qui s'inscrivent ici, comme pour les liens de la fiche (`views.fiche.LIEN
 from dataclasses import dataclass, field
 from datetime import date
 
-from .models import Operation
+from .models import SANS_INTITULE, Operation
 from .options import Etat
 from .selectors import actions_par_etat
 
@@ -84,7 +84,7 @@ def operations_a_traiter(user, aujourdhui: date) -> list[Rubrique]:
         return []
     operations = (Operation.objects.visible_to(user).filter(etat__in=actions)
                   .only("code", "intitule", "etat", "modifiee_le").order_by("modifiee_le"))
-    taches = [Tache(objet=str(o), action=" / ".join(actions[o.etat]), url=o.get_absolute_url(),
+    taches = [Tache(objet=f"{o.code} — {o.intitule or SANS_INTITULE}", action=" / ".join(actions[o.etat]), url=o.get_absolute_url(),
                     depuis=o.modifiee_le.date(), detail=Etat(o.etat).label) for o in operations]
     return [Rubrique("Opérations dont la prochaine étape vous revient", taches, ordre=10,
                      aide="Depuis la dernière modification de l'opération.")]
