@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import connection, connections
 
+from annuaire.fichiers import fichiers_stockes
+
 
 class SauvegardeImpossible(Exception):
     pass
@@ -39,18 +41,6 @@ def _executer(commande: list[str], env: dict):
     resultat = subprocess.run(commande, env=env, capture_output=True, text=True)
     if resultat.returncode != 0:
         raise SauvegardeImpossible(f"{commande[0]} a échoué : {resultat.stderr.strip()[:500]}")
-
-
-def fichiers_stockes(dossier: str = ""):
-    """Le chemin de chaque fichier du stockage des fichiers (disque ou bucket), dossier par dossier."""
-    try:
-        dossiers, fichiers = default_storage.listdir(dossier)
-    except FileNotFoundError:  # MEDIA_ROOT pas encore créé
-        return
-    for nom in sorted(fichiers):
-        yield posixpath.join(dossier, nom)
-    for nom in sorted(dossiers):
-        yield from fichiers_stockes(posixpath.join(dossier, nom))
 
 
 def _empreinte(chemin: str) -> str:

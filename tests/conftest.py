@@ -20,6 +20,7 @@ from annuaire.roles import Role
 from config.celery import app as celery_app
 
 from .factories import OperationFactory, StructureFactory, utilisateur
+from .stockage import stockage_sous, vider_le_prefixe
 
 pytest_plugins = ["tests.celery_reel"]  # la fixture `worker` : un vrai worker Celery sur Redis
 
@@ -198,16 +199,9 @@ def _fichiers_dans_un_dossier_temporaire(settings, tmp_path):
     Avec un stockage S3 (.ci/run), chaque test écrit sous son propre préfixe du bucket, effacé à la fin.
     """
     settings.MEDIA_ROOT = tmp_path / "media"
-    if not settings.STOCKAGE_S3_BUCKET:
-        yield
-        return
-    defaut = settings.STORAGES["default"]
-    prefixe = f"tests/{uuid.uuid4().hex}"
-    settings.STORAGES = {**settings.STORAGES, "default": {**defaut, "OPTIONS": {**defaut["OPTIONS"], "location": prefixe}}}
+    settings.STORAGES = reglages = stockage_sous(f"tests/{uuid.uuid4().hex}")
     yield
-    from django.core.files.storage import storages
-
-    storages.create_storage(settings.STORAGES["default"]).bucket.objects.filter(Prefix=f"{prefixe}/").delete()
+    vider_le_prefixe(reglages)
 
 
 @pytest.fixture(autouse=True)
