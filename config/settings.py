@@ -191,6 +191,12 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="plie-fse@localhost")
 # L'adresse publique du site, pour les liens des courriels (l'archive de la lettre mensuelle).
 URL_DU_SITE = env("URL_DU_SITE", default="http://localhost:8000")
 
+# Cache partagé par tous les serveurs d'application (Redis, `redis://hote:6379/1`) : les compteurs du « mot de passe
+# oublié » valent alors pour toute l'installation. Sans lui : un cache en mémoire, propre à chaque processus.
+CACHE_URL = env("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+
 # Celery : sans courtier, les tâches s'exécutent dans le processus (démonstration, tests unitaires).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or "memory://"
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
