@@ -1,7 +1,8 @@
 """Les fichiers stockés vus par les tests, sur disque (MEDIA_ROOT) comme dans le bucket S3 (.ci/run) : toujours par le
 stockage configuré, jamais par un chemin du disque."""
-from annuaire.fichiers import fichiers_stockes
 from django.conf import settings
+
+from annuaire.fichiers import fichiers_stockes
 
 
 def fichiers(dossier: str = "") -> list[str]:
