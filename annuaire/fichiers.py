@@ -1,9 +1,11 @@
-"""Contrôle des fichiers déposés : le type est lu dans le contenu, jamais dans le nom."""
+"""Contrôle des fichiers déposés : le type est lu dans le contenu, jamais dans le nom. Et l'inventaire du stockage."""
 import io
+import posixpath
 import zipfile
 
 import filetype
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 
 from .formats import nombre
 
@@ -75,3 +77,15 @@ def verifier_fichier(fichier, *, taille_max: int = TAILLE_MAX, libelle: str = "L
             "Word, Excel, OpenDocument."
         )
     return type_mime
+
+
+def fichiers_stockes(dossier: str = ""):
+    """Le chemin de chaque fichier du stockage des fichiers (disque sous MEDIA_ROOT, ou bucket S3), dossier par dossier."""
+    try:
+        dossiers, fichiers = default_storage.listdir(dossier)
+    except FileNotFoundError:  # sur disque, un dossier pas encore créé
+        return
+    for nom in sorted(fichiers):
+        yield posixpath.join(dossier, nom)
+    for nom in sorted(dossiers):
+        yield from fichiers_stockes(posixpath.join(dossier, nom))

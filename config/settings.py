@@ -151,6 +151,29 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not STATIC_COLLECTES
 # Fichiers déposés : hors de la racine web, servis seulement par des vues qui vérifient les droits.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Stockage objet compatible S3 (AWS, Scaleway, OVH, MinIO…) pour tous les fichiers déposés et produits, partagé par
+# plusieurs serveurs d'application et workers. Sans STOCKAGE_S3_BUCKET : le disque local (MEDIA_ROOT), comme avant.
+# Les fichiers y sont privés (pas d'ACL publique, bucket à garder privé) : l'application les lit et les sert elle-même
+# par les vues qui vérifient les droits ; aucune page ne donne d'adresse du bucket. Clés d'accès, point d'accès et
+# région par les variables standard de boto3 (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL_S3,
+# AWS_DEFAULT_REGION), ou le rôle de la machine s'il n'y a pas de clés. Voir docs/deploiement.md.
+STOCKAGE_S3_BUCKET = env("STOCKAGE_S3_BUCKET", default="")
+if STOCKAGE_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STOCKAGE_S3_BUCKET,
+            "location": env("STOCKAGE_S3_PREFIXE", default=""),  # un dossier du bucket, si le bucket est partagé
+            "endpoint_url": env("AWS_ENDPOINT_URL_S3", default="") or env("AWS_ENDPOINT_URL", default="") or None,
+            "region_name": env("AWS_DEFAULT_REGION", default="") or env("AWS_REGION", default="") or None,
+            "addressing_style": env("STOCKAGE_S3_ADRESSAGE", default="") or None,  # « path » pour MinIO, moto…
+            "default_acl": None,  # les droits du bucket (privé), jamais public-read
+            "querystring_auth": True,  # une adresse demandée par erreur (`.url`) est signée…
+            "querystring_expire": 60,  # … et ne vaut qu'une minute
+            "file_overwrite": False,  # un nom déjà pris reçoit un suffixe, comme sur disque
+            "max_memory_size": 4 * 2**20,  # au-delà de 4 Mo, un fichier lu passe par un fichier temporaire
+        },
+    }
 # L'antivirus des pièces justificatives : le démon ClamAV (`unix:///run/clamav/clamd.ctl` ou `tcp://hote:3310`).
 # Vide : pas d'analyse (les pièces restent contrôlées sur leur type et leur taille).
 CLAMAV = env("CLAMAV", default="")
@@ -167,6 +190,12 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="plie-fse@localhost")
 # L'adresse publique du site, pour les liens des courriels (l'archive de la lettre mensuelle).
 URL_DU_SITE = env("URL_DU_SITE", default="http://localhost:8000")
+
+# Cache partagé par tous les serveurs d'application (Redis, `redis://hote:6379/1`) : les compteurs du « mot de passe
+# oublié » valent alors pour toute l'installation. Sans lui : un cache en mémoire, propre à chaque processus.
+CACHE_URL = env("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 
 # Celery : sans courtier, les tâches s'exécutent dans le processus (démonstration, tests unitaires).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or "memory://"

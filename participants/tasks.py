@@ -3,13 +3,11 @@
 Les services et les lanceurs les programment (vers tasks, jamais l'inverse) : le lanceur des feuilles
 d'émargement vit au-dessus de seances, emargement et tasks, dans `lots.py`.
 """
-import shutil
 import time
 from datetime import date
-from pathlib import Path
 
 from celery import shared_task
-from django.conf import settings
+from django.core.files.storage import default_storage
 
 from operations.models import Operation
 from operations.traitements import avancement, terminer
@@ -17,20 +15,24 @@ from operations.traitements import avancement, terminer
 from .emargement import Periode, archive_emargements
 
 DELAI_SECONDES = 24 * 3600
+EN_ATTENTE = "imports-en-attente"  # les fichiers déposés dans l'attente de leur confirmation (views.py)
 
 
 @shared_task
-def purger_imports_en_attente() -> int:
-    """Chaque jour : efface les fichiers d'import déposés mais jamais confirmés ni abandonnés (données personnelles)."""
-    dossier = Path(settings.MEDIA_ROOT) / "imports-en-attente"
-    if not dossier.is_dir():
+def purger_imports_en_attente(maintenant: float | None = None) -> int:
+    """Chaque jour : efface les fichiers d'import déposés mais jamais confirmés ni abandonnés (données personnelles) ;
+    rend le nombre d'imports effacés."""
+    try:
+        noms = default_storage.listdir(EN_ATTENTE)[1]
+    except FileNotFoundError:
         return 0
-    limite, effaces = time.time() - DELAI_SECONDES, 0
-    for attente in dossier.iterdir():
-        if attente.stat().st_mtime < limite:
-            shutil.rmtree(attente, ignore_errors=True)
-            effaces += 1
-    return effaces
+    limite, jetons = (maintenant or time.time()) - DELAI_SECONDES, set()
+    for nom in noms:
+        chemin = f"{EN_ATTENTE}/{nom}"
+        if default_storage.get_modified_time(chemin).timestamp() < limite:
+            default_storage.delete(chemin)
+            jetons.add(nom.split("-", 1)[0])
+    return len(jetons)
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=10)

@@ -1,18 +1,19 @@
 """Les pages des participants : liste et fiche dans le périmètre de chacun (consultations tracées), et l'import des
 extractions depuis le web : déposer, voir l'aperçu (comptes, erreurs par ligne), confirmer.
 
-Entre l'aperçu et la confirmation, les fichiers (données personnelles) attendent dans un dossier privé, sous un
-jeton gardé dans la session de celui qui importe ; ils sont effacés à la confirmation ou à l'abandon.
+Entre l'aperçu et la confirmation, les fichiers (données personnelles) attendent dans le stockage des fichiers (privé,
+partagé par tous les serveurs : la confirmation peut arriver sur un autre), sous un jeton gardé dans la session de
+celui qui importe ; ils sont effacés à la confirmation ou à l'abandon.
 """
-import shutil
 import uuid
 from datetime import date
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -26,6 +27,7 @@ from operations.workflow import ActionRefusee, historique
 
 from .forms import OrientationForm
 from .seances import operations_ou_inscrire
+from .tasks import EN_ATTENTE  # `<jeton>-<rang>-<nom du fichier déposé>`
 from .selectors_clauses import heures_du_participant
 from .importation import ImportRefuse, analyser, apercu, importer
 from .completude import ALERTE, CORRECTION, champs_manquants, completude, completude_par_operation, incomplets, sans_contact
@@ -49,21 +51,32 @@ def _exiger_animation(request):
         raise PermissionDenied("L'import des participants est réservé à l'équipe d'animation.")
 
 
-def _dossier(jeton: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports-en-attente" / jeton
+def _en_attente(jeton: str) -> list[str]:
+    """Les fichiers en attente sous ce jeton, dans l'ordre du dépôt (chemins dans le stockage des fichiers)."""
+    try:
+        noms = default_storage.listdir(EN_ATTENTE)[1]
+    except FileNotFoundError:  # le dossier n'existe pas encore sur disque
+        return []
+    return sorted(f"{EN_ATTENTE}/{nom}" for nom in noms if nom.startswith(f"{jeton}-"))
 
 
 def _fichiers_en_attente(request, cle: str = CLE_DE_SESSION) -> list[tuple[str, bytes]] | None:
     jeton = request.session.get(cle)
-    if not jeton or not _dossier(jeton).is_dir():
+    chemins = _en_attente(jeton) if jeton else []
+    if not chemins:
         return None
-    return [(f.name.split("-", 1)[1], f.read_bytes()) for f in sorted(_dossier(jeton).iterdir())]
+    fichiers = []
+    for chemin in chemins:
+        with default_storage.open(chemin, "rb") as fichier:
+            fichiers.append((chemin.rsplit("/", 1)[1].split("-", 2)[2], fichier.read()))
+    return fichiers
 
 
 def _oublier(request, cle: str = CLE_DE_SESSION):
     jeton = request.session.pop(cle, None)
     if jeton:
-        shutil.rmtree(_dossier(jeton), ignore_errors=True)
+        for chemin in _en_attente(jeton):
+            default_storage.delete(chemin)
 
 
 def importer_page(request):
@@ -90,9 +103,8 @@ def deposer(request, deposes: list, analyser, apercu, cle: str) -> dict:
     except ImportRefuse as refus:
         return {"erreurs": [str(e) for e in refus.erreurs]}
     jeton = uuid.uuid4().hex
-    _dossier(jeton).mkdir(parents=True)
     for rang, (nom, contenu) in enumerate(fichiers):
-        (_dossier(jeton) / f"{rang}-{nom}").write_bytes(contenu)
+        default_storage.save(f"{EN_ATTENTE}/{jeton}-{rang}-{nom}", ContentFile(contenu))
     request.session[cle] = jeton
     return {"apercu": apercu(analyse), "analyse": analyse, "fichiers": [nom for nom, _ in fichiers]}
 

@@ -1,13 +1,14 @@
 """Sauvegarder et restaurer une installation : la base (pg_dump / pg_restore, ou copie SQLite), les fichiers déposés
-et produits (`MEDIA_ROOT`), et un manifeste (nombre de lignes de chaque table, empreinte SHA-256 de chaque fichier)
-qui permet de vérifier qu'une restauration n'a rien perdu.
+et produits (le stockage des fichiers : `MEDIA_ROOT` sur disque, ou le bucket S3 quand STOCKAGE_S3_BUCKET est défini),
+et un manifeste (nombre de lignes de chaque table, empreinte SHA-256 de chaque fichier) qui permet de vérifier qu'une
+restauration n'a rien perdu. Les fichiers sont lus et réécrits par le stockage configuré, quel qu'il soit.
 
 Un dossier de sauvegarde : `base.dump` (ou `base.sqlite3`), `fichiers.tar.gz`, `manifeste.json`.
 """
 import hashlib
 import json
 import os
-import shutil
+import posixpath
 import sqlite3
 import subprocess
 import tarfile
@@ -15,7 +16,10 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import connection, connections
+
+from annuaire.fichiers import fichiers_stockes
 
 
 class SauvegardeImpossible(Exception):
@@ -39,19 +43,22 @@ def _executer(commande: list[str], env: dict):
         raise SauvegardeImpossible(f"{commande[0]} a échoué : {resultat.stderr.strip()[:500]}")
 
 
+def _empreinte(chemin: str) -> str:
+    empreinte = hashlib.sha256()
+    with default_storage.open(chemin, "rb") as fichier:
+        for bloc in fichier.chunks():
+            empreinte.update(bloc)
+    return empreinte.hexdigest()
+
+
 def inventaire() -> dict:
-    """Le nombre de lignes de chaque table et l'empreinte de chaque fichier de MEDIA_ROOT."""
+    """Le nombre de lignes de chaque table et l'empreinte de chaque fichier stocké."""
     with connection.cursor() as curseur:
         lignes = {}
         for table in sorted(connection.introspection.table_names(curseur)):
             curseur.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
             lignes[table] = curseur.fetchone()[0]
-    racine = Path(settings.MEDIA_ROOT)
-    fichiers = {}
-    if racine.is_dir():
-        for chemin in sorted(p for p in racine.rglob("*") if p.is_file()):
-            fichiers[str(chemin.relative_to(racine))] = hashlib.sha256(chemin.read_bytes()).hexdigest()
-    return {"lignes": lignes, "fichiers": fichiers}
+    return {"lignes": lignes, "fichiers": {chemin: _empreinte(chemin) for chemin in fichiers_stockes()}}
 
 
 def sauvegarder(dossier: Path) -> Path:
@@ -65,10 +72,13 @@ def sauvegarder(dossier: Path) -> Path:
         with sqlite3.connect(cible / "base.sqlite3") as copie:
             source.backup(copie)
         source.close()
-    racine = Path(settings.MEDIA_ROOT)
     with tarfile.open(cible / "fichiers.tar.gz", "w:gz") as archive:
-        if racine.is_dir():
-            archive.add(racine, arcname=".")
+        for chemin in fichiers_stockes():
+            entree = tarfile.TarInfo(chemin)
+            entree.size = default_storage.size(chemin)
+            entree.mtime = int(datetime.now().timestamp())
+            with default_storage.open(chemin, "rb") as fichier:
+                archive.addfile(entree, fichier)
     manifeste = {"cree_le": datetime.now().isoformat(timespec="seconds"), "moteur": connection.vendor, **inventaire()}
     (cible / "manifeste.json").write_text(json.dumps(manifeste, indent=1, ensure_ascii=False), encoding="utf-8")
     return cible
@@ -100,11 +110,16 @@ def restaurer(dossier: Path) -> list[str]:
     else:
         with sqlite3.connect(dossier / "base.sqlite3") as source, sqlite3.connect(settings.DATABASES["default"]["NAME"]) as base:
             source.backup(base)
-    racine = Path(settings.MEDIA_ROOT)
-    if racine.is_dir():
-        shutil.rmtree(racine)
-    racine.mkdir(parents=True)
+    for chemin in list(fichiers_stockes()):
+        default_storage.delete(chemin)
     with tarfile.open(dossier / "fichiers.tar.gz", "r:gz") as archive:
-        archive.extractall(racine, filter="data")
+        for entree in archive:
+            if not entree.isfile():
+                continue
+            chemin = posixpath.normpath(entree.name.removeprefix("./"))
+            if chemin.startswith(("/", "../")):
+                raise SauvegardeImpossible(f"Chemin refusé dans l'archive des fichiers : {entree.name}")
+            if default_storage.save(chemin, archive.extractfile(entree)) != chemin:
+                raise SauvegardeImpossible(f"Le fichier {chemin} n'a pas pu être restauré sous son nom.")
     connections.close_all()
     return ecarts(manifeste)

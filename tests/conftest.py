@@ -1,13 +1,14 @@
 """Socle des tests : utilisateurs par rôle, Celery dans le processus, tests sautés (et refusés en CI), navigateur.
 
 - `make test` sur SQLite saute, en disant pourquoi, les tests qui exigent PostgreSQL (`postgresql`),
-  Redis (`redis`) ou Chromium (`navigateur`) ; avec TOUT_EXIGER=1 (la CI), un seul test sauté fait échouer la session.
+  Redis (`redis`), Chromium (`navigateur`) ou un stockage S3 (`s3`) ; avec TOUT_EXIGER=1 (la CI), un seul test sauté fait échouer la session.
 - Les tâches Celery s'exécutent dans le processus, sauf pour les tests `redis` qui lancent un vrai worker.
 - Les tests transactionnels (threads, worker, navigateur) vident la base à la fin : ils restaurent le
   référentiel des migrations (serialized_rollback) pour ne pas priver les tests suivants des groupes et financeurs.
 """
 import os
 import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from annuaire.roles import Role
 from config.celery import app as celery_app
 
 from .factories import OperationFactory, StructureFactory, utilisateur
+from .stockage import stockage_sous, vider_le_prefixe
 
 pytest_plugins = ["tests.celery_reel"]  # la fixture `worker` : un vrai worker Celery sur Redis
 
@@ -80,6 +82,19 @@ def _raison_sans_libreoffice() -> str | None:
     return None
 
 
+def _raison_sans_s3() -> str | None:
+    if not settings.STOCKAGE_S3_BUCKET:
+        return ("exige un stockage objet S3 : STOCKAGE_S3_BUCKET n'est pas défini (`.venv/bin/python .ci/s3.py <commande>` "
+                "lance un serveur moto et définit les variables)")
+    from django.core.files.storage import storages
+
+    try:
+        storages.create_storage(settings.STORAGES["default"]).bucket.meta.client.head_bucket(Bucket=settings.STOCKAGE_S3_BUCKET)
+    except Exception as exc:  # toute erreur dit la même chose : pas de bucket utilisable
+        return f"exige un stockage objet S3 : le bucket {settings.STOCKAGE_S3_BUCKET} est injoignable ({exc.__class__.__name__} : {exc})"
+    return None
+
+
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
@@ -90,7 +105,7 @@ def _raison_sans_axe() -> str | None:
 
 
 VERIFICATIONS = {"postgresql": _raison_sans_postgresql, "redis": _raison_sans_redis, "navigateur": _raison_sans_navigateur,
-                 "libreoffice": _raison_sans_libreoffice, "accessibilite": _raison_sans_axe}
+                 "libreoffice": _raison_sans_libreoffice, "accessibilite": _raison_sans_axe, "s3": _raison_sans_s3}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -179,8 +194,14 @@ def _hachage_rapide():
 
 @pytest.fixture(autouse=True)
 def _fichiers_dans_un_dossier_temporaire(settings, tmp_path):
-    """Documents générés et pièces déposées pendant les tests : jamais dans le dossier de travail."""
+    """Documents générés et pièces déposées pendant les tests : jamais dans le dossier de travail.
+
+    Avec un stockage S3 (.ci/run), chaque test écrit sous son propre préfixe du bucket, effacé à la fin.
+    """
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = reglages = stockage_sous(f"tests/{uuid.uuid4().hex}")
+    yield
+    vider_le_prefixe(reglages)
 
 
 @pytest.fixture(autouse=True)

@@ -19,6 +19,7 @@ from operations.models import Traitement
 from participants.lots import emargements_lancer
 from tests.bench.test_bench_emargement import ACTIONS, _actions
 from tests.factories import utilisateur
+from tests.stockage import environnement_du_stockage, fichiers
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 RACINE = Path(__file__).resolve().parent.parent
@@ -42,7 +43,7 @@ def test_le_worker_tue_en_plein_travail_rejoue_la_tache_sans_doublon(settings, t
     settings.MEDIA_ROOT = tmp_path / "media"
     operations = _actions()
     base = connection.settings_dict
-    env = {**os.environ, "MEDIA_ROOT": str(settings.MEDIA_ROOT), "DJANGO_SETTINGS_MODULE": "config.settings",
+    env = {**os.environ, **environnement_du_stockage(), "DJANGO_SETTINGS_MODULE": "config.settings",
            "DATABASE_URL": f"postgres://{base['USER']}:{base['PASSWORD'] or ''}@{base['HOST']}:{base['PORT']}/{base['NAME']}",
            "CELERY_BROKER_URL": reglages.CELERY_BROKER_URL}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -69,7 +70,6 @@ def test_le_worker_tue_en_plein_travail_rejoue_la_tache_sans_doublon(settings, t
         sortie = worker.communicate(timeout=60)[0].decode(errors="replace")
     assert "WorkerLostError" in sortie or "signal 9" in sortie, sortie[-2000:]
     traitement.refresh_from_db()
-    dossier = Path(traitement.fichier.path).parent
-    assert [p.name for p in dossier.iterdir()] == [Path(traitement.fichier.name).name]  # une seule archive
-    with zipfile.ZipFile(traitement.fichier.path) as archive:
+    assert fichiers("traitements") == [traitement.fichier.name]  # une seule archive (sur disque ou dans le bucket)
+    with traitement.fichier.open("rb"), zipfile.ZipFile(traitement.fichier) as archive:
         assert len(archive.namelist()) == ACTIONS and traitement.faits == ACTIONS

@@ -4,7 +4,6 @@ et les tâches qui les produisent : une seule fois, courriel compris, même rejo
 import shutil
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from smtplib import SMTPServerDisconnected
 from unittest import mock
 
@@ -27,6 +26,7 @@ from operations.options import Etat
 from operations.services import operation_transition
 from tests.celery_reel import DELAI
 from tests.factories import StructureFactory, utilisateur
+from tests.stockage import fichiers
 from tests.lecture_docx import eur, lignes, ouvrir, table_avec, texte, verifier_publicite
 
 from .factories import AnalyseFactory, AppelFactory, ComiteFactory, PointFactory, ReponseFactory
@@ -45,8 +45,8 @@ def _medias(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def fichiers_stockes(racine: Path, dossier="documents") -> list[Path]:
-    return [f for f in (racine / dossier).rglob("*") if f.is_file()] if (racine / dossier).exists() else []
+def fichiers_stockes(_racine, dossier="documents") -> list[str]:
+    return fichiers(dossier)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import io
 import re
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -24,6 +23,7 @@ from operations.models import Operation, TypeOperation
 from operations.programmes import Programme
 from operations.options import Etat
 from tests.factories import OperationFactory
+from tests.stockage import fichiers
 
 from .factories import AnalyseFactory, AppelFactory, PointFactory, ReponseFactory
 
@@ -159,7 +159,7 @@ def test_une_saisie_fautive_est_nommee_et_rien_n_est_ecrit(client, animation, fi
     assert message in page
     assert not AppelAProjets.objects.exists()
     assert not CritereAnalyse.objects.exists() and not PieceRequise.objects.exists() and not PieceJointeAppel.objects.exists()
-    assert not [p for p in fichiers_dans_un_dossier_temporaire.rglob("*") if p.is_file()]
+    assert not fichiers()
 
 
 def test_le_recapitulatif_des_erreurs_renvoie_vers_le_champ(client, animation):
@@ -324,11 +324,12 @@ def test_un_vrai_pdf_est_accepte_puis_telecharge_et_retire(client, porteur, stru
     telechargement = client.get(reverse("appels_projets:piece", args=[reponse.pk, depot.pk]))
     assert 'attachment; filename="budget-2016.pdf"' == telechargement["Content-Disposition"]
     assert b"".join(telechargement.streaming_content) == pdf_reel()
-    chemin = depot.fichier.path
+    chemin = depot.fichier.name
+    assert fichiers("reponses") == [chemin]
     page = texte(client.post(reverse("appels_projets:retirer_piece", args=[reponse.pk, depot.pk]), follow=True))
     assert "Le fichier « budget-2016.pdf » est retiré." in page
     assert not reponse.pieces.exists()
-    assert not Path(chemin).exists()
+    assert not fichiers("reponses")  # retiré du stockage (disque ou bucket)
 
 
 @pytest.mark.parametrize("contenu, nom, message", [
@@ -343,7 +344,7 @@ def test_un_fichier_refuse_n_est_pas_stocke(client, porteur, structure, fichiers
     page = texte(deposer(client, reponse, contenu, nom))
     assert message in page
     assert not PieceDeposee.objects.exists()
-    assert not (fichiers_dans_un_dossier_temporaire / "reponses").exists()
+    assert not fichiers("reponses")
 
 
 def test_le_porteur_b_ne_telecharge_pas_les_pieces_de_a(client, porteur_autre, structure):

@@ -3,7 +3,6 @@ le paiement et sa facture reprise au bilan de l'enveloppe et à son contrôle de
 d'activité sur un petit jeu calculé à la main."""
 import html
 from datetime import date
-from pathlib import Path
 from decimal import Decimal
 
 import pytest
@@ -22,6 +21,7 @@ from operations.workflow import ActionRefusee
 from participants.rapport import rapport_activite
 from tests.factories import utilisateur
 from tests.lecture_docx import texte
+from tests.stockage import fichiers
 from tests.justificatifs.aides import accordee, demande, enveloppe, participant, payee, pdf
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +114,7 @@ def test_le_paiement_exige_date_beneficiaire_facture_et_au_plus_l_accorde(env, r
         services_aides.aide_payer(aide=aide, user=gestionnaire, montant="300", le=date(2016, 4, 1),
                                   beneficiaire="Crèche", facture=pdf("facture.pdf"))
     assert Aide.objects.get(pk=aide.pk).etat == EtatAide.ACCORDEE
-    assert not list(Path(settings.MEDIA_ROOT).rglob("facture-*"))  # un paiement refusé ne laisse pas de fichier
+    assert not [f for f in fichiers() if "/facture-" in f]  # un paiement refusé ne laisse pas de fichier
 
 
 def test_l_aide_payee_est_une_ligne_du_bilan_avec_sa_facture_et_au_controle(client, env, referent, animation, structure,

@@ -17,6 +17,7 @@ from operations.modeles_documents import ActionRefusee, modele_televerser
 from operations.options import Etat
 from tests.appels_projets.factories import PDF, ReponseFactory
 from tests.lecture_docx import ouvrir, texte
+from tests.stockage import fichiers
 
 
 def accuse_modifie(ajout: str) -> bytes:
@@ -183,4 +184,4 @@ def test_deux_depots_simultanes_le_second_est_refuse_sans_fichier_orphelin(admin
         modele_televerser(nature="accuse_reception", fichier=depot(accuse_modifie("x")), commentaire="x",
                           user=administrateur)
     assert ModeleDocument.objects.get().commentaire == "Déposé en même temps."
-    assert not [f for f in (settings.MEDIA_ROOT / "modeles").rglob("*") if f.is_file()]
+    assert not fichiers("modeles")

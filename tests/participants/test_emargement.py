@@ -155,13 +155,11 @@ def test_les_feuilles_de_plusieurs_actions_en_un_traitement(action, semaine, str
     assert len(ouvrir(archive.read(archive.namelist()[0])).tables) == 2
 
     # Rejouée (message livré deux fois) : la même archive, un seul fichier.
-    import os
+    from tests.stockage import fichiers
 
-    traitement.refresh_from_db()
-    dossier = os.path.dirname(traitement.fichier.path)
     tasks.generer_emargements(str(traitement.pk), [action.pk], "2016-03-01", "2016-03-31", "semaine")
     traitement.refresh_from_db()
-    assert os.listdir(dossier) == [os.path.basename(traitement.fichier.name)]
+    assert fichiers(traitement.fichier.name.rsplit("/", 1)[0]) == [traitement.fichier.name]
 
 
 def test_on_ne_lance_pas_les_feuilles_d_une_action_d_autrui(action, semaine, porteur_autre):

@@ -1,7 +1,8 @@
 """L'import depuis le web : aperçu (comptes, avertissements) puis confirmation ; erreurs listées par ligne, rien
 d'écrit ; abandon qui efface les fichiers en attente."""
-from pathlib import Path
+import time
 
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -15,20 +16,23 @@ def deposer(client, *lignes):
     return client.post(reverse("participants:importer"), {"participants": SimpleUploadedFile(nom, contenu)})
 
 
-def test_apercu_puis_confirmation(client, animation, settings):
+def en_attente() -> list[str]:
+    return default_storage.listdir("imports-en-attente")[1]
+
+
+def test_apercu_puis_confirmation(client, animation):
     client.force_login(animation)
     page = deposer(client, LIGNE, LIGNE.replace("P1;Durand", "P2;Martin").replace(";;;01/02", ";Inconnu;;01/02"))
     contenu = page.content.decode()
     assert "2 participants à créer" in contenu and "référent « Inconnu » inconnu" in contenu
     assert not Participant.objects.exists()  # l'aperçu n'écrit rien
-    en_attente = list((Path(settings.MEDIA_ROOT) / "imports-en-attente").iterdir())
-    assert len(en_attente) == 1
+    assert len(en_attente()) == 1  # dans le stockage des fichiers (disque ou bucket), partagé par les serveurs
 
     reponse = client.post(reverse("participants:confirmer_import"))
     assert reponse.status_code == 302 and Participant.objects.count() == 2
     trace = ImportParticipants.objects.get()
     assert trace.par == animation and trace.participants_crees == 2
-    assert not any((Path(settings.MEDIA_ROOT) / "imports-en-attente").iterdir())  # fichiers effacés
+    assert not en_attente()  # fichiers effacés
     assert "Import enregistré : 2 participant(s) créé(s)" in client.get(reponse.url).content.decode()
 
 
@@ -50,15 +54,12 @@ def test_abandon(client, animation):
     assert not Participant.objects.exists()
 
 
-def test_les_imports_jamais_confirmes_sont_purges_apres_un_jour(client, animation, settings):
-    import os
-    import time
-
+def test_les_imports_jamais_confirmes_sont_purges_apres_un_jour(client, animation):
     from participants.tasks import purger_imports_en_attente
 
     client.force_login(animation)
     deposer(client, LIGNE)
-    (attente,) = (Path(settings.MEDIA_ROOT) / "imports-en-attente").iterdir()
+    assert len(en_attente()) == 1
     assert purger_imports_en_attente() == 0  # déposé à l'instant : gardé
-    os.utime(attente, (time.time() - 2 * 86400, time.time() - 2 * 86400))
-    assert purger_imports_en_attente() == 1 and not attente.exists()
+    assert purger_imports_en_attente(maintenant=time.time() + 23 * 3600) == 0
+    assert purger_imports_en_attente(maintenant=time.time() + 2 * 86400) == 1 and not en_attente()

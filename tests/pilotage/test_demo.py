@@ -1,5 +1,6 @@
 """La démonstration : chargée par les vrais services, complète, équilibrée, rejouable, jamais en production."""
 import io
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -28,6 +29,7 @@ from operations.selectors import historique
 from operations.services import operation_transition
 from operations.workflow import ActionRefusee
 from pilotage.demo import URL, charger_demo, lignes_de_resume, operations_de_demo, repartir
+from tests.stockage import stockage_sous, vider_le_prefixe
 
 PARIS = ZoneInfo("Europe/Paris")
 D = Decimal
@@ -52,15 +54,17 @@ def _demo_du_module(django_db_setup, django_db_blocker, tmp_path_factory):
     """La démonstration chargée une fois pour le module (une vingtaine de secondes), dans une transaction annulée à la
     fin ; chaque test tourne dans un point de sauvegarde par-dessus et ne voit que ses propres écritures."""
     media = tmp_path_factory.mktemp("demo") / "media"
-    with django_db_blocker.unblock(), override_settings(DEBUG=True, MEDIA_ROOT=media), transaction.atomic():
-        yield charger_demo(), media
+    stockages = stockage_sous(f"tests/demo-{uuid.uuid4().hex}")  # avec S3 : un préfixe du bucket pour le module
+    with django_db_blocker.unblock(), override_settings(DEBUG=True, MEDIA_ROOT=media, STORAGES=stockages), transaction.atomic():
+        yield charger_demo(), media, stockages
         transaction.set_rollback(True)
+    vider_le_prefixe(stockages)
 
 
 @pytest.fixture
 def demo(_demo_du_module, settings, db):
-    resume, media = _demo_du_module
-    settings.DEBUG, settings.MEDIA_ROOT = True, media  # les pièces de la démonstration sont là
+    resume, media, stockages = _demo_du_module
+    settings.DEBUG, settings.MEDIA_ROOT, settings.STORAGES = True, media, stockages  # les pièces de la démonstration sont là
     return resume
 
 

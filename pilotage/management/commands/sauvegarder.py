@@ -6,7 +6,7 @@ from pilotage.sauvegarde import SauvegardeImpossible, sauvegarder
 
 
 class Command(BaseCommand):
-    help = ("Sauvegarde la base (pg_dump, ou copie SQLite) et les fichiers (MEDIA_ROOT) dans un dossier daté, avec un "
+    help = ("Sauvegarde la base (pg_dump, ou copie SQLite) et les fichiers (disque ou bucket S3) dans un dossier daté, avec un "
             "manifeste (lignes par table, empreinte de chaque fichier) pour vérifier la restauration.")
 
     def add_arguments(self, parser):
