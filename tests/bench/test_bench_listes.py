@@ -18,7 +18,7 @@ from annuaire.roles import Role
 from operations.models import Operation, TypeOperation
 from operations.options import Etat
 from participants.models import Participant, Seance
-from tests.factories import utilisateur
+from tests.factories import programme, utilisateur
 
 from .conftest import TAILLES, tableau
 from .population import generer
@@ -32,11 +32,12 @@ ETATS = [Etat.DEPOSEE, Etat.EN_INSTRUCTION, Etat.PROGRAMMEE, Etat.EN_REALISATION
 
 def _operations(plie: range):
     types = list(TypeOperation.objects.all())
+    programme_2016 = programme(date(2016, 1, 1))
     lignes = []
     for n in plie:
         porteur = Structure.objects.create(nom=f"Porteur du PLIE n° {n}")
         lignes += [Operation(code=f"OP-B{n:03d}-{i:03d}", intitule=f"Action {i} du PLIE {n}", type=types[i % len(types)],
-                             porteur=porteur, date_debut=date(2016, 1, 1), date_fin=date(2016, 12, 31),
+                             porteur=porteur, programme=programme_2016, date_debut=date(2016, 1, 1), date_fin=date(2016, 12, 31),
                              etat=ETATS[i % len(ETATS)]) for i in range(PAR_PLIE)]
     Operation.objects.bulk_create(lignes, batch_size=5000)
 
