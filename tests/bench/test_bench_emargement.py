@@ -66,9 +66,34 @@ def test_mille_feuilles_en_un_traitement(tmp_path):
     operations = _actions()
     traitement = Traitement.objects.create(libelle="Banc d'essai", demande_par=utilisateur(Role.ANIMATION))
     arguments = (str(traitement.pk), [o.pk for o in operations], "2016-03-01", "2016-12-31", "seance")
-    debut = time.perf_counter()
-    faites = generer_emargements(*arguments)
-    duree = time.perf_counter() - debut
+    generer_emargements(*arguments)  # à froid : modules, modèle Word et gabarits chargés une fois par processus
+
+    # La référence : un rendu docxtpl nu du même modèle, avec les mêmes contextes calculés d'avance (hors chrono) ;
+    # seules les variables communes qu'ajoute `rendre` (emblème, nom du PLIE, date d'édition) s'y ajoutent.
+    periode = Periode(date(2016, 3, 1), date(2016, 12, 31))
+    contextes = [contexte_emargement(o, periode, "seance") for o in operations]
+    environnement = Environment(autoescape=True)
+    environnement.filters.update(filtres_fr())
+
+    def rendu_nu():
+        for contexte in contextes:
+            gabarit = DocxTemplate(chemin_actif("emargement"))
+            gabarit.render({"embleme_ue": InlineImage(gabarit, str(EMBLEME_UE), height=Mm(14)), "plie": "PLIE",
+                            "date_edition": "01/01/2017", **contexte}, jinja_env=environnement, autoescape=True)
+            gabarit.save(io.BytesIO())
+
+    # Trois manches alternées, la meilleure de chaque côté : la machine (2 cœurs partagés) pèse autant sur les deux.
+    durees, durees_nues = [], []
+    for _ in range(3):
+        debut = time.perf_counter()
+        faites = generer_emargements(*arguments)
+        durees.append(time.perf_counter() - debut)
+        debut = time.perf_counter()
+        rendu_nu()
+        durees_nues.append(time.perf_counter() - debut)
+    duree = min(durees)
+    nu = len(contextes) / min(durees_nues)
+    documents = ACTIONS / duree
     # Rejoué sous tracemalloc (qui ralentit) pour le pic de mémoire ; la tâche remplace son archive.
     tracemalloc.start()
     generer_emargements(*arguments)
@@ -83,20 +108,6 @@ def test_mille_feuilles_en_un_traitement(tmp_path):
     feuilles = sum(len(Document(io.BytesIO(archive.read(nom))).tables) for nom in archive.namelist())
     assert feuilles == ACTIONS * SEANCES
 
-    # La référence : un rendu docxtpl nu du même modèle, avec les mêmes contextes calculés d'avance (hors chrono) ;
-    # seules les variables communes qu'ajoute `rendre` (emblème, nom du PLIE, date d'édition) s'y ajoutent.
-    periode = Periode(date(2016, 3, 1), date(2016, 12, 31))
-    contextes = [contexte_emargement(o, periode, "seance") for o in operations]
-    environnement = Environment(autoescape=True)
-    environnement.filters.update(filtres_fr())
-    debut = time.perf_counter()
-    for contexte in contextes:
-        gabarit = DocxTemplate(chemin_actif("emargement"))
-        gabarit.render({"embleme_ue": InlineImage(gabarit, str(EMBLEME_UE), height=Mm(14)), "plie": "PLIE",
-                        "date_edition": "01/01/2017", **contexte}, jinja_env=environnement, autoescape=True)
-        gabarit.save(io.BytesIO())
-    nu = len(contextes) / (time.perf_counter() - debut)
-    documents = ACTIONS / duree
     cible("documents", "feuilles d'émargement : produit / rendu nu (débit)", f"{documents / nu:.2f}",
           f"≥ {RAPPORT_MINIMAL:.1f}".replace(".", ","), documents >= RAPPORT_MINIMAL * nu,
           f"produit {documents:.1f} doc/s, nu {nu:.1f} doc/s")
