@@ -11,6 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
 
+from annuaire.models import Commune, Qpv
+
 from .models import Etape, Participant
 from .rapport_clauses import a_des_clauses, chiffres_clauses, graphique_clauses, lignes_du_classeur, tableaux_clauses
 
@@ -77,9 +79,13 @@ def rapport_activite(debut: date, fin: date) -> dict:
     accompagnes = {"total": 0, "par_sexe": {"H": 0, "F": 0}, "par_tranche_age": {}, "par_commune": {},
                    "qpv": {"total": 0, "par_quartier": {}}, "en_parcours_fin_periode": 0}
     entrees = {"total": 0, "par_sexe": {"H": 0, "F": 0}, "par_tranche_age": {}, "par_prescripteur": {}}
+    # Regroupés par les clés des communes et quartiers, leurs noms lus ensuite : pas de jointure dans le parcours.
+    communes = dict(Commune.objects.values_list("pk", "nom"))
+    quartiers = dict(Qpv.objects.values_list("pk", "nom"))
     for cle, sexe, commune, quartier, n, n_entrees, n_parcours in (
-            participants.accompagnes(debut, fin).values_list("tranche", "sexe", "commune__nom", "qpv__nom")
+            participants.accompagnes(debut, fin).values_list("tranche", "sexe", "commune_id", "qpv_id")
             .annotate(n=Count("pk"), entrees=Count("pk", filter=entre), parcours=Count("pk", filter=en_parcours))):
+        commune, quartier = communes.get(commune), quartiers.get(quartier)
         accompagnes["total"] += n
         accompagnes["en_parcours_fin_periode"] += n_parcours
         entrees["total"] += n_entrees
