@@ -154,6 +154,8 @@ class Operation(ConcurrentTransitionMixin, models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(date_fin__gte=models.F("date_debut")), name="operation_periode_ordonnee")
         ]
+        # Le tri de la liste (début, puis code, dans un sens ou dans l'autre) : une page lue dans l'index.
+        indexes = [models.Index(fields=["date_debut", "code"], name="operation_ordre_liste")]
 
     def __str__(self):
         return f"{self.code} · {self.intitule or SANS_INTITULE}"

@@ -20,7 +20,10 @@ class OperationTable(tables.Table):
     date_fin = tables.DateColumn(verbose_name="Fin", format="d/m/Y")
     cout_total = tables.Column(verbose_name="Coût total", attrs={"td": {"class": "montant"}, "th": {"class": "nombre"}})
     fse_demande = tables.Column(verbose_name="FSE", attrs={"td": {"class": "montant"}, "th": {"class": "nombre"}})
-    taux_fse = tables.Column(verbose_name="Taux FSE", empty_values=(), orderable=False, attrs={"td": {"class": "nombre"}})
+    # Calculé des deux annotations (render_taux_fse) : l'accesseur par défaut lirait la propriété `Operation.taux_fse`,
+    # une requête par ligne.
+    taux_fse = tables.Column(verbose_name="Taux FSE", accessor="cout_total", empty_values=(), orderable=False,
+                             attrs={"td": {"class": "nombre"}})
     etat = tables.Column(verbose_name="État")
 
     class Meta:

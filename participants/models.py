@@ -165,7 +165,10 @@ class Participant(ConcurrentTransitionMixin, models.Model):
             models.CheckConstraint(condition=Q(date_sortie__isnull=True) | Q(motif_sortie__isnull=False),
                                    name="sortie_avec_motif"),
         ]
-        indexes = [models.Index(fields=["date_entree"]), models.Index(fields=["date_sortie"])]
+        # Le tri par défaut de la liste (nom, prénom, puis la clé qui départage) : une page lue dans l'index plutôt
+        # qu'un tri de toute la table à chaque affichage.
+        indexes = [models.Index(fields=["date_entree"]), models.Index(fields=["date_sortie"]),
+                   models.Index(fields=["nom", "prenom", "id"], name="participant_ordre_liste")]
 
     def __str__(self):
         return f"{self.prenom} {self.nom} ({self.identifiant})"

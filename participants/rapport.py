@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
+
+from annuaire.models import Commune, Qpv
 
 from .models import Etape, Participant
 from .rapport_clauses import a_des_clauses, chiffres_clauses, graphique_clauses, lignes_du_classeur, tableaux_clauses
@@ -66,70 +68,92 @@ def _compter(queryset, champ) -> dict:
 
 
 def rapport_activite(debut: date, fin: date) -> dict:
+    """Quatre requêtes pour les quatre parties : les accompagnés en un parcours (les entrées et les personnes en parcours
+    en fin de période en sont des parties, comptées par des filtres d'agrégat), les entrées par prescripteur et les
+    sorties de la période (lues par les index des dates), les étapes ; chaque tableau est regroupé de leurs lignes."""
     tranche, age = _tranche_age()
-    participants = Participant.objects.entres().annotate(age_calcule=age).annotate(tranche=tranche)
-    accompagnes = participants.accompagnes(debut, fin)
-    entrees = participants.filter(date_entree__range=(debut, fin))
-    sorties = Participant.objects.entres().filter(date_sortie__range=(debut, fin))
-    etapes = Etape.objects.filter(date_debut__range=(debut, fin))
+    participants = Participant.objects.entres().annotate(age_calcule=age).annotate(tranche=tranche).order_by()
+    entre = Q(date_entree__range=(debut, fin))
+    en_parcours = Q(date_sortie__isnull=True) | Q(date_sortie__gt=fin)
 
-    par_tranche_et_sexe = {}
-    for cle, sexe, n in accompagnes.values_list("tranche", "sexe").annotate(n=Count("pk")).order_by("tranche", "sexe"):
+    accompagnes = {"total": 0, "par_sexe": {"H": 0, "F": 0}, "par_tranche_age": {}, "par_commune": {},
+                   "qpv": {"total": 0, "par_quartier": {}}, "en_parcours_fin_periode": 0}
+    entrees = {"total": 0, "par_sexe": {"H": 0, "F": 0}, "par_tranche_age": {}, "par_prescripteur": {}}
+    # Regroupés par les clés des communes et quartiers, leurs noms lus ensuite : pas de jointure dans le parcours.
+    communes = dict(Commune.objects.values_list("pk", "nom"))
+    quartiers = dict(Qpv.objects.values_list("pk", "nom"))
+    for cle, sexe, commune, quartier, n, n_entrees, n_parcours in (
+            participants.accompagnes(debut, fin).values_list("tranche", "sexe", "commune_id", "qpv_id")
+            .annotate(n=Count("pk"), entrees=Count("pk", filter=entre), parcours=Count("pk", filter=en_parcours))):
+        commune, quartier = communes.get(commune), quartiers.get(quartier)
+        accompagnes["total"] += n
+        accompagnes["en_parcours_fin_periode"] += n_parcours
+        entrees["total"] += n_entrees
+        _ajouter(accompagnes["par_sexe"], sexe, n)
+        _ajouter(entrees["par_sexe"], sexe, n_entrees)
         if cle:
-            par_tranche_et_sexe.setdefault(cle, {"H": 0, "F": 0})[sexe] = n
-    qpv = _compter(accompagnes.filter(qpv__isnull=False), "qpv__nom")
+            accompagnes["par_tranche_age"].setdefault(cle, {"H": 0, "F": 0})[sexe] += n
+        _ajouter(entrees["par_tranche_age"], cle, n_entrees)
+        _ajouter(accompagnes["par_commune"], commune, n)
+        _ajouter(accompagnes["qpv"]["par_quartier"], quartier, n)
+    accompagnes["qpv"]["total"] = sum(accompagnes["qpv"]["par_quartier"].values())
+    entrees["par_prescripteur"] = _compter(participants.filter(entre), "prescripteur__code")
 
-    chiffres_sorties = sorties.aggregate(
-        total=Count("pk"), positives=Count("pk", filter=~Q(motif_sortie__categorie="")),
-        neutres=Count("pk", filter=Q(motif_sortie__neutre=True)),
-    )
-    total, positives, neutres = chiffres_sorties["total"], chiffres_sorties["positives"], chiffres_sorties["neutres"]
-    # Les durées des seules sorties de la période : peu de lignes, un calcul exact en jours plutôt qu'une moyenne
-    # d'intervalles dont chaque base a sa représentation.
-    jours = [(s - e).days for e, s in sorties.values_list("date_entree", "date_sortie").iterator(chunk_size=5000)]
-    par_sexe_sorties = {s: {"total": 0, "positives": 0} for s in ("H", "F")}
-    for sexe, n, p in sorties.values_list("sexe").annotate(
-            n=Count("pk"), p=Count("pk", filter=~Q(motif_sortie__categorie=""))).order_by("sexe"):
-        par_sexe_sorties[sexe] = {"total": n, "positives": p}
+    sorties = {"total": 0, "positives": 0, "par_sexe": {s: {"total": 0, "positives": 0} for s in ("H", "F")},
+               "par_motif": {}, "positives_par_categorie": {"emploi": 0, "emploi_aide": 0, "formation_qualifiante": 0}}
+    neutres = jours = 0
+    for sexe, motif, categorie, neutre, n, duree in (
+            Participant.objects.entres().filter(date_sortie__range=(debut, fin)).order_by()
+            .values_list("sexe", "motif_sortie__code", "motif_sortie__categorie", "motif_sortie__neutre")
+            .annotate(n=Count("pk"), duree=Sum(F("date_sortie") - F("date_entree")))):
+        # Toute sortie a son motif (contrainte `sortie_avec_motif`) ; une catégorie en fait une sortie positive.
+        positives = n if categorie else 0
+        sorties["total"] += n
+        sorties["positives"] += positives
+        par_sexe = sorties["par_sexe"].setdefault(sexe, {"total": 0, "positives": 0})
+        par_sexe["total"] += n
+        par_sexe["positives"] += positives
+        neutres += n if neutre else 0
+        jours += duree.days  # des dates : des jours entiers
+        _ajouter(sorties["par_motif"], motif, n)
+        _ajouter(sorties["positives_par_categorie"], categorie, n)
+    total, positives = sorties["total"], sorties["positives"]
+    sorties["taux_sorties_positives"] = _arrondi(positives / total, 4) if total else 0.0
+    sorties["taux_sorties_positives_hors_neutres"] = _arrondi(positives / (total - neutres), 4) if total > neutres else 0.0
+    sorties["duree_moyenne_parcours_mois"] = _arrondi(Decimal(jours) / total / JOURS_PAR_MOIS, 1) if total else 0.0
+
+    etapes = {"total": 0, "vers_emploi": 0, "par_type": {}}
+    for code, vers_emploi, n in (Etape.objects.filter(date_debut__range=(debut, fin)).order_by()
+                                 .values_list("type__code", "type__vers_emploi").annotate(n=Count("pk"))):
+        etapes["total"] += n
+        etapes["vers_emploi"] += n if vers_emploi else 0
+        _ajouter(etapes["par_type"], code, n)
+
+    # Les tableaux dans l'ordre de leurs clés (tranches d'âge, communes, codes), comme la page, le Word et le classeur
+    # les montrent.
+    for table in (accompagnes, entrees, etapes, sorties):
+        for rubrique in ("par_tranche_age", "par_commune", "par_prescripteur", "par_type", "par_motif"):
+            if rubrique in table:
+                table[rubrique] = dict(sorted(table[rubrique].items()))
+    accompagnes["qpv"]["par_quartier"] = dict(sorted(accompagnes["qpv"]["par_quartier"].items()))
 
     rapport = {
         "periode": {"debut": debut.isoformat(), "fin": fin.isoformat()},
-        "accompagnes": {
-            "total": accompagnes.count(),
-            "par_sexe": {"H": 0, "F": 0, **_compter(accompagnes, "sexe")},
-            "par_tranche_age": par_tranche_et_sexe,
-            "par_commune": _compter(accompagnes, "commune__nom"),
-            "qpv": {"total": sum(qpv.values()), "par_quartier": qpv},
-            "en_parcours_fin_periode": participants.filter(
-                Q(date_sortie__isnull=True) | Q(date_sortie__gt=fin), date_entree__lte=fin).count(),
-        },
-        "entrees": {
-            "total": entrees.count(),
-            "par_sexe": {"H": 0, "F": 0, **_compter(entrees, "sexe")},
-            "par_tranche_age": _compter(entrees, "tranche"),
-            "par_prescripteur": _compter(entrees, "prescripteur__code"),
-        },
-        "etapes": {
-            "total": etapes.count(),
-            "vers_emploi": etapes.filter(type__vers_emploi=True).count(),
-            "par_type": _compter(etapes, "type__code"),
-        },
-        "sorties": {
-            "total": total,
-            "positives": positives,
-            "par_sexe": par_sexe_sorties,
-            "par_motif": _compter(sorties, "motif_sortie__code"),
-            "positives_par_categorie": {"emploi": 0, "emploi_aide": 0, "formation_qualifiante": 0,
-                                        **_compter(sorties.exclude(motif_sortie__categorie=""), "motif_sortie__categorie")},
-            "taux_sorties_positives": _arrondi(positives / total, 4) if total else 0.0,
-            "taux_sorties_positives_hors_neutres": _arrondi(positives / (total - neutres), 4) if total > neutres else 0.0,
-            "duree_moyenne_parcours_mois": _arrondi(Decimal(sum(jours)) / len(jours) / JOURS_PAR_MOIS, 1) if jours else 0.0,
-        },
+        "accompagnes": accompagnes,
+        "entrees": entrees,
+        "etapes": etapes,
+        "sorties": sorties,
         "clauses": chiffres_clauses(debut, fin),
     }
     for cle, partie in PARTIES_DU_RAPPORT.items():
         rapport[cle] = partie.calculer(debut, fin)
     return rapport
+
+
+def _ajouter(table: dict, cle, n: int):
+    """Ajoute `n` à la clé (les clés vides et les nombres nuls ne figurent pas dans les tableaux du rapport)."""
+    if cle and n:
+        table[cle] = table.get(cle, 0) + n
 
 
 # --- Le même rapport en classeur : une feuille par partie, un tableau par rubrique ---

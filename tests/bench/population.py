@@ -1,15 +1,100 @@
 """Une population synthétique à grande échelle, écrite par COPY (PostgreSQL) : des participants et leurs étapes,
-répartis sur 2014-2017, pour mesurer le rapport et l'import à la taille d'un réseau de PLIE."""
+répartis sur 2014-2017, pour mesurer le rapport et l'import à la taille d'un réseau de PLIE.
+
+Les valeurs sont tirées comme dans une vraie extraction (`Tirage`) : des noms et prénoms fréquents et beaucoup de
+rares (des dizaines de milliers de noms distincts sur 100 000 personnes), des dates de naissance, d'entrée et de
+sortie étalées sur des années, des communes et des prescripteurs tirés selon une loi de Zipf (la ville-centre et Pôle
+emploi en tête, une longue traîne), des libellés écrits tantôt en capitales, tantôt non."""
 import io
 import random
 from datetime import date, timedelta
 
 from django.db import connection
 
-from annuaire.models import Commune, Prescripteur, Structure
+from annuaire.models import Commune, Prescripteur, Qpv, Structure
 from participants.models import MotifSortie, TypeEtape
 
 DEBUT = date(2014, 1, 1)
+NOMS = ("Martin Bernard Thomas Petit Robert Richard Durand Dubois Moreau Laurent Simon Michel Lefebvre Leroy Roux "
+        "David Bertrand Morel Fournier Girard Bonnet Dupont Lambert Fontaine Rousseau Vincent Muller Lefèvre Faure "
+        "André Mercier Blanc Guérin Boyer Garnier Chevalier François Legrand Gauthier Garcia Perrin Robin Clément "
+        "Morin Nicolas Henry Roussel Mathieu Gautier Masson Marchand Duval Denis Dumont Marie Lemaire Noël Meyer "
+        "Dufour Meunier Brun Blanchard Giraud Joly Rivière Lucas Brunet Gaillard Barbier Arnaud Martinez Gérard "
+        "Roche Renard Schmitt Roy Leroux Colin Vidal Caron Picard Roger Fabre Aubert Lemoine Renaud Dumas Lacroix "
+        "Olivier Philippe Bourgeois Pierre Benoît Rey Leclerc Payet Rolland Leclercq Guillaume Lecomte López Jean "
+        "Dupuy Guillot Hubert Berger Carpentier Sánchez Dupuis Moulin Louis Deschamps Huet Vasseur Perez Boucher "
+        "Fleury Royer Klein Jacquet Adam Paris Poirier Marty Aubry Guyot Carré Charles Renault Charpentier Ménard "
+        "Maillard Baron Bertin Bailly Hervé Schneider Fernandez Le Gall Collet Léger Bouvier Julien Prévost Millet "
+        "Perrot Daniel Le Roux Cousin Germain Breton Besson Langlois Rémy Le Goff Pelletier Lévêque Perrier "
+        "Leblanc Barré Lebrun Marchal Weber Mallet Hamon Boulanger Jacob Monnier Michaud Rodriguez Guichard Gillet "
+        "Étienne Grondin Poulain Tessier Chevallier Collin Chauvin Da Silva Bouchet Gay Lemaître Bénard Marécha "
+        "Humbert Reynaud Antoine Hoarau Perret Barthélemy Cordier Pichon Lejeune Gilbert Lamy Delaunay Pasquier "
+        "Carlier Laporte Benali Haddad Diallo Traoré Nguyen Yilmaz Kaya Mendes Ferreira Pereira Costa").split()
+PRENOMS = ("Marie Jean Pierre Michel André Philippe Nathalie Isabelle Sylvie Catherine Martine Christine Françoise "
+           "Alain Patrick Nicolas Christophe Stéphane Sébastien Julien David Éric Frédéric Laurent Thomas Céline "
+           "Sandrine Valérie Sophie Stéphanie Véronique Pascal Olivier Thierry Daniel Aurélie Émilie Julie Camille "
+           "Léa Manon Chloé Emma Inès Sarah Laura Pauline Marine Mathilde Lucas Hugo Louis Nathan Enzo Léo Théo "
+           "Mathis Tom Maxime Antoine Alexandre Kevin Anthony Jordan Romain Florian Mehdi Karim Mohamed Yanis Rayan "
+           "Amine Bilal Sofiane Fatima Aïcha Nadia Samira Yasmine Leïla Mamadou Moussa Fatoumata Awa Aminata Élodie "
+           "Audrey Jessica Mélanie Virginie Caroline Anne Hélène Agnès Brigitte Monique Josiane Gérard Bernard "
+           "Jacques Claude René Serge Didier Bruno Franck Gilles Jérôme Cédric Ludovic Grégory Guillaume Benjamin "
+           "Quentin Clément Adrien Loïc Dylan Océane Justine Anaïs Margaux Clara Lina Jade Louise").split()
+SYLLABES = ("ba be bi bo bou ca ce che chi co cou da de di do dou fa fe fi fo ga ge gi go gui la le li lo lou ma me "
+            "mi mo mou na ne ni no nou pa pe pi po pou ra re ri ro rou sa se si so sou ta te ti to tou va ve vi vo "
+            "za ze bre cla dri fla gro pla tri vre").split()
+FINALES = "t tte rd rt l lle n nne s ux ault ard ier on in et eau ot our and ez".split()
+
+
+class Tirage:
+    """Les colonnes d'une extraction, tirées comme dans la réalité (voir le module)."""
+
+    def __init__(self, hasard: random.Random):
+        self.hasard = hasard
+        self.communes = list(Commune.objects.order_by("pk").values_list("pk", "nom"))
+        self.qpv = list(Qpv.objects.values_list("pk", "nom"))
+        self.prescripteurs = list(Prescripteur.objects.values_list("pk", "code"))
+        self.motifs = list(MotifSortie.objects.values_list("pk", "code"))
+        self._zipf = {}
+
+    def zipf(self, valeurs: list):
+        """Une valeur de la liste, la première la plus fréquente (poids 1/rang)."""
+        cle = id(valeurs)
+        if cle not in self._zipf:
+            self._zipf[cle] = [1 / rang for rang in range(1, len(valeurs) + 1)]
+        return self.hasard.choices(valeurs, weights=self._zipf[cle])[0]
+
+    def nom(self) -> str:
+        if self.hasard.random() < 0.6:
+            nom = self.zipf(NOMS)
+        else:  # la longue traîne : un nom rare
+            nom = "".join(self.hasard.choice(SYLLABES) for _ in range(self.hasard.randint(1, 3))).capitalize()
+            nom += self.hasard.choice(FINALES)
+            if self.hasard.random() < 0.08:
+                nom += "-" + self.zipf(NOMS)
+        return nom.upper() if self.hasard.random() < 0.3 else nom
+
+    def prenom(self) -> str:
+        prenom = self.zipf(PRENOMS)
+        return f"{prenom}-{self.zipf(PRENOMS)}" if self.hasard.random() < 0.05 else prenom
+
+    def jour(self, debut: date, jours: int) -> date:
+        return debut + timedelta(days=self.hasard.randint(0, jours))
+
+    def naissance(self, entree: date) -> date:
+        return entree - timedelta(days=365 * self.hasard.randint(16, 63) + self.hasard.randint(0, 364))
+
+    def commune(self) -> tuple[int, str]:
+        pk, nom = self.zipf(self.communes)
+        return pk, nom.upper() if self.hasard.random() < 0.3 else nom
+
+    def quartier(self) -> tuple[int | None, str]:
+        return self.hasard.choice(self.qpv) if self.qpv and self.hasard.random() < 0.2 else (None, "")
+
+    def prescripteur(self) -> tuple[int, str]:
+        return self.zipf(self.prescripteurs)
+
+    def motif(self) -> tuple[int, str]:
+        return self.zipf(self.motifs)
 
 
 def _copier(table: str, colonnes: list[str], lignes):
@@ -25,9 +110,7 @@ def _copier(table: str, colonnes: list[str], lignes):
 
 def generer(participants: int, etapes: int, graine: int = 42):
     hasard = random.Random(graine)
-    communes = list(Commune.objects.values_list("pk", flat=True))
-    prescripteurs = list(Prescripteur.objects.values_list("pk", flat=True))
-    motifs = list(MotifSortie.objects.values_list("pk", flat=True))
+    tirage = Tirage(hasard)
     types = list(TypeEtape.objects.values_list("pk", flat=True))
     structures = [Structure.objects.get_or_create(nom=f"Structure de banc {n}", defaults={"categorie": "porteur"})[0].pk
                   for n in range(20)]
@@ -35,10 +118,9 @@ def generer(participants: int, etapes: int, graine: int = 42):
     def participant(rang):
         entree = DEBUT + timedelta(days=hasard.randint(0, 1400))
         sortie = entree + timedelta(days=hasard.randint(30, 900)) if hasard.random() < 0.5 else None
-        return (f"BENCH-{rang:07d}", "Nom", "Prénom", hasard.choice("HF"),
-                entree - timedelta(days=365 * hasard.randint(18, 64) + hasard.randint(0, 364)),
-                hasard.choice(communes), None, hasard.choice(prescripteurs), "", hasard.choice(structures), "",
-                entree, sortie, hasard.choice(motifs) if sortie else None, "DE", "", None, "", None, None, None,
+        return (f"BENCH-{rang:07d}", tirage.nom(), tirage.prenom(), hasard.choice("HF"), tirage.naissance(entree),
+                tirage.commune()[0], tirage.quartier()[0], tirage.prescripteur()[0], "", hasard.choice(structures), "",
+                entree, sortie, tirage.motif()[0] if sortie else None, "DE", "", None, "", None, None, None,
                 None, "2026-01-01 00:00:00+00", "2026-01-01 00:00:00+00", "entre", "", "", "", "", "", "", "", "", "",
                 "")
 

@@ -18,7 +18,7 @@ from participants.importation_clauses import ORDRE_HEURES, analyser, importer
 from participants.models import HeuresClause, Participant
 from participants.rapport_clauses import chiffres_clauses
 
-from .conftest import TAILLES, memoire_max_mio, tableau
+from .conftest import TAILLES, cible, memoire_max_mio, tableau, verifier
 from .population import generer
 from .rapport_sql import clauses_sql
 from .test_bench_participants import chrono
@@ -98,9 +98,14 @@ def test_import_et_rapport_des_clauses_a_l_echelle():
         ("rapport / référence SQL", f"{duree_app / duree_sql:.2f}", "< 3"),
         ("mémoire maximale du processus", f"{memoire_max_mio():.0f} Mio", "< 2048 Mio"),
     ]))
-    assert duree_copy / duree_import > 0.1
-    assert duree_app < 10 and duree_app / duree_sql < 3
-    assert memoire_max_mio() < 2048
+    banc = "clauses"
+    cible(banc, "import / COPY dans la table (débit)", f"{duree_copy / duree_import:.2f}", "> 0,1",
+          duree_copy / duree_import > 0.1, f"COPY {duree_copy:.2f} s")
+    cible(banc, "partie clauses du rapport", f"{duree_app:.2f} s", "< 10 s", duree_app < 10)
+    cible(banc, "partie clauses / référence SQL", f"{duree_app / duree_sql:.2f}", "< 3", duree_app / duree_sql < 3,
+          f"référence {duree_sql:.2f} s, mêmes chiffres")
+    cible(banc, "mémoire maximale du processus", f"{memoire_max_mio():.0f} Mio", "< 2048 Mio", memoire_max_mio() < 2048)
+    verifier(banc)
 
 
 def _copy_dans_la_table(heures: list[tuple]) -> float:

@@ -1,5 +1,9 @@
-"""Banc d'essai des feuilles d'émargement (issue 6) : 1 000 feuilles produites en un seul traitement (50 actions de
-20 séances, 15 inscrits chacune), le temps et la mémoire imprimés. `make bench`.
+"""Banc d'essai des feuilles d'émargement (issues 6 et 19) : 1 000 feuilles produites en un seul traitement (50
+actions de 20 séances, 15 inscrits chacune), le temps et la mémoire imprimés. `make bench`.
+
+Cible : le débit de bout en bout du produit (requêtes, contexte, rendu, archive et enregistrement du traitement) au
+moins à 80 % de celui d'un rendu docxtpl nu du MÊME modèle avec les MÊMES contextes, calculés d'avance : ce que le
+produit ajoute au rendu lui-même.
 
 La mémoire se lit de deux façons : le pic des allocations Python pendant le traitement (tracemalloc) et le pic de
 mémoire résidente du processus (qui comprend les bancs précédents de la même session).
@@ -13,20 +17,25 @@ from decimal import Decimal
 
 import pytest
 from docx import Document
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+from jinja2 import Environment
 
 from annuaire.models import Commune, Prescripteur
 from annuaire.roles import Role
+from operations.documents import EMBLEME_UE, chemin_actif, filtres_fr
 from operations.models import Traitement, TypeOperation
 from operations.options import Etat
+from participants.emargement import Periode, contexte_emargement
 from participants.models import Etape, Participant, Seance, TypeEtape
 from participants.tasks import generer_emargements
 from tests.factories import OperationFactory, StructureFactory, utilisateur
 
-from .conftest import memoire_max_mio, tableau
+from .conftest import PETIT, cible, memoire_max_mio, tableau, verifier
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ACTIONS, SEANCES, INSCRITS = 50, 20, 15
+ACTIONS, SEANCES, INSCRITS = 5 if PETIT else 50, 20, 15
+RAPPORT_MINIMAL = 0.8
 
 
 def _actions():
@@ -57,9 +66,34 @@ def test_mille_feuilles_en_un_traitement(tmp_path):
     operations = _actions()
     traitement = Traitement.objects.create(libelle="Banc d'essai", demande_par=utilisateur(Role.ANIMATION))
     arguments = (str(traitement.pk), [o.pk for o in operations], "2016-03-01", "2016-12-31", "seance")
-    debut = time.perf_counter()
-    faites = generer_emargements(*arguments)
-    duree = time.perf_counter() - debut
+    generer_emargements(*arguments)  # à froid : modules, modèle Word et gabarits chargés une fois par processus
+
+    # La référence : un rendu docxtpl nu du même modèle, avec les mêmes contextes calculés d'avance (hors chrono) ;
+    # seules les variables communes qu'ajoute `rendre` (emblème, nom du PLIE, date d'édition) s'y ajoutent.
+    periode = Periode(date(2016, 3, 1), date(2016, 12, 31))
+    contextes = [contexte_emargement(o, periode, "seance") for o in operations]
+    environnement = Environment(autoescape=True)
+    environnement.filters.update(filtres_fr())
+
+    def rendu_nu():
+        for contexte in contextes:
+            gabarit = DocxTemplate(chemin_actif("emargement"))
+            gabarit.render({"embleme_ue": InlineImage(gabarit, str(EMBLEME_UE), height=Mm(14)), "plie": "PLIE",
+                            "date_edition": "01/01/2017", **contexte}, jinja_env=environnement, autoescape=True)
+            gabarit.save(io.BytesIO())
+
+    # Trois manches alternées, la meilleure de chaque côté : la machine (2 cœurs partagés) pèse autant sur les deux.
+    durees, durees_nues = [], []
+    for _ in range(3):
+        debut = time.perf_counter()
+        faites = generer_emargements(*arguments)
+        durees.append(time.perf_counter() - debut)
+        debut = time.perf_counter()
+        rendu_nu()
+        durees_nues.append(time.perf_counter() - debut)
+    duree = min(durees)
+    nu = len(contextes) / min(durees_nues)
+    documents = ACTIONS / duree
     # Rejoué sous tracemalloc (qui ralentit) pour le pic de mémoire ; la tâche remplace son archive.
     tracemalloc.start()
     generer_emargements(*arguments)
@@ -74,27 +108,19 @@ def test_mille_feuilles_en_un_traitement(tmp_path):
     feuilles = sum(len(Document(io.BytesIO(archive.read(nom))).tables) for nom in archive.namelist())
     assert feuilles == ACTIONS * SEANCES
 
-    # La référence : un rendu docxtpl nu d'un modèle minimal (un paragraphe, une variable), sans base ni contexte.
-    minimal = tmp_path / "minimal.docx"
-    document = Document()
-    document.add_paragraph("Bonjour {{ nom }}")
-    document.save(minimal)
-    debut = time.perf_counter()
-    for rang in range(200):
-        gabarit = DocxTemplate(minimal)
-        gabarit.render({"nom": f"n° {rang}"})
-        gabarit.save(io.BytesIO())
-    nu = 200 / (time.perf_counter() - debut)
-    documents = ACTIONS / duree
+    cible("documents", "feuilles d'émargement : produit / rendu nu (débit)", f"{documents / nu:.2f}",
+          f"≥ {RAPPORT_MINIMAL:.1f}".replace(".", ","), documents >= RAPPORT_MINIMAL * nu,
+          f"produit {documents:.1f} doc/s, nu {nu:.1f} doc/s")
 
     print(tableau(f"Banc d'essai : {feuilles} feuilles d'émargement ({ACTIONS} actions × {SEANCES} séances, "
                   f"{INSCRITS} inscrits) en un traitement", [
         ("mesure", "valeur"),
         ("durée du traitement", f"{duree:.1f} s"),
         ("débit", f"{feuilles / duree:.0f} feuilles/s, {documents:.1f} documents/s (20 feuilles chacun)"),
-        ("rendu docxtpl nu d'un modèle minimal", f"{nu:.0f} documents/s"),
-        ("rendu nu / documents produits (débit)", f"{nu / documents:.0f}"),
+        ("rendu docxtpl nu du même modèle, mêmes contextes", f"{nu:.1f} documents/s"),
+        ("produit / rendu nu (débit)", f"{documents / nu:.2f} (cible ≥ {RAPPORT_MINIMAL})"),
         ("archive ZIP", f"{len(contenu) / 1024 / 1024:.1f} Mio, {len(archive.namelist())} documents"),
         ("pic des allocations Python (tracemalloc)", f"{pic / 1024 / 1024:.0f} Mio"),
         ("mémoire résidente maximale du processus", f"{memoire_max_mio():.0f} Mio"),
     ]))
+    verifier("documents")
