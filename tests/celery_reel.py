@@ -49,3 +49,11 @@ def attendre(condition, delai=DELAI):
             return True
         time.sleep(0.1)
     return condition()
+
+
+def executions(nombre: int) -> list:
+    """`EXECUTIONS` quand il en compte au moins `nombre` : le signal `task_postrun` du worker n'arrive qu'après que la
+    tâche a écrit en base et rendu son résultat, ce que le test attend d'abord (sur une machine chargée, il le lirait
+    encore vide)."""
+    attendre(lambda: len(EXECUTIONS) >= nombre)
+    return EXECUTIONS

@@ -11,7 +11,7 @@ from operations.models import Traitement
 from operations.options import Etat
 from operations.workflow import ActionRefusee
 from tests.appels_projets.factories import ComiteFactory, PointFactory, ReponseFactory
-from tests.celery_reel import DELAI, EXECUTIONS, attendre
+from tests.celery_reel import DELAI, EXECUTIONS, attendre, executions
 
 
 @pytest.fixture
@@ -69,5 +69,5 @@ def test_un_vrai_worker_genere_les_conventions_du_comite(worker, comite_tenu, an
 
     assert attendre(lambda: Traitement.objects.get(pk=traitement.pk).etat == Traitement.Etat.TERMINE, DELAI)
     assert Convention.objects.count() == 3
-    assert [e[0] for e in EXECUTIONS] == [lots.generer_conventions_du_comite.name]
+    assert [e[0] for e in executions(1)] == [lots.generer_conventions_du_comite.name]
     assert EXECUTIONS[0][2] is False  # reçue du courtier, pas exécutée en ligne

@@ -14,7 +14,7 @@ from operations.models import Notification, Operation
 from operations.options import Etat
 from operations.services import operation_transition
 from operations.tasks import notifier_transition
-from tests.celery_reel import DELAI, EXECUTIONS, attendre
+from tests.celery_reel import DELAI, EXECUTIONS, attendre, executions
 from tests.factories import OperationFactory, StructureFactory, utilisateur
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
@@ -35,12 +35,12 @@ def test_le_worker_notifie_apres_le_commit_et_une_seule_fois(worker, mailoutbox)
     assert attendre(lambda: len(mailoutbox) == len(porteurs))
     # Exécutée par le worker (reçue du courtier, dans son fil), pas en ligne dans le fil du test.
     principal = threading.current_thread().name
-    assert [e[:3] for e in EXECUTIONS] == [(notifier_transition.name, (journal.pk,), False)]
+    assert [e[:3] for e in executions(1)] == [(notifier_transition.name, (journal.pk,), False)]
     assert EXECUTIONS[0][3] != principal
 
     # La même tâche remise en file (nouvel essai, message rejoué) : aucun doublon, aucun second courriel.
     assert notifier_transition.delay(journal.pk).get(timeout=DELAI) == 0
     assert notifications.count() == len(porteurs)
     assert len(mailoutbox) == len(porteurs)
-    assert [e[1:3] for e in EXECUTIONS] == [((journal.pk,), False)] * 2
+    assert [e[1:3] for e in executions(2)] == [((journal.pk,), False)] * 2
     assert EXECUTIONS[1][3] != principal

@@ -179,7 +179,7 @@ def test_un_vrai_worker_prepare_l_archive(worker, action, semaine, porteur):
     from operations.models import Traitement
     from participants import tasks
     from participants.lots import emargements_lancer
-    from tests.celery_reel import DELAI, EXECUTIONS, attendre
+    from tests.celery_reel import DELAI, EXECUTIONS, attendre, executions
 
     traitement = emargements_lancer(user=porteur, operations=[action], du=date(2016, 3, 1), au=date(2016, 3, 31),
                                     par="semaine")
@@ -187,7 +187,7 @@ def test_un_vrai_worker_prepare_l_archive(worker, action, semaine, porteur):
     traitement.refresh_from_db()
     with traitement.fichier.open("rb") as f:
         assert len(zipfile.ZipFile(f).namelist()) == 1
-    assert [e[0] for e in EXECUTIONS] == [tasks.generer_emargements.name] and EXECUTIONS[0][2] is False
+    assert [e[0] for e in executions(1)] == [tasks.generer_emargements.name] and EXECUTIONS[0][2] is False
 
 
 @pytest.mark.libreoffice
