@@ -185,6 +185,23 @@ def _lignes(rubrique: str, valeur, prefixe=(), noms=None):
         yield (RUBRIQUES.get(rubrique, rubrique.replace("_", " ")), " / ".join(prefixe), valeur)
 
 
+def _feuille(classeur, titre: str, lignes, *, largeurs=(32, 40)):
+    """Une feuille « Rubrique, Détail, Valeur » ; une ligne peut porter en 4e le format de nombre de sa valeur
+    (« 0.00% », « # ##0.00 € »)."""
+    from openpyxl.styles import Font
+
+    feuille = classeur.create_sheet(titre)
+    feuille.append(["Rubrique", "Détail", "Valeur"])
+    for cellule in feuille[1]:
+        cellule.font = Font(bold=True)
+    for ligne in lignes:
+        feuille.append(list(ligne[:3]))
+        if len(ligne) > 3:
+            feuille.cell(feuille.max_row, 3).number_format = ligne[3]
+    feuille.column_dimensions["A"].width, feuille.column_dimensions["B"].width = largeurs
+    return feuille
+
+
 def en_xlsx(rapport: dict) -> bytes:
     import io
 
@@ -202,36 +219,16 @@ def en_xlsx(rapport: dict) -> bytes:
     libelles = libelles_du_rapport()
     noms = {**libelles["prescripteurs"], **libelles["types"], **libelles["motifs"], **libelles["categories"]}
     for partie, libelle in LIBELLES.items():
-        feuille = classeur.create_sheet(libelle)
-        feuille.append(["Rubrique", "Détail", "Valeur"])
-        for cellule in feuille[1]:
-            cellule.font = Font(bold=True)
-        for rubrique, valeur in rapport[partie].items():
-            for ligne in _lignes(rubrique, valeur, noms=noms):
-                feuille.append(list(ligne))
-                if isinstance(ligne[2], float) and rubrique.startswith("taux"):
-                    feuille.cell(feuille.max_row, 3).number_format = "0.00%"
-        feuille.column_dimensions["A"].width, feuille.column_dimensions["B"].width = 32, 40
+        _feuille(classeur, libelle, (
+            (*ligne, "0.00%") if isinstance(ligne[2], float) and rubrique.startswith("taux") else ligne
+            for rubrique, valeur in rapport[partie].items() for ligne in _lignes(rubrique, valeur, noms=noms)))
     if clauses := tableaux_clauses(rapport["clauses"]):
-        feuille = classeur.create_sheet("Clauses d'insertion")
-        feuille.append(["Rubrique", "Détail", "Valeur"])
-        for cellule in feuille[1]:
-            cellule.font = Font(bold=True)
-        for rubrique, detail, valeur in lignes_du_classeur(clauses):
-            feuille.append([rubrique, detail, float(valeur) if isinstance(valeur, Decimal) else valeur])
-            if isinstance(valeur, Decimal):
-                feuille.cell(feuille.max_row, 3).number_format = "0.00%"
-        feuille.column_dimensions["A"].width, feuille.column_dimensions["B"].width = 40, 44
+        # Les parts (Decimal) s'écrivent en pourcentages.
+        _feuille(classeur, "Clauses d'insertion", (
+            (rubrique, detail, float(valeur), "0.00%") if isinstance(valeur, Decimal) else (rubrique, detail, valeur)
+            for rubrique, detail, valeur in lignes_du_classeur(clauses)), largeurs=(40, 44))
     for cle, partie in PARTIES_DU_RAPPORT.items():
-        feuille = classeur.create_sheet(partie.titre)
-        feuille.append(["Rubrique", "Détail", "Valeur"])
-        for cellule in feuille[1]:
-            cellule.font = Font(bold=True)
-        for ligne in partie.lignes(rapport[cle]):
-            feuille.append(list(ligne[:3]))
-            if len(ligne) > 3:  # le format de nombre de la valeur (« 0.00% », « # ##0.00 € »)
-                feuille.cell(feuille.max_row, 3).number_format = ligne[3]
-        feuille.column_dimensions["A"].width, feuille.column_dimensions["B"].width = 32, 40
+        _feuille(classeur, partie.titre, partie.lignes(rapport[cle]))
     sortie = io.BytesIO()
     classeur.save(sortie)
     return sortie.getvalue()
