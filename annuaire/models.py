@@ -1,7 +1,74 @@
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import DatabaseError, models
 
 from .normalisation import cle_de_recherche
+
+
+class OrganismePivot(models.Model):
+    """Organisme intermédiaire pivot : il instruit, conventionne et contrôle les opérations de plusieurs PLIE."""
+
+    nom = models.CharField("nom", max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["nom"]
+        verbose_name = "organisme intermédiaire pivot"
+        verbose_name_plural = "organismes intermédiaires pivots"
+
+    def __str__(self):
+        return self.nom
+
+
+class Plie(models.Model):
+    """Un PLIE de l'installation : ses données (territoire, structures, opérations, participants...) ne se mêlent
+    jamais à celles d'un autre. Une installation d'un seul PLIE n'en montre rien (docs/plie.md)."""
+
+    nom = models.CharField("nom", max_length=200, unique=True,
+                           help_text="Nom de l'organisme porteur du PLIE, tel qu'il figure sur les conventions.")
+    sigle = models.CharField("sigle", max_length=30, unique=True,
+                             help_text="Préfixe des numéros de convention : « PLIE » donne PLIE-2016-003.")
+    prefixe_operations = models.CharField(
+        "préfixe des codes d'opération", max_length=20, unique=True,
+        help_text="« OP » donne OP-2016-001 ; chaque PLIE de l'installation a le sien.")
+    adresse = models.TextField("adresse", blank=True)
+    commune = models.CharField("commune du siège", max_length=100, blank=True)
+    representant = models.CharField("représentant légal", max_length=200, blank=True)
+    qualite = models.CharField("qualité du représentant", max_length=200, blank=True)
+    pivot = models.ForeignKey(OrganismePivot, verbose_name="organisme intermédiaire pivot", null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="plies")
+
+    class Meta:
+        ordering = ["nom"]
+        verbose_name = "PLIE"
+        verbose_name_plural = "PLIE"
+
+    def __str__(self):
+        return self.nom
+
+    @property
+    def organisme(self) -> dict:
+        """Ce que les documents (conventions, avenants) disent de l'organisme signataire."""
+        return {"nom": self.nom, "adresse": self.adresse, "commune": self.commune,
+                "representant": self.representant, "qualite": self.qualite}
+
+
+class DuPlieQuerySet(models.QuerySet):
+    """Données rangées par PLIE (champ `plie`) : un utilisateur ne voit que celles de ses PLIE."""
+
+    def visible_to(self, user):
+        from .plies import plies_de
+        return self.filter(plie__in=plies_de(user))
+
+
+def plie_par_defaut():
+    """Le PLIE d'un enregistrement qui n'en précise pas : le seul de l'installation, sinon aucun.
+
+    Avec plusieurs PLIE, chaque création doit dire le sien : la contrainte NOT NULL refuse l'oubli au lieu de
+    ranger la donnée chez le premier venu."""
+    try:
+        plies = list(Plie.objects.values_list("pk", flat=True)[:2])
+    except DatabaseError:  # base pas encore migrée : les contrôles de Django instancient les modèles avant
+        return None
+    return plies[0] if len(plies) == 1 else None
 
 
 class Structure(models.Model):
@@ -15,7 +82,9 @@ class Structure(models.Model):
         FINANCEUR = "financeur", "Financeur"
         ENTREPRISE = "entreprise", "Entreprise"
 
-    nom = models.CharField("nom", max_length=200, unique=True)
+    plie = models.ForeignKey(Plie, verbose_name="PLIE", default=plie_par_defaut, on_delete=models.PROTECT,
+                             related_name="structures")
+    nom = models.CharField("nom", max_length=200)
     sigle = models.CharField("sigle", max_length=50, blank=True)
     categorie = models.CharField("catégorie", max_length=20, choices=Categorie.choices)
     siret = models.CharField("SIRET", max_length=14, blank=True)
@@ -24,9 +93,12 @@ class Structure(models.Model):
     courriel = models.EmailField("courriel", blank=True)
     representant = models.CharField("représentant légal", max_length=200, blank=True)
 
+    objects = DuPlieQuerySet.as_manager()
+
     class Meta:
         ordering = ["nom"]
         verbose_name = "structure"
+        constraints = [models.UniqueConstraint("plie", "nom", name="structure_nom_unique_par_plie")]
 
     def __str__(self):
         return self.sigle or self.nom
@@ -38,6 +110,13 @@ class Utilisateur(AbstractUser):
     structure = models.ForeignKey(
         Structure, verbose_name="structure", null=True, blank=True, on_delete=models.PROTECT, related_name="utilisateurs"
     )
+    # Un compte appartient à un PLIE ; celui d'un organisme pivot travaille pour tous les PLIE du pivot.
+    # Ni l'un ni l'autre : administrateur de l'installation (superutilisateur) ou compte sans accès.
+    plie = models.ForeignKey(Plie, verbose_name="PLIE", null=True, blank=True, default=plie_par_defaut,
+                             on_delete=models.PROTECT, related_name="utilisateurs")
+    pivot = models.ForeignKey(OrganismePivot, verbose_name="organisme intermédiaire pivot", null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="utilisateurs",
+                              help_text="Pour un gestionnaire ou un membre de l'animation de l'OI pivot.")
 
     class Meta:
         verbose_name = "utilisateur"
@@ -47,7 +126,7 @@ class Utilisateur(AbstractUser):
         return self.get_full_name() or self.username
 
 
-class ReferentielQuerySet(models.QuerySet):
+class ReferentielQuerySet(DuPlieQuerySet):
     def par_cle(self, texte: str):
         return self.filter(cle=cle_de_recherche(texte))
 
@@ -55,14 +134,17 @@ class ReferentielQuerySet(models.QuerySet):
 class Commune(models.Model):
     """Commune du territoire : seuls ses habitants sont éligibles au PLIE."""
 
-    nom = models.CharField("nom", max_length=100, unique=True)
+    plie = models.ForeignKey(Plie, verbose_name="PLIE", default=plie_par_defaut, on_delete=models.PROTECT,
+                             related_name="communes")
+    nom = models.CharField("nom", max_length=100)
     code_insee = models.CharField("code INSEE", max_length=5, blank=True)
-    cle = models.CharField(max_length=100, unique=True, editable=False)
+    cle = models.CharField(max_length=100, editable=False)
 
     objects = ReferentielQuerySet.as_manager()
 
     class Meta:
         ordering = ["nom"]
+        constraints = [models.UniqueConstraint("plie", "cle", name="commune_unique_par_plie")]
 
     def save(self, *args, **kwargs):
         self.cle = cle_de_recherche(self.nom)
@@ -72,18 +154,25 @@ class Commune(models.Model):
         return self.nom
 
 
+class QpvQuerySet(ReferentielQuerySet):
+    def visible_to(self, user):
+        from .plies import plies_de
+        return self.filter(commune__plie__in=plies_de(user))
+
+
 class Qpv(models.Model):
     """Quartier prioritaire de la politique de la ville (ou quartier de veille)."""
 
-    nom = models.CharField("nom", max_length=150, unique=True)
+    nom = models.CharField("nom", max_length=150)
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="qpv")
     veille = models.BooleanField("quartier de veille", default=False)
-    cle = models.CharField(max_length=150, unique=True, editable=False)
+    cle = models.CharField(max_length=150, editable=False)
 
-    objects = ReferentielQuerySet.as_manager()
+    objects = QpvQuerySet.as_manager()
 
     class Meta:
         ordering = ["nom"]
+        constraints = [models.UniqueConstraint("commune", "cle", name="qpv_unique_par_commune")]
         verbose_name = "QPV"
         verbose_name_plural = "QPV"
 

@@ -1,0 +1,78 @@
+"""Les PLIE d'un utilisateur : ce que chaque fonction de portée (`visible_to`) croise avec ses propres règles.
+
+Un compte appartient à un PLIE. Celui d'un organisme intermédiaire pivot travaille pour tous les PLIE du pivot :
+par défaut sur tous à la fois (listes, rapports et exports consolidés), ou sur un seul choisi dans le sélecteur
+(`choisir`, gardé en session et relu par `annuaire.middleware.PlieChoisi`). Le superutilisateur sans PLIE
+administre l'installation entière.
+"""
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from .models import Plie
+
+SESSION = "plie_choisi"
+
+
+def plies_accessibles(user) -> list[int]:
+    """Tous les PLIE où le compte peut travailler, sans tenir compte du sélecteur."""
+    if not user or not user.is_authenticated:
+        return []
+    if not hasattr(user, "_plies_accessibles"):
+        if user.pivot_id:
+            ids = list(Plie.objects.filter(pivot_id=user.pivot_id).values_list("pk", flat=True))
+        elif user.plie_id:
+            ids = [user.plie_id]
+        elif user.is_superuser:
+            ids = list(Plie.objects.values_list("pk", flat=True))
+        else:
+            ids = []
+        user._plies_accessibles = ids
+    return user._plies_accessibles
+
+
+def plies_de(user) -> list[int]:
+    """Les PLIE dont l'utilisateur voit les données maintenant : ceux du sélecteur s'il en a choisi un."""
+    accessibles = plies_accessibles(user)
+    choisi = getattr(user, "plie_choisi_id", None)
+    return [choisi] if choisi in accessibles else accessibles
+
+
+def plie_courant(user) -> Plie | None:
+    """Le PLIE où ranger ce que l'utilisateur crée : le sien, ou celui choisi ; aucun en vue consolidée."""
+    ids = plies_de(user)
+    return Plie.objects.get(pk=ids[0]) if len(ids) == 1 else None
+
+
+def choisir(request, plie_id: int | None) -> bool:
+    """Le sélecteur de PLIE : `None` revient à la vue consolidée. Refuse un PLIE hors de portée."""
+    if plie_id is not None and plie_id not in plies_accessibles(request.user):
+        return False
+    if plie_id is None:
+        request.session.pop(SESSION, None)
+    else:
+        request.session[SESSION] = plie_id
+    request.user.plie_choisi_id = plie_id
+    return True
+
+
+def comptes_du_plie(plie_id: int):
+    """Les comptes qui travaillent pour ce PLIE : les siens et ceux de son organisme pivot (destinataires des avis)."""
+    pivot_id = Plie.objects.filter(pk=plie_id).values_list("pivot_id", flat=True).first()
+    filtre = Q(plie_id=plie_id)
+    if pivot_id:
+        filtre |= Q(pivot_id=pivot_id)
+    return get_user_model().objects.filter(filtre)
+
+
+def chemin_plie(modele) -> str | None:
+    """Le chemin de requête d'un modèle jusqu'à son PLIE : son champ `plie`, ou `CHEMIN_PLIE` déclaré sur le modèle
+    (« operation__plie » pour une pièce rattachée à une opération). `tests/test_plies.py` exige l'un ou l'autre de
+    tout modèle qui n'est pas un référentiel commun à l'installation."""
+    if any(f.name == "plie" for f in modele._meta.get_fields()):
+        return "plie"
+    return getattr(modele, "CHEMIN_PLIE", None)
+
+
+def plusieurs_plie() -> bool:
+    """Une installation d'un seul PLIE n'affiche ni sélecteur ni colonne « PLIE »."""
+    return Plie.objects.count() > 1
