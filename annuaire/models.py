@@ -163,6 +163,8 @@ class QpvQuerySet(ReferentielQuerySet):
 class Qpv(models.Model):
     """Quartier prioritaire de la politique de la ville (ou quartier de veille)."""
 
+    CHEMIN_PLIE = "commune__plie"
+
     nom = models.CharField("nom", max_length=150)
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="qpv")
     veille = models.BooleanField("quartier de veille", default=False)

@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "annuaire.context_processors.roles",
+                "annuaire.context_processors.plies",
                 "operations.context_processors.programmes",
             ],
         },

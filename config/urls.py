@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/reset/<uidb64>/<token>/", motdepasse.NouveauMotDePasse.as_view(), name="password_reset_confirm"),
     path("accounts/reset/done/", motdepasse.ReinitialisationTerminee.as_view(), name="password_reset_complete"),
     path("", include("pilotage.urls")),
+    path("", include("annuaire.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
