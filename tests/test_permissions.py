@@ -171,3 +171,97 @@ def test_matrice_des_droits(client, comptes, structure, autre_structure, nom):
         if reponse.status_code == 404 and cas.ne_revele_pas:
             assert cas.ne_revele_pas(ctx) not in reponse.content.decode(), f"{role} : la page 404 révèle l'objet"
     assert resultats == cas.attendus
+
+
+# --- Deux PLIE : tout ce qui précède appartient au PLIE de l'installation ; un second PLIE n'en voit rien ---
+
+ROLES_D_UN_AUTRE_PLIE = {f"{role}_autre_plie": role for role in
+                         ["animation", "porteur", "referent", "comite", "gestionnaire", "administrateur"]}
+# Adresses dont les arguments ne désignent aucune donnée d'un PLIE : elles répondent comme au rôle correspondant.
+SANS_DONNEE_D_UN_PLIE = {"password_reset_confirm"}
+
+
+def _comptes_d_un_autre_plie():
+    """Le PLIE du Beaunois, créé après les objets (ils sont tous du PLIE de l'installation), et un compte par rôle."""
+    from annuaire.models import Plie, Structure
+    from annuaire.roles import ROLES_DE_STRUCTURE
+    from tests.factories import utilisateur
+
+    beaune = Plie.objects.create(nom="PLIE du Beaunois", sigle="PLIE-BEAUNE", prefixe_operations="OPB")
+    mission_locale = Structure.objects.create(plie=beaune, nom="Mission locale de Beaune", categorie="porteur")
+    return {nom: utilisateur(role, plie=beaune, username=nom.replace("_", "-"), is_staff=role == "administrateur",
+                             structure=mission_locale if role in ROLES_DE_STRUCTURE else None)
+            for nom, role in ROLES_D_UN_AUTRE_PLIE.items()}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("nom", sorted(n for n, c in MATRICE.items() if c.objet and n not in SANS_DONNEE_D_UN_PLIE))
+def test_les_objets_d_un_plie_restent_fermes_aux_comptes_d_un_autre(client, comptes, structure, autre_structure, nom):
+    """Chaque adresse de la matrice, sur un objet du PLIE A, par chaque rôle du PLIE B : 404 (ou 403 quand le rôle
+    n'a jamais accès à cette page), jamais d'effet, jamais l'objet révélé."""
+    cas = MATRICE[nom]
+    ctx = {"structure": structure, "autre_structure": autre_structure, "comptes": comptes}
+    kwargs = cas.objet(ctx)
+    ctx["comptes"] = {**comptes, **_comptes_d_un_autre_plie()}
+    resultats, attendus = {}, {}
+    for role, role_a in ROLES_D_UN_AUTRE_PLIE.items():
+        client.force_login(ctx["comptes"][role])
+        reponse = getattr(client, cas.methode)(reverse(nom, kwargs=kwargs), cas.donnees)
+        resultats[role] = reponse.status_code
+        # Sans argument (recherche...), la page s'ouvre comme au rôle du PLIE A ; `verifier` juge ce qu'elle montre.
+        attendus[role] = cas.attendus[role_a] if not kwargs else (
+            reponse.status_code if reponse.status_code in {403, 404} else "403 ou 404")
+        if cas.verifier:
+            cas.verifier(ctx, role, reponse)
+        if cas.ne_revele_pas and reponse.status_code in {403, 404}:
+            assert cas.ne_revele_pas(ctx) not in reponse.content.decode(), f"{role} : la page révèle l'objet"
+    assert resultats == attendus
+
+
+def _texte_de(reponse) -> str:
+    """Le texte d'une réponse, y compris celui d'un classeur ou d'un document Word (XML de l'archive)."""
+    import io
+    import zipfile
+
+    brut = b"".join(reponse.streaming_content) if reponse.streaming else reponse.content
+    if brut[:2] != b"PK":
+        return brut.decode(errors="replace")
+    with zipfile.ZipFile(io.BytesIO(brut)) as archive:
+        return "".join(archive.read(n).decode(errors="replace") for n in archive.namelist() if n.endswith(".xml"))
+
+
+def _ce_que_le_plie_a_contient():
+    """Les textes propres au PLIE de l'installation (noms, codes, intitulés) : aucun ne doit paraître chez un autre."""
+    from annuaire.models import Plie, Structure
+    from appels_projets.models import AppelAProjets
+    from operations.models import Operation
+    from participants.models import Participant
+
+    textes = {Plie.objects.get().nom, *Structure.objects.values_list("nom", flat=True),
+              *Operation.objects.values_list("code", flat=True), *Operation.objects.values_list("intitule", flat=True),
+              *AppelAProjets.objects.values_list("titre", flat=True),
+              *(f"{n} {p}" for n, p in Participant.objects.values_list("nom", "prenom"))}
+    return {t for t in textes if t and len(t) >= 6}
+
+
+@pytest.mark.django_db
+def test_aucune_page_d_un_plie_ne_montre_les_donnees_d_un_autre(client, comptes, structure, autre_structure):
+    """Toutes les objets de la matrice sont créés dans le PLIE A ; chaque rôle du PLIE B ouvre chaque page sans
+    argument (listes, bureaux, recherche, rapports, exports) : aucun nom, code ou intitulé du PLIE A n'y paraît."""
+    ctx = {"structure": structure, "autre_structure": autre_structure, "comptes": comptes}
+    sans_argument = []
+    for nom, cas in sorted(MATRICE.items()):
+        kwargs = cas.objet(ctx) if cas.objet else {}
+        if not kwargs and nom not in {"logout", "login"}:
+            sans_argument.append(nom)
+    textes_du_plie_a = _ce_que_le_plie_a_contient()
+    assert len(textes_du_plie_a) > 20, textes_du_plie_a
+    fuites = []
+    for role, compte in _comptes_d_un_autre_plie().items():
+        client.force_login(compte)
+        for nom in sans_argument:
+            cas = MATRICE[nom]
+            donnees = cas.donnees if cas.methode == "get" else {**(cas.donnees or {}), "q": "APSALC"}
+            contenu = _texte_de(getattr(client, cas.methode)(reverse(nom), donnees))
+            fuites += [f"{role} · {nom} : « {t} »" for t in textes_du_plie_a if t in contenu]
+    assert not fuites, "\n".join(fuites)
