@@ -11,3 +11,9 @@ class AnnuaireConfig(AppConfig):
         from .recherche import enregistrer_sur_sqlite
 
         connection_created.connect(enregistrer_sur_sqlite, dispatch_uid="annuaire.recherche")
+
+        from django.contrib import admin
+
+        from .admin_plie import borner_l_administration
+
+        borner_l_administration(admin.site)

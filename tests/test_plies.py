@@ -7,6 +7,7 @@ import html
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.db.models import ForeignKey
 
@@ -171,3 +172,14 @@ def test_creer_plie_refuse_un_sigle_deja_pris_en_francais_et_ne_cree_rien():
     assert Plie.objects.count() == 1 and not Commune.objects.filter(nom="Beaune").exists()
     with pytest.raises(CommandError, match="« Beaune » : une commune s'écrit NOM:CODE_INSEE"):
         call_command("creer_plie", "--nom", "X", "--sigle", "X", "--prefixe-operations", "X", "--commune", "Beaune")
+
+
+def test_l_administration_d_un_plie_ne_montre_que_ses_structures(client, deux_plie_et_un_pivot):
+    dijon, beaune, _ = deux_plie_et_un_pivot
+    administrateur = utilisateur(Role.ADMINISTRATEUR, plie=beaune, is_staff=True, username="admin-beaune")
+    administrateur.user_permissions.add(*Permission.objects.filter(codename__in=["view_structure", "change_structure"]))
+    client.force_login(administrateur)
+    page = client.get("/admin/annuaire/structure/").content.decode()
+    assert "Mission locale de Beaune" in page and "APSALC" not in page
+    apsalc = Structure.objects.get(nom="APSALC")
+    assert client.get(f"/admin/annuaire/structure/{apsalc.pk}/change/").status_code == 302  # « n'existe pas »
