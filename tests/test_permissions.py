@@ -107,6 +107,8 @@ MATRICE = {
         objet=_operation(Etat.PROGRAMMEE), donnees={"programme": "FSEPLUS_2021_2027", "motivation": "Test de la matrice"},
         verifier=_programme_change, ne_revele_pas=_rien_de_l_operation,
     ),
+    # Le sélecteur de PLIE : chacun peut revenir à « tous ses PLIE » ; il n'ouvre rien hors de portée (tests/test_plies).
+    "annuaire:choisir_plie": Cas(tous(302), methode="post", donnees={"plie": ""}),
     "login": Cas(tous(200)),
     "logout": Cas(tous(302), methode="post"),
     "password_change": Cas(tous(200, anonyme=CONNEXION)),
