@@ -51,11 +51,35 @@ class Plie(models.Model):
                 "representant": self.representant, "qualite": self.qualite}
 
 
+def plies_accessibles(user) -> list[int]:
+    """Tous les PLIE où le compte peut travailler, sans tenir compte du sélecteur (voir `annuaire.plies`)."""
+    if not user or not user.is_authenticated:
+        return []
+    if not hasattr(user, "_plies_accessibles"):
+        if user.pivot_id:
+            ids = list(Plie.objects.filter(pivot_id=user.pivot_id).values_list("pk", flat=True))
+        elif user.plie_id:
+            ids = [user.plie_id]
+        elif user.is_superuser:
+            ids = list(Plie.objects.values_list("pk", flat=True))
+        else:
+            ids = []
+        user._plies_accessibles = ids
+    return user._plies_accessibles
+
+
+def plies_de(user) -> list[int]:
+    """Les PLIE dont l'utilisateur voit les données maintenant : ceux du sélecteur s'il en a choisi un. Chaque
+    fonction de portée (`visible_to`) le croise avec ses propres règles."""
+    accessibles = plies_accessibles(user)
+    choisi = getattr(user, "plie_choisi_id", None)
+    return [choisi] if choisi in accessibles else accessibles
+
+
 class DuPlieQuerySet(models.QuerySet):
     """Données rangées par PLIE (champ `plie`) : un utilisateur ne voit que celles de ses PLIE."""
 
     def visible_to(self, user):
-        from .plies import plies_de
         return self.filter(plie__in=plies_de(user))
 
 
@@ -156,7 +180,6 @@ class Commune(models.Model):
 
 class QpvQuerySet(ReferentielQuerySet):
     def visible_to(self, user):
-        from .plies import plies_de
         return self.filter(commune__plie__in=plies_de(user))
 
 

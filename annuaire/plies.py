@@ -8,33 +8,9 @@ administre l'installation entière.
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from .models import Plie
+from .models import Plie, plies_accessibles, plies_de  # noqa: F401 (la portée est définie avec les modèles)
 
 SESSION = "plie_choisi"
-
-
-def plies_accessibles(user) -> list[int]:
-    """Tous les PLIE où le compte peut travailler, sans tenir compte du sélecteur."""
-    if not user or not user.is_authenticated:
-        return []
-    if not hasattr(user, "_plies_accessibles"):
-        if user.pivot_id:
-            ids = list(Plie.objects.filter(pivot_id=user.pivot_id).values_list("pk", flat=True))
-        elif user.plie_id:
-            ids = [user.plie_id]
-        elif user.is_superuser:
-            ids = list(Plie.objects.values_list("pk", flat=True))
-        else:
-            ids = []
-        user._plies_accessibles = ids
-    return user._plies_accessibles
-
-
-def plies_de(user) -> list[int]:
-    """Les PLIE dont l'utilisateur voit les données maintenant : ceux du sélecteur s'il en a choisi un."""
-    accessibles = plies_accessibles(user)
-    choisi = getattr(user, "plie_choisi_id", None)
-    return [choisi] if choisi in accessibles else accessibles
 
 
 def plie_courant(user) -> Plie | None:
