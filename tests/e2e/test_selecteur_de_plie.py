@@ -10,9 +10,10 @@ from annuaire.models import OrganismePivot, Plie, Structure
 from annuaire.roles import Role
 from operations.options import Etat
 from tests.e2e.parcours import se_connecter, se_deconnecter
+from tests.e2e.test_accessibilite import violations
 from tests.factories import OperationFactory, utilisateur
 
-pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.navigateur, pytest.mark.accessibilite, pytest.mark.django_db(transaction=True)]
 
 
 def test_la_gestionnaire_du_pivot_passe_de_la_vue_consolidee_a_un_plie(page, live_server):
@@ -35,6 +36,7 @@ def test_la_gestionnaire_du_pivot_passe_de_la_vue_consolidee_a_un_plie(page, liv
     expect(page.get_by_role("link", name=a_dijon.code)).to_be_visible()
     expect(page.get_by_role("link", name=a_beaune.code)).to_be_visible()
 
+    assert violations(page) == []  # axe-core, WCAG 2 A et AA, sélecteur compris
     selecteur = page.get_by_label("PLIE", exact=True)
     expect(selecteur).to_have_value("")
     selecteur.focus()
