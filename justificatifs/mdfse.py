@@ -18,15 +18,15 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.urls import reverse
-from openpyxl import Workbook
 
-from annuaire.exports import neutraliser
+from annuaire.exports import DEBUTS_DE_FORMULE, neutraliser
 from operations.models import Operation
 from participants.completude import champs_manquants, incomplets, message_contacts, sans_contact
 from participants.participations import compter_indicateurs, participations
 
 from .controle import decisions_courantes
 from .models import Bilan, ExportMdfse
+from .xlsx import classeur
 
 REFERENTIEL = Path(__file__).resolve().parent / "referentiel" / "mdfse.json"
 
@@ -58,19 +58,42 @@ def _valeur(brute, colonne: dict):
     return valeurs.get(cle, "" if brute is None else str(brute))
 
 
+def _traducteur(colonne: dict):
+    """Ce qu'écrit la colonne pour une valeur brute (`_valeur`, texte neutralisé) ; une colonne codée n'a que quelques
+    valeurs distinctes : chacune est traduite une fois."""
+    if colonne.get("valeurs") is None:
+        return _brute
+    traductions = {}
+
+    def traduire(brute):
+        try:
+            return traductions[brute]
+        except KeyError:
+            traductions[brute] = valeur = neutraliser(_valeur(brute, colonne))
+            return valeur
+    return traduire
+
+
+def _brute(brute):
+    if brute is None:
+        return ""
+    return "'" + brute if brute.__class__ is str and brute.startswith(DEBUTS_DE_FORMULE) else brute  # neutraliser()
+
+
 def tableau_participants(operation: Operation, ref: dict) -> tuple[list[str], list[list]]:
+    """Une ligne par participant, valeurs écrites pour le portail (textes neutralisés : voir annuaire.exports)."""
     colonnes = ref["colonnes"]
-    champs = [c["champ"] for c in colonnes]
-    lignes = [[_valeur(ligne[i], c) for i, c in enumerate(colonnes)]
-              for ligne in participations(operation).order_by("nom", "prenom", "pk").values_list(*champs)
-              .iterator(chunk_size=2000)]
+    traducteurs = [_traducteur(c) for c in colonnes]
+    lignes = [[traduire(v) for traduire, v in zip(traducteurs, ligne)]
+              for ligne in participations(operation).order_by("nom", "prenom", "pk")
+              .values_list(*[c["champ"] for c in colonnes]).iterator(chunk_size=2000)]
     return [c["colonne"] for c in colonnes], lignes
 
 
 def tableau_indicateurs(operation: Operation) -> tuple[list[str], list[list]]:
     """Les indicateurs du programme de l'opération, par sexe (règlement (UE) n° 1304/2013 ou 2021/1057, annexe I)."""
     types = {"realisation": "réalisation", "resultat": "résultat"}
-    lignes = [[i["code"], i["libelle"], types[i["type"]], i["H"], i["F"], i["H"] + i["F"]]
+    lignes = [[neutraliser(i["code"]), neutraliser(i["libelle"]), types[i["type"]], i["H"], i["F"], i["H"] + i["F"]]
               for i in compter_indicateurs(operation)]
     return ["Code", "Indicateur", "Type", "Hommes", "Femmes", "Total"], lignes
 
@@ -81,32 +104,30 @@ def tableau_depenses(operation: Operation) -> tuple[list[str], list[list]]:
         courantes = decisions_courantes(bilan)
         for d in bilan.depenses.all():
             c = courantes.get(d.pk)
-            lignes.append([bilan.titre, d.get_categorie_display(), d.libelle, d.prevu, d.realise or Decimal(0),
-                           c.get_decision_display() if c else "", c.montant_retenu if c else ""])
+            lignes.append([neutraliser(bilan.titre), d.get_categorie_display(), neutraliser(d.libelle), d.prevu,
+                           d.realise or Decimal(0), c.get_decision_display() if c else "",
+                           c.montant_retenu if c else ""])
     return ["Bilan", "Catégorie", "Dépense", "Prévu (€)", "Déclaré (€)", "Décision du contrôle", "Retenu (€)"], lignes
 
 
 def _csv(entetes: list[str], lignes: list[list]) -> bytes:
+    """Le tableau en CSV pour un tableur français : `;`, virgule décimale, dates jj/mm/aaaa (textes déjà neutralisés)."""
+    dates = {}
+
+    def ecrire(v):
+        if isinstance(v, Decimal):
+            return str(v).replace(".", ",")
+        if isinstance(v, date):
+            if v not in dates:
+                dates[v] = v.strftime("%d/%m/%Y")
+            return dates[v]
+        return v
+
     sortie = io.StringIO()
     ecrivain = csv.writer(sortie, delimiter=";", lineterminator="\r\n")
     ecrivain.writerow(entetes)
-    for ligne in lignes:
-        ecrivain.writerow([
-            str(v).replace(".", ",") if isinstance(v, Decimal)
-            else v.strftime("%d/%m/%Y") if isinstance(v, date) else neutraliser(v) for v in ligne])
+    ecrivain.writerows([v if v.__class__ in (str, int) else ecrire(v) for v in ligne] for ligne in lignes)
     return ("\ufeff" + sortie.getvalue()).encode("utf-8")
-
-
-def _xlsx(feuilles: dict[str, tuple[list[str], list[list]]]) -> bytes:
-    classeur = Workbook(write_only=True)
-    for titre, (entetes, lignes) in feuilles.items():
-        feuille = classeur.create_sheet(titre)
-        feuille.append(entetes)
-        for ligne in lignes:  # une cellule vide n'est pas écrite (None) : un tiers des cellules, autant de temps gagné
-            feuille.append([None if v == "" else neutraliser(v) for v in ligne])
-    sortie = io.BytesIO()
-    classeur.save(sortie)
-    return sortie.getvalue()
 
 
 def export_mdfse(operation: Operation) -> bytes:
@@ -116,7 +137,8 @@ def export_mdfse(operation: Operation) -> bytes:
                 "depenses": tableau_depenses(operation)}
     tampon = io.BytesIO()
     with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"mdfse-{operation.code}.xlsx", _xlsx(feuilles))
+        # Le classeur est déjà compressé (c'est une archive ZIP) : le recompresser coûte sans rien gagner.
+        archive.writestr(f"mdfse-{operation.code}.xlsx", classeur(feuilles), zipfile.ZIP_STORED)
         for nom, (entetes, lignes) in feuilles.items():
             archive.writestr(f"mdfse-{operation.code}-{nom}.csv", _csv(entetes, lignes))
     return tampon.getvalue()

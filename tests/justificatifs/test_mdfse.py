@@ -6,7 +6,7 @@ import csv
 import html
 import io
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -15,14 +15,16 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from annuaire.models import Commune, Prescripteur, Qpv
+from annuaire.roles import Role
 from justificatifs.mdfse import export_mdfse, qualite, referentiel
+from justificatifs.models import Bilan, NatureBilan
 from operations.models import TypeOperation
-from operations.options import Etat
+from operations.options import CategorieDepense, Etat
 from operations.programmes import RegleInconnue
 from participants.completude import sans_contact
 from participants.models import Etape, MotifSortie, Participant, TypeEtape
 from participants.participations import compter_indicateurs
-from tests.factories import OperationFactory
+from tests.factories import OperationFactory, utilisateur
 
 # Un questionnaire complet, que chaque personne modifie : rien ne manque, personne n'est compté par défaut.
 COMPLET = dict(situation_entree="DE", etudes_ou_formation=False, niveau_formation="ISCED_3_4", beneficiaire_rsa=False,
@@ -305,3 +307,96 @@ def test_un_programme_dont_un_filtre_est_inconnu_ne_s_enregistre_pas(db):
     programme.indicateurs[5] = {**programme.indicateurs[5], "filtre": {"age_entree_op__environ": 25}}
     with pytest.raises(ValidationError, match="Indicateur CO06 : la comparaison « environ »"):
         programme.full_clean()
+
+
+def test_le_classeur_relu_valeurs_types_et_caracteres_speciaux(structure):
+    """Le classeur relu par openpyxl : chaque cellule de deux participants, calculée à la main, avec son type (date au
+    format date, nombre, texte) ; les textes avec &, <, >, guillemets, apostrophes et accents reviennent intacts."""
+    operation = OperationFactory(porteur=structure, etat=Etat.EN_REALISATION, date_debut=date(2022, 1, 1),
+                                 date_fin=date(2022, 12, 31), type=TypeOperation.objects.get(code="PORTAGE_REFERENTS"))
+    zoe = personne(structure, "Zoé", "F", date(1990, 7, 14), date(2021, 6, 1), courriel="",
+                   contact_nom='Sa sœur « Aïcha » & <Léo> "dit l\'Ancien"')
+    zoe.nom = "O'Brien & <Fils> > Ünal"
+    zoe.save()
+    jean = personne(structure, "Jean-Luc", "H", date(1970, 3, 1), date(2022, 3, 14), date(2022, 9, 30), "CDI",
+                    situation_entree="DELD", beneficiaire_rsa=True, rqth="refus", situation_sortie="EMPLOI",
+                    qualification_obtenue=True, qpv=Qpv.objects.get(nom="DIJON - Grésilles"), telephone="")
+    jean.nom = "-Ängström"  # commence comme une formule : neutralisé par une apostrophe
+    jean.save()
+    bilan = Bilan.objects.create(operation=operation, nature=NatureBilan.FINAL, rang=1, debut=operation.date_debut,
+                                 fin=operation.date_fin, prepare_par=utilisateur(Role.PORTEUR, structure=structure))
+    depense = bilan.depenses.create(categorie=CategorieDepense.values[0], libelle="Salaires d'Édith & <co>",
+                                    prevu=Decimal("1234.56"), realise=Decimal("1000.5"))
+
+    archive, fichiers = lire(export_mdfse(operation))
+    classeur = load_workbook(io.BytesIO(fichiers[f"mdfse-{operation.code}.xlsx"]))
+    assert classeur.sheetnames == ["participants", "indicateurs", "depenses"]
+    feuille = classeur["participants"]
+    entetes = [c.value for c in feuille[1]]
+    assert entetes == [c["colonne"] for c in referentiel()["colonnes"]]
+    lignes = {ligne[0].value: dict(zip(entetes, ligne)) for ligne in feuille.iter_rows(min_row=2)}
+    assert sorted(lignes) == sorted([jean.identifiant, zoe.identifiant])
+
+    non = "Non"
+    # Zoé : entrée au PLIE avant l'opération, elle y entre le 01/01/2022 (31 ans) et en sort à sa fin (achevée).
+    attendu_zoe = {
+        "Identifiant du participant": zoe.identifiant, "Nom": "O'Brien & <Fils> > Ünal", "Prénom": "Zoé",
+        "Sexe": "Femme", "Date de naissance": date(1990, 7, 14), "Téléphone": "06 12 34 56 78", "Courriel": None,
+        "Contact désigné": 'Sa sœur « Aïcha » & <Léo> "dit l\'Ancien"', "Téléphone du contact désigné": None,
+        "Courriel du contact désigné": None, "Commune de résidence": "Dijon", "Code INSEE": "21231",
+        "Date d'entrée dans l'opération": date(2022, 1, 1), "Âge à l'entrée dans l'opération": 31,
+        "Situation sur le marché du travail à l'entrée": "Chômeur", "Suit des études ou une formation à l'entrée": non,
+        "Niveau d'éducation le plus élevé (CITE)": "CITE 3 et 4", "Bénéficiaire de minima sociaux": non,
+        "Ménage sans emploi": non, "Enfants à charge": non, "Parent isolé": non, "Participant handicapé": non,
+        "Ressortissant d'un pays tiers": non, "Participant d'origine étrangère": non,
+        "Minorité (y compris communautés marginalisées)": non, "Autre personne défavorisée": non,
+        "Sans domicile ou exclu du logement": non, "Zone rurale": non,
+        "Résident d'un quartier prioritaire (donnée nationale)": non,
+        "Date de sortie de l'opération": date(2022, 12, 31), "Situation à la sortie": None,
+        "Qualification obtenue": None, "Date d'entrée au PLIE": date(2021, 6, 1), "Date de sortie du PLIE": None,
+        "Motif de sortie du PLIE": None, "Sortie positive": None}
+    # Jean-Luc : entré le 14/03/2022 à 52 ans, sorti du PLIE (CDI) le 30/09/2022.
+    attendu_jean = {
+        **attendu_zoe, "Identifiant du participant": jean.identifiant, "Nom": "'-Ängström", "Prénom": "Jean-Luc",
+        "Sexe": "Homme", "Date de naissance": date(1970, 3, 1), "Téléphone": None, "Contact désigné": None,
+        "Date d'entrée dans l'opération": date(2022, 3, 14), "Âge à l'entrée dans l'opération": 52,
+        "Situation sur le marché du travail à l'entrée": "Chômeur de longue durée",
+        "Bénéficiaire de minima sociaux": "Oui", "Participant handicapé": "Ne souhaite pas répondre",
+        "Résident d'un quartier prioritaire (donnée nationale)": "Oui",
+        "Date de sortie de l'opération": date(2022, 9, 30), "Situation à la sortie": "En emploi, y compris indépendant",
+        "Qualification obtenue": "Oui", "Date d'entrée au PLIE": date(2022, 3, 14),
+        "Date de sortie du PLIE": date(2022, 9, 30), "Motif de sortie du PLIE": MotifSortie.objects.get(code="CDI").libelle,
+        "Sortie positive": "Emploi"}
+    for cellules, attendu in ((lignes[zoe.identifiant], attendu_zoe), (lignes[jean.identifiant], attendu_jean)):
+        # openpyxl relit une date de classeur en date et heure (minuit).
+        assert {entete: c.value.date() if c.is_date else c.value for entete, c in cellules.items()} == attendu
+        for entete, valeur in attendu.items():
+            cellule = cellules[entete]
+            if isinstance(valeur, date):
+                assert (cellule.is_date, cellule.number_format) == (True, "yyyy-mm-dd"), entete  # un nombre de jours
+            elif isinstance(valeur, int):
+                assert (cellule.data_type, type(cellule.value)) == ("n", int), entete
+            elif valeur is not None:
+                assert cellule.data_type == "s", entete
+
+    indicateurs = list(classeur["indicateurs"].iter_rows(values_only=True))
+    assert indicateurs[0] == ("Code", "Indicateur", "Type", "Hommes", "Femmes", "Total")
+    assert {ligne[0]: ligne[3:] for ligne in indicateurs[1:]}["EECO11"] == (1, 1, 2)  # nombres, pas des textes
+    depenses = list(classeur["depenses"].iter_rows(values_only=True))
+    assert depenses == [
+        ("Bilan", "Catégorie", "Dépense", "Prévu (€)", "Déclaré (€)", "Décision du contrôle", "Retenu (€)"),
+        ("Bilan final", depense.get_categorie_display(), "Salaires d'Édith & <co>", 1234.56,
+         1000.5, None, None)]
+
+
+def test_le_classeur_ecrit_chaque_type_et_retire_les_caracteres_interdits_en_xml():
+    from justificatifs.xlsx import classeur
+
+    contenu = classeur({"feuille « 1 » & <2>": (["Texte", "Booléen", "Nombre", "Montant", "Date et heure", "Vide"], [
+        ["  espaces gardés  ", True, 1.5, Decimal("18044.30"), datetime(2020, 1, 2, 3, 4, 5), ""],
+        ["bip\x07 et tabulation\t", False, -3, Decimal("0.10"), datetime(2020, 1, 2), None]])})
+    feuille = load_workbook(io.BytesIO(contenu))["feuille « 1 » & <2>"]
+    assert list(feuille.iter_rows(min_row=2, values_only=True)) == [
+        ("  espaces gardés  ", True, 1.5, 18044.3, datetime(2020, 1, 2, 3, 4, 5), None),
+        ("bip et tabulation\t", False, -3, 0.1, datetime(2020, 1, 2), None)]
+    assert feuille["E2"].number_format == "yyyy-mm-dd h:mm:ss"
