@@ -16,6 +16,11 @@ from .views import tracer_les_lectures
 
 CLE_DE_SESSION = "recherche_participants"
 CHAMPS_DE_RECHERCHE = ["nom", "prenom", "identifiant"]
+# Ce que la page lit d'un participant et de ses liens : le reste de la fiche (trente-cinq colonnes, et celles de la
+# commune et de la structure) n'est ni lu ni décodé pour 50 lignes. L'état d'entrée est lu à la construction de
+# chaque participant (ConcurrentTransitionMixin) : différé, il coûterait une requête par ligne.
+AFFICHES = ["nom", "prenom", "date_entree", "date_sortie", "structure_referent_texte", "statut_entree",
+            "commune__nom", "structure_referent__nom", "structure_referent__sigle"]
 COLONNES = [
     Colonne("nom", "Participant", ("nom", "prenom")),
     Colonne("commune", "Commune", ("commune__nom",)),
@@ -37,7 +42,7 @@ def liste(request):
         return redirect(request.get_full_path())
     criteres = request.session.get(CLE_DE_SESSION) or {"q": "", "en_parcours": False}
     participants = (Participant.objects.visible_to(request.user).select_related("commune", "structure_referent")
-                    .filter(contient(CHAMPS_DE_RECHERCHE, criteres["q"])))
+                    .only(*AFFICHES).filter(contient(CHAMPS_DE_RECHERCHE, criteres["q"])))
     if criteres["en_parcours"]:
         participants = participants.filter(date_sortie__isnull=True)
     tri = Tri(request, COLONNES, defaut="nom")

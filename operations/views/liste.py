@@ -10,6 +10,13 @@ from ..filters import OperationFilter
 from ..selectors import operation_list
 from ..tables import OperationTable
 
+# Ce que la liste n'affiche pas : les textes et les JSON de l'opération et de son programme (le décodage des JSON du
+# programme, lu à chaque ligne par la jointure, faisait le tiers du temps de la page).
+NON_AFFICHES = ["description", "demande", "programme__source_periode", "programme__mentions",
+                "programme__source_mentions", "programme__base_legale", "programme__options_couts",
+                "programme__source_taux_cofinancement", "programme__source_contacts", "programme__indicateurs",
+                "programme__source_indicateurs", "type__description", "porteur__adresse"]
+
 
 class OperationListe(ExportMixin, SingleTableMixin, FilterView):
     """Liste filtrée, triée, paginée ; `?_export=csv` ou `xlsx` exporte toutes les lignes filtrées."""
@@ -21,7 +28,7 @@ class OperationListe(ExportMixin, SingleTableMixin, FilterView):
     export_class = ExportFr
 
     def get_queryset(self):
-        return operation_list(user=self.request.user)
+        return operation_list(user=self.request.user).defer(*NON_AFFICHES)
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}

@@ -5,6 +5,8 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from operations.models import TypeOperation
@@ -34,6 +36,45 @@ def test_la_liste_des_operations_une_fleche_et_les_etats_dans_l_ordre_du_circuit
     assert re.findall(r">(OP-2016-50\d)<", page) == ["OP-2016-503", "OP-2016-502", "OP-2016-504", "OP-2016-501"]
     page = client.get(reverse("operations:liste"), {"sort": "-etat"}).content.decode()
     assert re.findall(r">(OP-2016-50\d)<", page) == ["OP-2016-501", "OP-2016-504", "OP-2016-502", "OP-2016-503"]
+
+
+def test_le_filtre_des_porteurs_ne_propose_que_ceux_des_operations_visibles(client, animation, structure):
+    sans_sigle = StructureFactory(nom="Régie <Quartiers> & Cie", sigle="")
+    cachee = StructureFactory(nom="Structure au seul brouillon")
+    OperationFactory(code="OP-2016-701", porteur=structure, etat=Etat.DEPOSEE)
+    OperationFactory(code="OP-2016-702", porteur=sans_sigle, etat=Etat.SOLDEE)
+    OperationFactory(code="OP-2016-703", porteur=cachee, etat=Etat.BROUILLON)  # l'équipe ne voit pas un brouillon
+    client.force_login(animation)
+    page = client.get(reverse("operations:liste")).content.decode()
+    choix = re.search(r'<select name="porteur" id="id_porteur">(.*?)</select>', page, re.S).group(1)
+    # Le sigle, sinon le nom (échappé) ; l'option vide choisie tant qu'aucun porteur ne l'est.
+    assert re.findall(r'<option value="(\d*)"( selected)?>([^<]*)</option>', choix) == [
+        ("", " selected", "Tous les porteurs"), (str(structure.pk), "", "APSALC"),
+        (str(sans_sigle.pk), "", "Régie &lt;Quartiers&gt; &amp; Cie")]
+    page = client.get(reverse("operations:liste"), {"porteur": sans_sigle.pk}).content.decode()
+    assert re.findall(r">(OP-2016-70\d)<", page) == ["OP-2016-702"]
+    assert f'<option value="{sans_sigle.pk}" selected>' in page
+
+
+def _requetes(client, adresse) -> int:
+    with CaptureQueriesContext(connection) as capture:
+        assert client.get(adresse).status_code == 200
+    return len(capture.captured_queries)
+
+
+def test_les_listes_lisent_autant_de_requetes_pour_une_ligne_que_pour_une_page_pleine(client, animation, structure):
+    """Une page pleine (et plusieurs porteurs, types, communes) ne coûte pas une requête de plus qu'une seule ligne."""
+    OperationFactory(code="OP-2016-800", porteur=structure, etat=Etat.EN_REALISATION)
+    participant(structure, date(2016, 1, 4))
+    client.force_login(animation)
+    une_ligne = {adresse: _requetes(client, adresse) for adresse in ("/operations/", "/participants/")}
+    types = list(TypeOperation.objects.all())
+    for i in range(1, 60):
+        OperationFactory(code=f"OP-2016-{800 + i}", porteur=StructureFactory() if i % 2 else structure,
+                         type=types[i % len(types)], etat=Etat.EN_REALISATION)
+        participant(StructureFactory() if i % 3 else structure, date(2016, 1, 4) + timedelta(days=i))
+    for adresse, requetes in une_ligne.items():
+        assert _requetes(client, adresse) == requetes <= 12, adresse
 
 
 def test_la_liste_des_participants_se_trie_par_colonne(client, animation, structure):
