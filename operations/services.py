@@ -46,7 +46,7 @@ def operation_creer(*, user, porteur, plie: Plie | None = None, date_debut: date
     """
     plie = plie or porteur.plie
     if porteur.plie_id != plie.pk:
-        raise ActionRefusee(f"La structure {porteur} n'appartient pas au PLIE « {plie} » : "
+        raise ActionRefusee(f"La structure {porteur.nom} n'appartient pas au PLIE « {plie} » : "
                             "elle ne peut pas y porter d'opération.")
     jour = date_debut or timezone.localdate()
     programme = programme or programme_pour(jour)
