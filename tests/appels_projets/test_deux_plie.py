@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from annuaire.plies import SESSION
 from annuaire.roles import Role
 from appels_projets import documents as docs
 from appels_projets.models import AppelAProjets, Comite, Reponse
@@ -15,7 +14,7 @@ from appels_projets.services import point_ajouter, reponse_creer
 from operations.options import Etat
 from operations.workflow import ActionRefusee
 from tests.lecture_docx import ouvrir, texte, texte_de
-from tests.operations.deux_plie import deux_plie
+from tests.operations.deux_plie import choisir, deux_plie
 
 from .factories import AppelFactory, ComiteFactory, PointFactory, ReponseFactory
 
@@ -72,9 +71,7 @@ def test_le_pivot_choisit_son_plie_avant_de_creer_un_appel_ou_un_comite(client, 
         assert reponse.redirect_chain[-1][0] == reverse(f"appels_projets:{liste}")
         assert "Choisissez d'abord un PLIE dans le sélecteur en haut de page." in page(reponse)
 
-    session = client.session
-    session[SESSION] = plies.b.pk
-    session.save()
+    choisir(client, plies.b)
     assert client.get(reverse("appels_projets:creer")).status_code == 200
 
 

@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from annuaire.plies import SESSION
 from annuaire.roles import Role
 from appels_projets.options import Decision, EtatAppel, EtatComite
 from conventions import services
@@ -17,7 +16,7 @@ from operations.models import Notification
 from operations.options import Etat
 from tests.appels_projets.factories import AppelFactory, ComiteFactory, PointFactory, ReponseFactory
 from tests.lecture_docx import ouvrir, texte
-from tests.operations.deux_plie import deux_plie
+from tests.operations.deux_plie import choisir, deux_plie
 
 from .factories import ConventionFactory
 
@@ -77,9 +76,7 @@ def test_la_liste_et_les_fiches_restent_dans_le_plie_le_pivot_voit_les_deux_puis
     client.force_login(plies.compte_pivot())
     liste = numeros_listes(client)
     assert "PLIE-2016-001" in liste and "PLIEB-2016-001" in liste
-    session = client.session
-    session[SESSION] = plies.b.pk
-    session.save()
+    choisir(client, plies.b)
     liste = numeros_listes(client)
     assert "PLIE-2016-001" not in liste and "PLIEB-2016-001" in liste
     assert client.get(de_a.get_absolute_url()).status_code == 404
@@ -87,9 +84,7 @@ def test_la_liste_et_les_fiches_restent_dans_le_plie_le_pivot_voit_les_deux_puis
 
 def test_l_avis_de_signature_ne_va_qu_a_l_animation_du_plie_et_du_pivot(plies, pdf_signe,
                                                                           django_capture_on_commit_callbacks):
-    animation_a = plies.compte(plies.a, Role.ANIMATION, username="animation-dijon")
-    animation_b = plies.compte(plies.b, Role.ANIMATION, username="animation-beaune")
-    animation_pivot = plies.compte_pivot(username="animation-pivot")
+    animation_a, animation_b, animation_pivot = plies.animations()
     porteur_b = plies.porteur(plies.b, "Mission locale de Beaune")
     convention = ConventionFactory(operation=plies.operation(plies.b, porteur=porteur_b.structure, etat=Etat.PROGRAMMEE),
                                    numero="PLIEB-2016-001", etat=EtatSignature.ENVOYEE)

@@ -7,6 +7,7 @@ nomme le sien.
 from dataclasses import dataclass
 
 from annuaire.models import OrganismePivot, Plie, Structure, Utilisateur
+from annuaire.plies import SESSION
 from annuaire.roles import Role
 from operations.models import Operation
 from tests.factories import OperationFactory, StructureFactory, utilisateur
@@ -30,6 +31,12 @@ class DeuxPlie:
     def compte_pivot(self, role=Role.ANIMATION, **champs) -> Utilisateur:
         return utilisateur(role, plie=None, pivot=self.pivot, **champs)
 
+    def animations(self) -> tuple[Utilisateur, Utilisateur, Utilisateur]:
+        """L'équipe d'animation de chaque PLIE et celle du pivot (qui travaille pour les deux)."""
+        return (self.compte(self.a, Role.ANIMATION, username="animation-dijon"),
+                self.compte(self.b, Role.ANIMATION, username="animation-beaune"),
+                self.compte_pivot(username="animation-pivot"))
+
     def operation(self, plie: Plie, **champs) -> Operation:
         champs.setdefault("porteur", self.structure(plie, f"Porteur de {plie.sigle}"))
         return OperationFactory(plie=plie, **champs)
@@ -44,3 +51,10 @@ def deux_plie() -> DeuxPlie:
                             adresse="2 place Monge", commune="Beaune", representant="Mme Claire Vautrin",
                             qualite="Présidente du PLIE du Beaunois")
     return DeuxPlie(a, b, pivot)
+
+
+def choisir(client, plie: Plie) -> None:
+    """Le compte connecté choisit ce PLIE dans le sélecteur (gardé en session)."""
+    session = client.session
+    session[SESSION] = plie.pk
+    session.save()

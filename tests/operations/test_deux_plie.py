@@ -6,7 +6,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from annuaire.plies import SESSION
 from annuaire.roles import Role
 from operations.documents import MODELES, version_active
 from operations.modeles_documents import modele_televerser
@@ -15,7 +14,7 @@ from operations.options import Etat
 from operations.services import ActionRefusee, operation_creer, operation_transition
 from tests.factories import type_operation
 
-from .deux_plie import deux_plie
+from .deux_plie import choisir, deux_plie
 from .test_pages import donnees_formulaire
 
 
@@ -86,9 +85,7 @@ def test_le_compte_du_pivot_voit_les_deux_plie_puis_celui_qu_il_a_choisi(client,
 
     assert codes_listes(client) == {op_a.code, op_b.code}
 
-    session = client.session
-    session[SESSION] = plies.b.pk
-    session.save()
+    choisir(client, plies.b)
     assert codes_listes(client) == {op_b.code}
     assert client.get(op_a.get_absolute_url()).status_code == 404
     assert client.get(op_b.get_absolute_url()).status_code == 200
@@ -96,9 +93,7 @@ def test_le_compte_du_pivot_voit_les_deux_plie_puis_celui_qu_il_a_choisi(client,
 
 def test_les_avis_d_une_operation_ne_vont_qu_aux_comptes_de_son_plie_et_du_pivot(plies, django_capture_on_commit_callbacks,
                                                                                mailoutbox):
-    animation_a = plies.compte(plies.a, Role.ANIMATION, username="animation-dijon")
-    animation_b = plies.compte(plies.b, Role.ANIMATION, username="animation-beaune")
-    animation_pivot = plies.compte_pivot(username="animation-pivot")
+    animation_a, animation_b, animation_pivot = plies.animations()
     porteur_b = plies.porteur(plies.b, "Mission locale de Beaune")
     operation = plies.operation(plies.b, porteur=porteur_b.structure)
 
