@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from annuaire.formats import euros, lire_montant
 from annuaire.models import Utilisateur
+from annuaire.plies import comptes_du_plie
 from annuaire.roles import Role
 from operations.forms import DateInput, MontantField
 
@@ -48,10 +49,13 @@ class ComiteForm(forms.ModelForm):
         fields = ["type", "jour", "heure", "lieu", "membres"]
         help_texts = {"lieu": "Par exemple : Hôtel de la métropole, salle du conseil."}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, plie, **kwargs):
         super().__init__(*args, **kwargs)
+        self.instance.plie = plie
+        # Siègent les comptes du PLIE du comité (et de son pivot), jamais ceux d'un autre PLIE.
         self.fields["membres"].queryset = (
-            Utilisateur.objects.filter(groups__name=Role.COMITE, is_active=True).distinct().order_by("last_name", "first_name")
+            comptes_du_plie(plie.pk).filter(groups__name=Role.COMITE, is_active=True).distinct()
+            .order_by("last_name", "first_name")
         )
         self.fields["type"].error_messages["required"] = "Choisissez le type de comité."
         self.fields["jour"].error_messages["required"] = "Indiquez la date du comité."

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from annuaire.models import Plie, plie_par_defaut
+from annuaire.plies import plies_de
 from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 from operations.models import Operation, Programme, TypeOperation
 from operations.options import Etat
@@ -26,9 +28,10 @@ class AppelQuerySet(models.QuerySet):
         roles = roles_de(user)
         if not roles:
             return self.none()
+        du_plie = self.filter(plie__in=plies_de(user))
         if roles & {Role.ANIMATION, Role.GESTIONNAIRE, Role.ADMINISTRATEUR, Role.COMITE}:
-            return self
-        return self.exclude(etat=EtatAppel.BROUILLON)
+            return du_plie
+        return du_plie.exclude(etat=EtatAppel.BROUILLON)
 
 
 grille_complete = Condition(
@@ -48,6 +51,8 @@ a_des_types = Condition(lambda a: a.types.exists(), "Aucun type d'opération n'e
 class AppelAProjets(ConcurrentTransitionMixin, models.Model):
     """Un appel à projets : le cahier des charges, l'enveloppe, les règles d'éligibilité et la grille d'analyse."""
 
+    plie = models.ForeignKey(Plie, verbose_name="PLIE", default=plie_par_defaut, on_delete=models.PROTECT,
+                             related_name="appels")
     titre = models.CharField("titre", max_length=250)
     annee = models.PositiveSmallIntegerField("année de programmation", validators=[MinValueValidator(2000)])
     types = models.ManyToManyField(TypeOperation, verbose_name="types d'opération concernés", related_name="appels")
@@ -110,6 +115,8 @@ class AppelAProjets(ConcurrentTransitionMixin, models.Model):
 class PieceJointeAppel(models.Model):
     """Un fichier du cahier des charges (règlement, annexes financières...)."""
 
+    CHEMIN_PLIE = "appel__plie"
+
     appel = models.ForeignKey(AppelAProjets, on_delete=models.CASCADE, related_name="pieces_jointes")
     titre = models.CharField("titre", max_length=200)
     fichier = models.FileField("fichier", upload_to="appels/%Y/")
@@ -121,6 +128,8 @@ class PieceJointeAppel(models.Model):
 
 class PieceRequise(models.Model):
     """Une pièce que chaque réponse doit porter (budget signé, statuts, RIB...)."""
+
+    CHEMIN_PLIE = "appel__plie"
 
     appel = models.ForeignKey(AppelAProjets, on_delete=models.CASCADE, related_name="pieces_requises")
     libelle = models.CharField("libellé", max_length=200)
@@ -136,6 +145,8 @@ class PieceRequise(models.Model):
 
 class CritereAnalyse(models.Model):
     """Un critère de la grille d'analyse, noté de 0 à 5 ; les poids de la grille font 100."""
+
+    CHEMIN_PLIE = "appel__plie"
 
     appel = models.ForeignKey(AppelAProjets, on_delete=models.CASCADE, related_name="criteres")
     libelle = models.CharField("critère", max_length=200)
@@ -159,6 +170,8 @@ class ReponseQuerySet(models.QuerySet):
 class Reponse(models.Model):
     """Le lien entre une opération et l'appel auquel elle répond (il vit ici : l'opération ne connaît pas les appels)."""
 
+    CHEMIN_PLIE = "appel__plie"
+
     appel = models.ForeignKey(AppelAProjets, on_delete=models.PROTECT, related_name="reponses")
     operation = models.OneToOneField(Operation, on_delete=models.CASCADE, related_name="reponse_appel")
     deposee_le = models.DateTimeField("déposée le", null=True, blank=True)
@@ -175,6 +188,8 @@ class Reponse(models.Model):
 
 class PieceDeposee(models.Model):
     """Un fichier déposé par le porteur avec sa réponse ; stocké hors de la racine web."""
+
+    CHEMIN_PLIE = "reponse__appel__plie"
 
     reponse = models.ForeignKey(Reponse, on_delete=models.CASCADE, related_name="pieces")
     piece_requise = models.ForeignKey(PieceRequise, null=True, blank=True, on_delete=models.SET_NULL, related_name="depots")
@@ -195,6 +210,8 @@ class PieceDeposee(models.Model):
 class VerificationRecevabilite(models.Model):
     """Une vérification manuelle de recevabilité (attestation sur l'honneur signée, cohérence du projet...)."""
 
+    CHEMIN_PLIE = "reponse__appel__plie"
+
     reponse = models.ForeignKey(Reponse, on_delete=models.CASCADE, related_name="verifications")
     libelle = models.CharField("vérification", max_length=250)
     conforme = models.BooleanField("conforme")
@@ -208,6 +225,8 @@ class VerificationRecevabilite(models.Model):
 
 class DemandeComplements(models.Model):
     """Ce que l'animation demande au porteur, pour quand, et ce qu'il a répondu (tout est gardé)."""
+
+    CHEMIN_PLIE = "reponse__appel__plie"
 
     reponse = models.ForeignKey(Reponse, on_delete=models.CASCADE, related_name="demandes_complements")
     objet = models.TextField("compléments demandés")
@@ -224,6 +243,8 @@ class DemandeComplements(models.Model):
 
 class Analyse(models.Model):
     """L'analyse d'une réponse par un analyste : une note par critère, un avis, un montant FSE proposé."""
+
+    CHEMIN_PLIE = "reponse__appel__plie"
 
     reponse = models.ForeignKey(Reponse, on_delete=models.CASCADE, related_name="analyses")
     analyste = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="analyses")
@@ -248,6 +269,8 @@ class Analyse(models.Model):
 
 
 class NoteCritere(models.Model):
+    CHEMIN_PLIE = "analyse__reponse__appel__plie"
+
     analyse = models.ForeignKey(Analyse, on_delete=models.CASCADE, related_name="notes")
     critere = models.ForeignKey(CritereAnalyse, on_delete=models.PROTECT, related_name="notes")
     note = models.PositiveSmallIntegerField("note (0 à 5)", validators=[MaxValueValidator(NOTE_MAX)])
@@ -264,16 +287,19 @@ class NoteCritere(models.Model):
 class ComiteQuerySet(models.QuerySet):
     def visible_to(self, user):
         roles = roles_de(user)
+        du_plie = self.filter(plie__in=plies_de(user))
         if roles & {Role.ANIMATION, Role.GESTIONNAIRE, Role.ADMINISTRATEUR}:
-            return self
+            return du_plie
         if Role.COMITE in roles:
-            return self.filter(membres=user)
+            return du_plie.filter(membres=user)
         return self.none()
 
 
 class Comite(ConcurrentTransitionMixin, models.Model):
     """Un comité de programmation ou de pilotage : ses membres, son ordre du jour, ses décisions, son PV."""
 
+    plie = models.ForeignKey(Plie, verbose_name="PLIE", default=plie_par_defaut, on_delete=models.PROTECT,
+                             related_name="comites")
     type = models.CharField("type", max_length=20, choices=TypeComite.choices, default=TypeComite.PROGRAMMATION)
     date = models.DateTimeField("date et heure")
     lieu = models.CharField("lieu", max_length=200, blank=True)
@@ -319,6 +345,8 @@ class Comite(ConcurrentTransitionMixin, models.Model):
 
 class PointOrdreDuJour(models.Model):
     """Une opération à l'ordre du jour d'un comité, et la décision prise (qui l'a enregistrée, quand)."""
+
+    CHEMIN_PLIE = "comite__plie"
 
     comite = models.ForeignKey(Comite, on_delete=models.CASCADE, related_name="points")
     reponse = models.ForeignKey(Reponse, on_delete=models.PROTECT, related_name="points")

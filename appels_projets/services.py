@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from annuaire.fichiers import verifier_fichier
 from annuaire.formats import euros
+from annuaire.plies import plie_courant
 from annuaire.roles import Role, a_role
 from operations.models import Operation
 from operations.programmes import taux_maximum_depasse
@@ -55,7 +56,8 @@ def reponse_creer(*, appel: AppelAProjets, user, intitule: str = "", type_operat
             f"L'appel ne concerne pas le type « {type_operation} ».")
     with transaction.atomic():
         operation = operation_creer(
-            user=user, porteur=user.structure, date_debut=date_debut, date_fin=date_fin, programme=appel.programme,
+            user=user, porteur=user.structure, plie=appel.plie, date_debut=date_debut, date_fin=date_fin,
+            programme=appel.programme,
             intitule=intitule, type=type_operation, description=description,
         )
         return Reponse.objects.create(appel=appel, operation=operation)
@@ -152,6 +154,9 @@ def comite_transition(*, comite: Comite, nom: str, user, motivation: str = "") -
 def point_ajouter(*, comite: Comite, reponse: Reponse, user) -> PointOrdreDuJour:
     _exiger(a_role(user, Role.ANIMATION), "Seule l'équipe d'animation prépare l'ordre du jour.")
     _exiger(comite.etat in (EtatComite.PLANIFIE, EtatComite.CONVOQUE), "L'ordre du jour d'un comité tenu est figé.")
+    _exiger(reponse.operation.plie_id == comite.plie_id,
+            f"{reponse.operation.code} relève d'un autre PLIE que ce comité : elle ne peut pas être inscrite à son "
+            "ordre du jour.")
     _exiger(reponse.operation.etat == Etat.INSTRUITE, f"{reponse.operation.code} n'est pas instruite : elle ne peut pas passer en comité.")
     _exiger(not PointOrdreDuJour.objects.filter(reponse=reponse, comite__etat__in=[EtatComite.PLANIFIE, EtatComite.CONVOQUE, EtatComite.TENU]).exists(),
             f"{reponse.operation.code} est déjà à l'ordre du jour d'un comité.")
@@ -223,7 +228,8 @@ def appel_enregistrer(*, appel: AppelAProjets, user, formulaire, formsets) -> Ap
     with transaction.atomic():
         appel = formulaire.save(commit=False)
         if appel.pk is None:
-            appel.cree_par = user
+            appel.cree_par, appel.plie = user, plie_courant(user)
+            _exiger(appel.plie is not None, "Choisissez d'abord un PLIE dans le sélecteur en haut de page.")
         appel.save()
         formulaire.save_m2m()
         for formset in formsets:

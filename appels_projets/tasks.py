@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from annuaire.models import Utilisateur
+from annuaire.plies import comptes_du_plie
 from annuaire.roles import Role
 from operations.documents import documents_de
 
@@ -41,9 +42,9 @@ def _generer_en_signalant(generer, objet, nature: str):
 
 
 def _adresses_du_porteur(structure) -> list[str]:
-    """Les comptes « porteur » actifs de la structure ; à défaut, le courriel de la structure."""
+    """Les comptes « porteur » actifs de la structure, parmi ceux de son PLIE ; à défaut, le courriel de la structure."""
     adresses = list(
-        Utilisateur.objects.filter(structure=structure, groups__name=Role.PORTEUR, is_active=True)
+        comptes_du_plie(structure.plie_id).filter(structure=structure, groups__name=Role.PORTEUR, is_active=True)
         .exclude(email="").order_by("pk").values_list("email", flat=True).distinct()
     )
     return adresses or ([structure.courriel] if structure.courriel else [])

@@ -7,7 +7,6 @@ administrateurs (templates/docx/README.md et la page des modèles).
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils import timezone
 
 from operations.documents import declarer_modele, document_generer
@@ -71,8 +70,9 @@ AVENANT = declarer_modele("avenant", "avenant.docx", "Avenant à la convention",
 
 # --- Les contextes ---
 
-def _organisme() -> dict:
-    return dict(settings.PLIE_ORGANISME)
+def _organisme(operation) -> dict:
+    """Le PLIE de l'opération signe : son nom, son adresse, son représentant."""
+    return operation.plie.organisme
 
 
 def _porteur(structure) -> dict:
@@ -148,7 +148,7 @@ def contexte_convention(convention: Convention) -> dict:
         "numero": convention.numero,
         "version": convention.version.numero,
         "date_edition": _jour(convention.generee_le),
-        "organisme": _organisme(),
+        "organisme": _organisme(operation),
         "porteur": _porteur(operation.porteur),
         "operation": _operation(operation, donnees),
         **_programme(operation),
@@ -174,7 +174,7 @@ def contexte_avenant(avenant: Avenant) -> dict:
         "version": numero_version,
         "date_edition": _jour(avenant.generee_le),
         "convention": {"numero": convention.numero, "date": _jour(convention.generee_le)},
-        "organisme": _organisme(),
+        "organisme": _organisme(operation),
         "porteur": _porteur(operation.porteur),
         "operation": _operation(operation, donnees),
         **_programme(operation),

@@ -15,7 +15,7 @@ CHAMPS_DE_RECHERCHE = ["numero", "operation__code", "operation__intitule", "oper
 class ConventionFiltre(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Recherche", method="rechercher", help_text="Numéro, code, intitulé ou porteur")
     etat = django_filters.ChoiceFilter(label="État", choices=EtatSignature.choices[:-1], empty_label="Tous les états")
-    comite = django_filters.ModelChoiceFilter(label="Comité", queryset=Comite.objects.filter(etat=EtatComite.PV_VALIDE),
+    comite = django_filters.ModelChoiceFilter(label="Comité", queryset=Comite.objects.none(),
                                               field_name="operation__reponse_appel__points__comite",
                                               empty_label="Tous les comités")
     annee = django_filters.NumberFilter(label="Année de début", field_name="operation__date_debut", lookup_expr="year",
@@ -24,6 +24,11 @@ class ConventionFiltre(django_filters.FilterSet):
     class Meta:
         model = Convention
         fields = ["q", "etat", "comite", "annee"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Les seuls comités du PLIE visible : ceux d'un autre PLIE ne sont ni proposés ni acceptés.
+        self.filters["comite"].queryset = Comite.objects.visible_to(user).filter(etat=EtatComite.PV_VALIDE)
 
     def rechercher(self, queryset, name, value):
         return queryset.filter(contient(CHAMPS_DE_RECHERCHE, value))

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from annuaire.models import Plie, plie_par_defaut
+from annuaire.plies import plies_de
 from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 from operations.models import Operation
 from operations.programmes import OptionCouts, option_de_couts
@@ -36,6 +38,8 @@ class VersionOperation(models.Model):
     l'opération suivent toujours la dernière. Toutes restent consultables.
     """
 
+    CHEMIN_PLIE = "operation__plie"
+
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="versions")
     numero = models.PositiveSmallIntegerField("version")
     donnees = models.JSONField("données")
@@ -50,10 +54,15 @@ class VersionOperation(models.Model):
 
 
 class CompteurConventions(models.Model):
-    """Le dernier numéro attribué par année : un numéro n'est jamais réattribué, même après une annulation."""
+    """Le dernier numéro attribué par PLIE et par année : un numéro n'est jamais réattribué, même après une annulation."""
 
-    annee = models.PositiveSmallIntegerField("année", unique=True)
+    plie = models.ForeignKey(Plie, verbose_name="PLIE", default=plie_par_defaut, on_delete=models.PROTECT,
+                             related_name="compteurs_conventions")
+    annee = models.PositiveSmallIntegerField("année")
     dernier = models.PositiveIntegerField("dernier numéro attribué", default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plie", "annee"], name="compteur_conventions_par_plie")]
 
 
 class DocumentASigner(ConcurrentTransitionMixin, models.Model):
@@ -108,6 +117,7 @@ class DocumentASigner(ConcurrentTransitionMixin, models.Model):
 def _visible_to(queryset, user, chemin_operation: str):
     """Animation, gestionnaire, comité et administrateur voient tout ; une structure, ses seuls documents."""
     roles = roles_de(user)
+    queryset = queryset.filter(**{f"{chemin_operation}plie__in": plies_de(user)})
     if roles & {Role.ANIMATION, Role.GESTIONNAIRE, Role.COMITE, Role.ADMINISTRATEUR}:
         return queryset
     if roles & ROLES_DE_STRUCTURE and user.structure_id:
@@ -124,6 +134,7 @@ class Convention(DocumentASigner):
     """La convention attributive de l'aide FSE d'une opération programmée (une par opération)."""
 
     DESIGNATION = "cette convention"
+    CHEMIN_PLIE = "operation__plie"
 
     operation = models.OneToOneField(Operation, on_delete=models.PROTECT, related_name="convention")
     montant_fse = models.DecimalField(
@@ -176,6 +187,7 @@ class Avenant(DocumentASigner):
     """
 
     DESIGNATION = "cet avenant"
+    CHEMIN_PLIE = "convention__operation__plie"
 
     convention = models.ForeignKey(Convention, on_delete=models.PROTECT, related_name="avenants")
     rang = models.PositiveSmallIntegerField("rang")

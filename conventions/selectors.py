@@ -135,15 +135,16 @@ def ecarts_de(avenant: Avenant) -> list[versions.Ecart]:
     return versions.ecarts(avenant.avant, avenant.apres)
 
 
-def en_attente_depuis(modele, etat: str):
-    """Les documents à l'état `etat`, annotés du moment où ils y sont entrés (`depuis`)."""
-    return modele.objects.filter(etat=etat).annotate(depuis=entree_dans_l_etat(modele))
+def en_attente_depuis(modele, etat: str, *, user=None):
+    """Les documents à l'état `etat` (ceux que voit `user`, s'il est donné), annotés du moment où ils y sont entrés."""
+    documents = modele.objects.visible_to(user) if user is not None else modele.objects.all()
+    return documents.filter(etat=etat).annotate(depuis=entree_dans_l_etat(modele))
 
 
-def a_relancer(modele, etat: str, *, maintenant=None):
+def a_relancer(modele, etat: str, *, maintenant=None, user=None):
     """Ce qui attend une signature depuis plus que le délai de relance, et n'a pas été relancé depuis ce délai."""
     limite = (maintenant or timezone.now()) - timedelta(days=settings.CONVENTIONS_DELAI_RELANCE_JOURS)
-    return [d for d in en_attente_depuis(modele, etat).select_related("generee_par")
+    return [d for d in en_attente_depuis(modele, etat, user=user).select_related("generee_par")
             if d.depuis and d.depuis <= limite and (d.relancee_le is None or d.relancee_le <= limite)]
 
 
@@ -185,11 +186,11 @@ def a_conventionner(comite) -> list[Operation]:
     ).filter(Q(convention__isnull=True) | Q(convention__etat=EtatSignature.GENEREE)).order_by("code"))
 
 
-def comites_a_conventionner():
-    """Les comités au PV validé qui ont encore des conventions à générer (pour le formulaire de la liste)."""
+def comites_a_conventionner(*, user):
+    """Les comités visibles au PV validé qui ont encore des conventions à générer (pour le formulaire de la liste)."""
     from appels_projets.models import Comite
 
-    return Comite.objects.filter(
+    return Comite.objects.visible_to(user).filter(
         etat=EtatComite.PV_VALIDE, points__decision=Decision.PROGRAMMEE, points__reponse__operation__etat="programmee",
         points__reponse__operation__convention__isnull=True,
     ).distinct().order_by("-date")

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from annuaire.fichiers import verifier_fichier
 from annuaire.formats import euros
-from annuaire.models import Financeur
+from annuaire.models import Financeur, Plie
 from annuaire.roles import Role, a_role
 from operations.models import Operation
 from operations.options import Etat
@@ -29,14 +29,15 @@ def _exiger(condition: bool, message: str):
         raise ActionRefusee(message)
 
 
-def numero_suivant(annee: int) -> str:
-    """`PLIE-2016-003` : le compteur de l'année est verrouillé le temps de la transaction, jamais redescendu."""
+def numero_suivant(plie: Plie, annee: int) -> str:
+    """`PLIE-2016-003` (le sigle du PLIE, l'année, le rang) : chaque PLIE a son compteur par année, verrouillé le temps
+    de la transaction, jamais redescendu."""
     with transaction.atomic():
-        CompteurConventions.objects.get_or_create(annee=annee)
-        compteur = CompteurConventions.objects.select_for_update().get(annee=annee)
+        CompteurConventions.objects.get_or_create(plie=plie, annee=annee)
+        compteur = CompteurConventions.objects.select_for_update().get(plie=plie, annee=annee)
         compteur.dernier += 1
         compteur.save(update_fields=["dernier"])
-    return f"PLIE-{annee}-{compteur.dernier:03d}"
+    return f"{plie.sigle}-{annee}-{compteur.dernier:03d}"
 
 
 def option_offerte(operation: Operation, code: str | None) -> OptionCouts:
@@ -109,7 +110,7 @@ def convention_generer(*, operation: Operation, user, taux_avance: Decimal = TAU
         plan = _plan_de_la_convention(operation)
         version = VersionOperation.objects.create(operation=operation, numero=1, donnees=plan)
         convention = Convention.objects.create(
-            operation=operation, numero=numero_suivant(operation.date_debut.year), version=version,
+            operation=operation, numero=numero_suivant(operation.plie, operation.date_debut.year), version=version,
             montant_fse=versions.montant_fse(plan), taux_avance=taux_avance, regime_couts=option.code,
             extrapolation_autorisee=extrapolation_autorisee, generee_par=user,
         )

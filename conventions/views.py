@@ -49,13 +49,13 @@ def liste(request):
     if not roles_de(request.user):
         raise PermissionDenied("Votre compte n'a pas encore de rôle : demandez-le à l'équipe d'animation.")
     filtre = ConventionFiltre(request.GET, queryset=Convention.objects.visible_to(request.user)
-                              .select_related("operation__porteur"))
+                              .select_related("operation__porteur"), user=request.user)
     table = ConventionTable(filtre.qs)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    a_relancer = {etat: len(selectors.a_relancer(Convention, etat)) for etat in selectors.ETATS_A_RELANCER}
+    a_relancer = {etat: len(selectors.a_relancer(Convention, etat, user=request.user)) for etat in selectors.ETATS_A_RELANCER}
     return render(request, "conventions/liste.html", {
         "filtre": filtre, "table": table, "a_relancer": a_relancer, "delai": settings.CONVENTIONS_DELAI_RELANCE_JOURS,
-        "comites": selectors.comites_a_conventionner() if a_role(request.user, Role.ANIMATION) else [],
+        "comites": selectors.comites_a_conventionner(user=request.user) if a_role(request.user, Role.ANIMATION) else [],
     })
 
 
@@ -65,7 +65,7 @@ def generer_du_comite(request):
 
     if not a_role(request.user, Role.ANIMATION):
         raise PermissionDenied("Seule l'équipe d'animation génère les conventions.")
-    comite = get_object_or_404(Comite, pk=request.POST.get("comite") or 0)
+    comite = get_object_or_404(Comite.objects.visible_to(request.user), pk=request.POST.get("comite") or 0)
     try:
         traitement = lots.conventions_du_comite_lancer(comite=comite, user=request.user)
     except ActionRefusee as refus:

@@ -35,10 +35,11 @@ class ObjectifInline(admin.TabularInline):
 class OperationAdmin(admin.ModelAdmin):
     """Consultation de secours : l'état ne se change qu'en tirant une transition depuis la fiche."""
 
-    list_display = ("code", "intitule", "porteur", "type", "date_debut", "etat")
-    list_filter = ("etat", "type", "porteur")
+    list_display = ("code", "intitule", "porteur", "type", "date_debut", "etat", "plie")
+    list_filter = ("plie", "etat", "type", "porteur")
     search_fields = ("code", "intitule", "porteur__nom")
-    readonly_fields = ("code", "etat", "cree_le", "modifiee_le", "cree_par")
+    # Le PLIE fixe le préfixe du code : il ne change pas après la création.
+    readonly_fields = ("plie", "code", "etat", "cree_le", "modifiee_le", "cree_par")
     inlines = [LigneDepenseInline, LigneRessourceInline, ObjectifInline]
 
 

@@ -20,6 +20,8 @@ from docxtpl import DocxTemplate, InlineImage
 from docx.shared import Mm
 
 from annuaire.formats import euros, montant, nombre, pourcentage
+from annuaire.models import Plie, plie_par_defaut
+from annuaire.plies import chemin_plie
 
 from .models import DocumentGenere, ModeleDocument
 
@@ -43,7 +45,7 @@ VARIABLES_COMMUNES = {
     "mention_fse": ("mentions obligatoires du ou des programmes européens du document, lues du programme de chaque "
                     "opération concernée : une ligne par programme (à placer près de l'emblème, en-tête et pied de page)"),
     "date_edition": "date d'édition du document (JJ/MM/AAAA)",
-    "plie": "nom de la structure d'animation du PLIE",
+    "plie": "nom du PLIE dont vient le document",
 }
 
 MODELES: dict[str, Modele] = {}
@@ -93,22 +95,39 @@ def empreinte_donnees(contexte: dict) -> str:
     return hashlib.sha256(texte.encode()).hexdigest()
 
 
-def version_active(nature: str) -> ModeleDocument | None:
-    """La dernière version déposée par un administrateur, ou None : c'est alors le fichier livré qui sert."""
-    return ModeleDocument.objects.filter(nature=nature).order_by("-version").first()
+def plie_de(objet) -> Plie | None:
+    """Le PLIE d'un objet du projet, en suivant son champ `plie` ou son `CHEMIN_PLIE` (« operation__plie »...) ;
+    à défaut, le seul PLIE de l'installation."""
+    chemin = chemin_plie(type(objet))
+    if chemin is None:
+        pk = plie_par_defaut()
+        return Plie.objects.get(pk=pk) if pk else None
+    for attribut in chemin.split("__"):
+        objet = getattr(objet, attribut)
+    return objet
 
 
-def chemin_actif(nature: str) -> Path | io.BytesIO:
-    """Le modèle qui sert aux générations : la dernière version déposée, sinon le fichier livré."""
-    active = version_active(nature)
+def version_active(nature: str, plie: Plie | None = None) -> ModeleDocument | None:
+    """La dernière version déposée par un administrateur : celle du PLIE s'il en a une, sinon la commune ; None :
+    c'est alors le fichier livré qui sert."""
+    versions = ModeleDocument.objects.filter(nature=nature).order_by("-version")
+    propre = versions.filter(plie=plie).first() if plie is not None else None
+    return propre or versions.filter(plie__isnull=True).first()
+
+
+def chemin_actif(nature: str, plie: Plie | None = None) -> Path | io.BytesIO:
+    """Le modèle qui sert aux générations : la dernière version déposée (du PLIE, sinon commune), sinon le fichier
+    livré."""
+    active = version_active(nature, plie)
     if active is None:
         return MODELES[nature].chemin
     with active.fichier.open("rb") as fichier:
         return io.BytesIO(fichier.read())
 
 
-def rendre(nature: str, contexte: dict) -> bytes:
-    """Rend le modèle Word `nature` avec `contexte` (plus les variables communes) ; renvoie les octets du docx.
+def rendre(nature: str, contexte: dict, plie: Plie | None = None) -> bytes:
+    """Rend le modèle Word `nature` du PLIE `plie` (à défaut, celui de l'installation) avec `contexte` (plus les
+    variables communes) ; renvoie les octets du docx.
 
     Le contexte porte `mention_fse`, calculée par `operations.programmes.mention_de` d'après les programmes du document
     (règlement (UE) n° 1303/2013, annexe XII, 2.2 ; règlement (UE) 2021/1060, art. 47) : sans elle, MentionManquante.
@@ -118,12 +137,14 @@ def rendre(nature: str, contexte: dict) -> bytes:
     if not (contexte.get("mention_fse") or "").strip():
         raise MentionManquante(f"Le document « {MODELES[nature].titre} » n'a pas les mentions obligatoires de son "
                                f"programme européen (mention_fse) : il n'est pas produit.")
-    gabarit = DocxTemplate(chemin_actif(nature))
+    if plie is None and (pk := plie_par_defaut()):
+        plie = Plie.objects.get(pk=pk)
+    gabarit = DocxTemplate(chemin_actif(nature, plie))
     environnement = Environment(autoescape=True)
     environnement.filters.update(filtres_fr())
     complet = {
         "embleme_ue": InlineImage(gabarit, str(EMBLEME_UE), height=Mm(14)),
-        "plie": "PLIE de l'agglomération dijonnaise",
+        "plie": plie.nom if plie else "",
         **{cle: InlineImage(gabarit, io.BytesIO(v.contenu), width=Mm(v.largeur_mm)) if isinstance(v, ImageDocx) else v
            for cle, v in contexte.items()},
     }
@@ -158,10 +179,10 @@ def _existant(type_objet, objet, nature, version):
     ).first()
 
 
-def _stocker(*, type_objet, objet, nature: str, version: str, nom: str, contenu: bytes, user) -> DocumentGenere:
+def _stocker(*, plie, type_objet, objet, nature: str, version: str, nom: str, contenu: bytes, user) -> DocumentGenere:
     """Enregistre le fichier et sa ligne ; si une tâche rejouée l'a créé entre-temps, rend le sien."""
     document = DocumentGenere(
-        content_type=type_objet, object_id=objet.pk, nature=nature, nom=nom, cree_par=user,
+        plie=plie, content_type=type_objet, object_id=objet.pk, nature=nature, nom=nom, cree_par=user,
         empreinte=hashlib.sha256(contenu).hexdigest(), version_donnees=version,
     )
     document.fichier.save(nom, ContentFile(contenu), save=False)
@@ -175,15 +196,19 @@ def _stocker(*, type_objet, objet, nature: str, version: str, nom: str, contenu:
 
 
 def document_generer(*, objet, nature: str, contexte: dict, nom: str, user=None) -> DocumentGenere:
-    """Rend et stocke le document, sauf s'il existe déjà pour ces mêmes données (idempotent)."""
+    """Rend et stocke le document, sauf s'il existe déjà pour ces mêmes données (idempotent).
+
+    Il est rendu avec le modèle du PLIE de l'objet (ou le commun) et rangé dans ce PLIE."""
     type_objet = ContentType.objects.get_for_model(objet)
-    active = version_active(nature)  # un nouveau modèle déposé donne une nouvelle version du document
-    version = empreinte_donnees({"nature": nature, **({"modele": active.version} if active else {}), **contexte})
+    plie = plie_de(objet)
+    active = version_active(nature, plie)  # un nouveau modèle déposé donne une nouvelle version du document
+    modele = {"modele": active.version, **({"modele_plie": active.plie_id} if active.plie_id else {})} if active else {}
+    version = empreinte_donnees({"nature": nature, **modele, **contexte})
     existant = _existant(type_objet, objet, nature, version)
     if existant:
         return existant
-    return _stocker(type_objet=type_objet, objet=objet, nature=nature, version=version, nom=nom,
-                    contenu=rendre(nature, {**contexte}), user=user)
+    return _stocker(plie=plie, type_objet=type_objet, objet=objet, nature=nature, version=version, nom=nom,
+                    contenu=rendre(nature, {**contexte}, plie), user=user)
 
 
 def document_pdf(document: DocumentGenere, user=None) -> DocumentGenere:
@@ -199,7 +224,7 @@ def document_pdf(document: DocumentGenere, user=None) -> DocumentGenere:
         return existant
     with document.fichier.open("rb") as fichier:
         contenu = convertir_en_pdf(fichier.read(), nom=document.nom)
-    return _stocker(type_objet=document.content_type, objet=document.objet, nature=nature,
+    return _stocker(plie=document.plie, type_objet=document.content_type, objet=document.objet, nature=nature,
                     version=document.version_donnees, nom=str(Path(document.nom).with_suffix(".pdf")), contenu=contenu,
                     user=user)
 

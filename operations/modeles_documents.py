@@ -91,8 +91,10 @@ def verifier_modele(nature: str, fichier) -> bytes:
     return contenu
 
 
-def modele_televerser(*, nature: str, fichier, commentaire: str, user) -> ModeleDocument:
+def modele_televerser(*, nature: str, fichier, commentaire: str, user, plie=None) -> ModeleDocument:
     """Une nouvelle version du modèle `nature`, vérifiée avant d'être enregistrée ; refusée, rien n'est gardé.
+
+    `plie` : le modèle propre à ce PLIE (il l'emporte sur le commun pour ses documents) ; None : le modèle commun.
 
     Redéposer un ancien fichier (ou le modèle livré) en fait une nouvelle version : c'est ainsi qu'on revient en arrière.
     """
@@ -103,8 +105,8 @@ def modele_televerser(*, nature: str, fichier, commentaire: str, user) -> Modele
     if not (commentaire or "").strip():
         raise ActionRefusee("Dites ce qui change dans cette version (commentaire obligatoire).")
     contenu = verifier_modele(nature, fichier)
-    derniere = ModeleDocument.objects.filter(nature=nature).order_by("-version").first()
-    version = ModeleDocument(nature=nature, version=(derniere.version if derniere else 0) + 1,
+    derniere = ModeleDocument.objects.filter(nature=nature, plie=plie).order_by("-version").first()
+    version = ModeleDocument(plie=plie, nature=nature, version=(derniere.version if derniere else 0) + 1,
                              empreinte=hashlib.sha256(contenu).hexdigest(), commentaire=commentaire.strip(),
                              televerse_par=user)
     version.fichier.save(f"{nature}-v{version.version}.docx", ContentFile(contenu), save=False)

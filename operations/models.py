@@ -7,7 +7,8 @@ from django.urls import reverse
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from annuaire.formats import euros
-from annuaire.models import Financeur, Structure
+from annuaire.models import Financeur, Plie, Structure, plie_par_defaut
+from annuaire.plies import plies_de
 from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 
 from .options import ETATS_ABANDONNABLES, ETATS_VUS_PAR_LE_COMITE, CategorieDepense, Etat
@@ -65,7 +66,7 @@ class OperationQuerySet(models.QuerySet):
             filtre |= Q(etat__in=ETATS_VUS_PAR_LE_COMITE)
         if roles & ROLES_DE_STRUCTURE and user.structure_id:
             filtre |= Q(porteur_id=user.structure_id)
-        return self.filter(filtre)
+        return self.filter(filtre, plie__in=plies_de(user))
 
 
 # --- Conditions des transitions (chacune dit pourquoi elle bloque) ; les autres apps ajoutent les leurs au registre ---
@@ -121,6 +122,8 @@ class Operation(ConcurrentTransitionMixin, models.Model):
     Les transitions ne sauvent rien et ne vérifient pas les droits : `operations.services` le fait.
     """
 
+    plie = models.ForeignKey(Plie, verbose_name="PLIE", default=plie_par_defaut, on_delete=models.PROTECT,
+                             related_name="operations")
     code = models.CharField("code", max_length=30, unique=True, editable=False)
     intitule = models.CharField("intitulé", max_length=250, blank=True)
     type = models.ForeignKey(TypeOperation, verbose_name="type", on_delete=models.PROTECT, related_name="operations",
@@ -289,6 +292,8 @@ class Operation(ConcurrentTransitionMixin, models.Model):
 
 
 class LigneDepense(models.Model):
+    CHEMIN_PLIE = "operation__plie"
+
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="depenses")
     categorie = models.CharField("catégorie", max_length=20, choices=CategorieDepense.choices)
     libelle = models.CharField("libellé", max_length=250)
@@ -304,6 +309,8 @@ class LigneDepense(models.Model):
 
 
 class LigneRessource(models.Model):
+    CHEMIN_PLIE = "operation__plie"
+
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="ressources")
     financeur = models.ForeignKey(Financeur, verbose_name="financeur", on_delete=models.PROTECT)
     montant = models.DecimalField("montant (€)", max_digits=12, decimal_places=2)
@@ -321,6 +328,8 @@ class LigneRessource(models.Model):
 
 
 class Objectif(models.Model):
+    CHEMIN_PLIE = "operation__plie"
+
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="objectifs")
     indicateur = models.ForeignKey(Indicateur, verbose_name="indicateur", on_delete=models.PROTECT)
     valeur_cible = models.DecimalField("valeur cible", max_digits=12, decimal_places=2)

@@ -5,11 +5,16 @@ import uuid
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+
+from annuaire.models import Plie, plie_par_defaut
 
 
 class Notification(models.Model):
     """Un avis adressé à un utilisateur après une transition (affiché dans l'application et envoyé par courriel)."""
+
+    CHEMIN_PLIE = "operation__plie"
 
     destinataire = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     operation = models.ForeignKey("operations.Operation", on_delete=models.CASCADE, related_name="notifications")
@@ -37,6 +42,9 @@ class DocumentGenere(models.Model):
     document déjà stocké, jamais un second exemplaire ; des données changées donnent une nouvelle version.
     """
 
+    # Celui de l'objet dont il vient (opération, convention, comité...) : le lien générique ne se suit pas en requête.
+    plie = models.ForeignKey(Plie, verbose_name="PLIE", default=plie_par_defaut, on_delete=models.PROTECT,
+                             related_name="documents")
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     objet = GenericForeignKey("content_type", "object_id")
@@ -67,6 +75,9 @@ class DocumentGenere(models.Model):
 class Traitement(models.Model):
     """Un travail long lancé depuis une page (les conventions d'un comité, des feuilles d'émargement...), exécuté par
     Celery ; la page du traitement montre son avancement puis son résultat. Son identifiant n'est pas devinable."""
+
+    # Il n'est servi qu'au compte qui l'a lancé : son PLIE est celui de ce compte.
+    CHEMIN_PLIE = "demande_par__plie"
 
     class Etat(models.TextChoices):
         EN_ATTENTE = "en_attente", "En attente"
@@ -103,8 +114,14 @@ class Traitement(models.Model):
 
 class ModeleDocument(models.Model):
     """Une version d'un modèle Word déposée par un administrateur ; la plus récente sert aux générations suivantes
-    (sans version déposée : le fichier livré dans templates/docx/). Toutes restent téléchargeables."""
+    (sans version déposée : le fichier livré dans templates/docx/). Toutes restent téléchargeables.
 
+    Un modèle peut être propre à un PLIE (papier à en-tête, signataire) : il l'emporte alors, pour ce PLIE, sur le
+    modèle commun à l'installation (`plie` vide), d'où l'exception à la règle du PLIE obligatoire."""
+
+    plie = models.ForeignKey(Plie, verbose_name="PLIE", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="modeles_documents",
+                             help_text="Vide : modèle commun à tous les PLIE de l'installation.")
     nature = models.CharField("modèle", max_length=50)
     version = models.PositiveIntegerField("version")
     fichier = models.FileField("fichier", upload_to="modeles/%Y/")
@@ -116,7 +133,13 @@ class ModeleDocument(models.Model):
     class Meta:
         ordering = ["nature", "-version"]
         verbose_name = "version de modèle Word"
-        constraints = [models.UniqueConstraint(fields=["nature", "version"], name="modele_version_unique")]
+        # Les versions se comptent par PLIE, et à part pour le modèle commun (un NULL ne se compare pas en unicité).
+        constraints = [
+            models.UniqueConstraint(fields=["nature", "version"], condition=Q(plie__isnull=True),
+                                    name="modele_version_unique"),
+            models.UniqueConstraint(fields=["plie", "nature", "version"], condition=Q(plie__isnull=False),
+                                    name="modele_version_unique_par_plie"),
+        ]
 
     def __str__(self):
         return f"{self.nature}, version {self.version}"

@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from django_fsm_log.models import StateLog
 
+from annuaire.models import Plie
+from annuaire.plies import plie_courant
 from annuaire.roles import Role, a_role
 
 from .models import Operation
@@ -26,27 +28,34 @@ def operation_transition(*, operation: Operation, nom: str, user, motivation: st
     return operation
 
 
-def _prochain_code(annee: int) -> str:
-    prefixe = f"OP-{annee}-"
-    derniers = Operation.objects.filter(code__startswith=prefixe).values_list("code", flat=True)
-    rangs = [int(m.group(1)) for c in derniers if (m := re.fullmatch(rf"{prefixe}(\d+)", c))]
+def _prochain_code(plie: Plie, annee: int) -> str:
+    """Chaque PLIE numérote ses opérations avec son préfixe : OP-2016-001, puis OP-2016-002..."""
+    prefixe = f"{plie.prefixe_operations}-{annee}-"
+    derniers = Operation.objects.filter(plie=plie, code__startswith=prefixe).values_list("code", flat=True)
+    rangs = [int(m.group(1)) for c in derniers if (m := re.fullmatch(rf"{re.escape(prefixe)}(\d+)", c))]
     return f"{prefixe}{max(rangs, default=0) + 1:03d}"
 
 
-def operation_creer(*, user, porteur, date_debut: date | None = None, programme: Programme | None = None,
-                    **champs) -> Operation:
-    """Crée une demande en brouillon avec un code `OP-AAAA-NNN` unique, même sous création concurrente.
+def operation_creer(*, user, porteur, plie: Plie | None = None, date_debut: date | None = None,
+                    programme: Programme | None = None, **champs) -> Operation:
+    """Crée une demande en brouillon avec un code `PREFIXE-AAAA-NNN` unique, même sous création concurrente.
 
+    Elle est rangée dans `plie` (celui de l'appel auquel elle répond), à défaut dans celui de sa structure porteuse.
     Son programme est celui de son appel à projets (`programme`), sinon celui de ses dates ; un brouillon encore sans
     dates prend l'année et le programme d'aujourd'hui (le dépôt exigera les dates).
     """
+    plie = plie or porteur.plie
+    if porteur.plie_id != plie.pk:
+        raise ActionRefusee(f"La structure {porteur.nom} n'appartient pas au PLIE « {plie} » : "
+                            "elle ne peut pas y porter d'opération.")
     jour = date_debut or timezone.localdate()
     programme = programme or programme_pour(jour)
     if programme is None:
         raise ActionRefusee(f"Aucun programme européen ne couvre une opération qui commence le {jour:%d/%m/%Y}.")
     for _ in range(5):
-        operation = Operation(porteur=porteur, date_debut=date_debut, programme=programme, cree_par=user, **champs)
-        operation.code = _prochain_code(jour.year)
+        operation = Operation(plie=plie, porteur=porteur, date_debut=date_debut, programme=programme, cree_par=user,
+                              **champs)
+        operation.code = _prochain_code(plie, jour.year)
         try:
             with transaction.atomic():
                 operation.save()
@@ -71,7 +80,10 @@ def operation_enregistrer(*, operation: Operation, user, formulaire, formsets) -
             operation = formulaire.save()
         else:
             donnees = {k: v for k, v in formulaire.cleaned_data.items() if k in {f.name for f in Operation._meta.fields}}
-            operation = operation_creer(user=user, porteur=user.structure, **donnees)
+            plie = plie_courant(user)  # un porteur : le PLIE de sa structure
+            if plie is None:
+                raise ActionRefusee("Choisissez d'abord un PLIE dans le sélecteur en haut de page.")
+            operation = operation_creer(user=user, porteur=user.structure, plie=plie, **donnees)
         for formset in formsets:
             formset.instance = operation
             formset.save()

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django_fsm_log.models import StateLog
 
 from annuaire.models import Utilisateur
+from annuaire.plies import comptes_du_plie
 from annuaire.roles import Role
 
 from .models import Notification, Operation
@@ -33,14 +34,15 @@ DESTINATAIRES = {
 
 
 def destinataires(operation: Operation, cibles) -> list[Utilisateur]:
-    """Les comptes actifs visés : "porteur" = les comptes porteurs de la structure, sinon un rôle."""
+    """Les comptes actifs visés parmi ceux du PLIE de l'opération (et de son pivot) : "porteur" = les comptes porteurs
+    de la structure, sinon un rôle."""
     filtre = Q(pk__in=[])
     if "porteur" in cibles:
         filtre |= Q(structure_id=operation.porteur_id, groups__name=Role.PORTEUR)
     roles = [r for r in cibles if r != "porteur"]
     if roles:
         filtre |= Q(groups__name__in=roles)
-    return list(Utilisateur.objects.filter(filtre, is_active=True).distinct())
+    return list(comptes_du_plie(operation.plie_id).filter(filtre, is_active=True).distinct())
 
 
 def aviser(tache, *, journal: StateLog, operation: Operation, cibles, objet: str, message: str, pieces_jointes=()) -> int:

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from annuaire.plies import plie_courant
 from annuaire.roles import Role, a_role
 from annuaire.tri import Colonne, Tri, rang_dans
 from operations.documents import documents_de
@@ -55,10 +56,10 @@ def points_de(comite: Comite) -> list[PointOrdreDuJour]:
     )
 
 
-def reponses_inscriptibles(user):
-    """Les réponses instruites qui ne sont à l'ordre du jour d'aucun comité en cours."""
+def reponses_inscriptibles(user, comite: Comite):
+    """Les réponses instruites du PLIE du comité qui ne sont à l'ordre du jour d'aucun comité en cours."""
     return (
-        Reponse.objects.visible_to(user).filter(operation__etat=Etat.INSTRUITE)
+        Reponse.objects.visible_to(user).filter(operation__etat=Etat.INSTRUITE, operation__plie_id=comite.plie_id)
         .exclude(points__comite__etat__in=ORDRE_DU_JOUR_OUVERT)
         .select_related("operation__porteur", "appel").prefetch_related("analyses__notes__critere")
     )
@@ -100,7 +101,11 @@ def liste(request):
 def creer(request):
     if not a_role(request.user, Role.ANIMATION):
         raise PermissionDenied("Seule l'équipe d'animation planifie les comités.")
-    formulaire = ComiteForm(request.POST or None)
+    plie = plie_courant(request.user)
+    if plie is None:
+        messages.error(request, "Choisissez d'abord un PLIE dans le sélecteur en haut de page.")
+        return redirect("appels_projets:comites")
+    formulaire = ComiteForm(request.POST or None, plie=plie)
     if request.method == "POST" and formulaire.is_valid():
         with transaction.atomic():
             comite = formulaire.save()
@@ -129,7 +134,7 @@ def _page(request, comite: Comite, *, tableau: TableauDecisions | None = None):
     if prepare:
         inscriptibles = [
             {"reponse": r, "demande": montant_fse_demande(r.operation), "propose": montant_propose(r), "note": note_moyenne(r)}
-            for r in reponses_inscriptibles(user)
+            for r in reponses_inscriptibles(user, comite)
         ]
     documents = None
     if comite.etat == EtatComite.PV_VALIDE:

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from annuaire.plies import plie_courant, plusieurs_plie
 from annuaire.roles import Role, a_role
 
 from ..documents import MODELES, VARIABLES_COMMUNES, version_active
@@ -31,6 +32,12 @@ def _administrateur(request):
         raise PermissionDenied("Les modèles de documents sont gérés par les administrateurs.")
 
 
+def _plie_des_modeles(request):
+    """Les modèles que l'administrateur gère : ceux du PLIE où il travaille, les communs dans une installation d'un
+    seul PLIE ou en vue consolidée."""
+    return plie_courant(request.user) if plusieurs_plie() else None
+
+
 def _modele(nature):
     if nature not in MODELES:
         raise Http404("Aucun modèle de ce nom.")
@@ -39,7 +46,8 @@ def _modele(nature):
 
 def liste(request):
     _administrateur(request)
-    lignes = [{"nature": nature, "modele": modele, "active": version_active(nature)}
+    plie = _plie_des_modeles(request)
+    lignes = [{"nature": nature, "modele": modele, "active": version_active(nature, plie)}
               for nature, modele in sorted(MODELES.items(), key=lambda m: m[1].titre)]
     return render(request, "operations/modeles.html", {"lignes": lignes})
 
@@ -47,11 +55,13 @@ def liste(request):
 def modele(request, nature):
     _administrateur(request)
     modele = _modele(nature)
+    plie = _plie_des_modeles(request)
     formulaire = DepotModeleForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and formulaire.is_valid():
         try:
             version = modele_televerser(nature=nature, fichier=formulaire.cleaned_data["fichier"],
-                                        commentaire=formulaire.cleaned_data["commentaire"], user=request.user)
+                                        commentaire=formulaire.cleaned_data["commentaire"], user=request.user,
+                                        plie=plie)
         except ActionRefusee as refus:
             formulaire.add_error("fichier", str(refus))  # montré au champ et dans le récapitulatif
         else:
@@ -61,7 +71,8 @@ def modele(request, nature):
     variables = [(v, d, v in VARIABLES_COMMUNES) for v, d in modele.variables.items()]
     return render(request, "operations/modele.html", {
         "nature": nature, "modele": modele, "variables": variables, "formulaire": formulaire, "erreurs": erreurs,
-        "versions": ModeleDocument.objects.filter(nature=nature).select_related("televerse_par"),
+        "plie": plie,
+        "versions": ModeleDocument.objects.filter(nature=nature, plie=plie).select_related("televerse_par"),
     })
 
 
@@ -71,5 +82,5 @@ def version(request, nature, numero):
     modele = _modele(nature)
     if numero == 0:
         return telecharger(modele.chemin, modele.fichier)
-    depot = get_object_or_404(ModeleDocument, nature=nature, version=numero)
+    depot = get_object_or_404(ModeleDocument, nature=nature, version=numero, plie=_plie_des_modeles(request))
     return telecharger(depot.fichier, f"{nature}-v{numero}.docx")
