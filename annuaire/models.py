@@ -23,7 +23,11 @@ class Plie(models.Model):
     jamais à celles d'un autre. Une installation d'un seul PLIE n'en montre rien (docs/plie.md)."""
 
     nom = models.CharField("nom", max_length=200, unique=True,
-                           help_text="Nom de l'organisme porteur du PLIE, tel qu'il figure sur les conventions.")
+                           help_text="Le nom du PLIE, tel que le lisent les partenaires (« PLIE du Beaunois »).")
+    organisme_nom = models.CharField(
+        "organisme signataire", max_length=200, blank=True,
+        help_text="La personne morale qui porte le PLIE et signe les conventions (GIP, association...) ; "
+                  "à défaut, le nom du PLIE.")
     sigle = models.CharField("sigle", max_length=30, unique=True,
                              help_text="Préfixe des numéros de convention : « PLIE » donne PLIE-2016-003.")
     prefixe_operations = models.CharField(
@@ -47,7 +51,7 @@ class Plie(models.Model):
     @property
     def organisme(self) -> dict:
         """Ce que les documents (conventions, avenants) disent de l'organisme signataire."""
-        return {"nom": self.nom, "adresse": self.adresse, "commune": self.commune,
+        return {"nom": self.organisme_nom or self.nom, "adresse": self.adresse, "commune": self.commune,
                 "representant": self.representant, "qualite": self.qualite}
 
 
@@ -90,7 +94,8 @@ def plie_par_defaut():
     ranger la donnée chez le premier venu."""
     try:
         plies = list(Plie.objects.values_list("pk", flat=True)[:2])
-    except DatabaseError:  # base pas encore migrée : les contrôles de Django instancient les modèles avant
+    except (DatabaseError, RuntimeError):
+        # Base pas encore migrée, ou interdite (pytest sans base) : les contrôles de Django instancient un compte.
         return None
     return plies[0] if len(plies) == 1 else None
 

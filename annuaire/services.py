@@ -19,10 +19,10 @@ class PlieCree:
 
 @transaction.atomic
 def creer_plie(*, nom: str, sigle: str, prefixe_operations: str, pivot: str = "", communes: list[tuple[str, str]] = (),
-               compte_animation: str = "", courriel: str = "", **organisme) -> PlieCree:
+               compte_animation: str = "", courriel: str = "", organisme_nom: str = "", **organisme) -> PlieCree:
     """Le PLIE, son territoire (communes et codes INSEE), sa structure d'animation et, si demandé, le premier compte
     de son équipe d'animation (sans mot de passe : il le choisit par « Mot de passe oublié »). Tout ou rien."""
-    plie = Plie(nom=nom, sigle=sigle, prefixe_operations=prefixe_operations, **organisme)
+    plie = Plie(nom=nom, sigle=sigle, prefixe_operations=prefixe_operations, organisme_nom=organisme_nom, **organisme)
     if pivot:
         plie.pivot = OrganismePivot.objects.get_or_create(nom=pivot)[0]
     plie.full_clean()
@@ -33,7 +33,7 @@ def creer_plie(*, nom: str, sigle: str, prefixe_operations: str, pivot: str = ""
         commune.full_clean(exclude=["cle"])
         commune.save()
         territoire.append(commune)
-    structure = Structure.objects.create(plie=plie, nom=nom, sigle=sigle, categorie=Structure.Categorie.ANIMATION,
+    structure = Structure.objects.create(plie=plie, nom=organisme_nom or nom, sigle=sigle, categorie=Structure.Categorie.ANIMATION,
                                          commune=organisme.get("commune", ""))
     compte = None
     if compte_animation:

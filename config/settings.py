@@ -224,6 +224,7 @@ PDF_AUTOMATIQUE = env.bool("PDF_AUTOMATIQUE", default=True)  # un PDF suit chaqu
 
 # L'organisme qui signe les conventions (le PLIE et sa structure juridique), tel qu'il apparaît sur les documents.
 PLIE_ORGANISME = {
+    "plie": env("PLIE_DENOMINATION", default="PLIE de l'agglomération dijonnaise"),
     "nom": env("PLIE_NOM", default="GIP Maison de l'emploi et de la formation du bassin dijonnais — PLIE"),
     "adresse": env("PLIE_ADRESSE", default=""),
     "commune": env("PLIE_COMMUNE", default="Dijon"),

@@ -1,5 +1,5 @@
 # Plusieurs PLIE sur une installation : les données existantes vont au PLIE de l'installation, créé ici avec
-# l'organisme des réglages (PLIE_NOM...), le sigle « PLIE » et le préfixe « OP » : les numéros restent ceux d'avant.
+# le nom et l'organisme des réglages (PLIE_DENOMINATION, PLIE_NOM...), le sigle « PLIE » et le préfixe « OP » : les numéros restent ceux d'avant.
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
@@ -10,7 +10,7 @@ import annuaire.models
 def creer_le_plie_de_l_installation(apps, schema_editor):
     Plie = apps.get_model("annuaire", "Plie")
     organisme = settings.PLIE_ORGANISME
-    plie = Plie.objects.create(nom=organisme["nom"], sigle="PLIE", prefixe_operations="OP",
+    plie = Plie.objects.create(nom=organisme["plie"], organisme_nom=organisme["nom"], sigle="PLIE", prefixe_operations="OP",
                                adresse=organisme["adresse"], commune=organisme["commune"],
                                representant=organisme["representant"], qualite=organisme["qualite"])
     for modele in ("Structure", "Commune", "Utilisateur"):
@@ -40,7 +40,8 @@ class Migration(migrations.Migration):
             name="Plie",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("nom", models.CharField(help_text="Nom de l'organisme porteur du PLIE, tel qu'il figure sur les conventions.", max_length=200, unique=True, verbose_name="nom")),
+                ("nom", models.CharField(help_text="Le nom du PLIE, tel que le lisent les partenaires (« PLIE du Beaunois »).", max_length=200, unique=True, verbose_name="nom")),
+                ("organisme_nom", models.CharField(blank=True, help_text="La personne morale qui porte le PLIE et signe les conventions (GIP, association...) ; à défaut, le nom du PLIE.", max_length=200, verbose_name="organisme signataire")),
                 ("sigle", models.CharField(help_text="Préfixe des numéros de convention : « PLIE » donne PLIE-2016-003.", max_length=30, unique=True, verbose_name="sigle")),
                 ("prefixe_operations", models.CharField(help_text="« OP » donne OP-2016-001 ; chaque PLIE de l'installation a le sien.", max_length=20, unique=True, verbose_name="préfixe des codes d'opération")),
                 ("adresse", models.TextField(blank=True, verbose_name="adresse")),

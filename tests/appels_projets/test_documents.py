@@ -356,7 +356,7 @@ def test_lettres_de_notification(tenu, membres):
                     f"Opération : {programmee.reponse.operation.code} — « {programmee.reponse.operation.intitule} »",
                     "Appel à projets : « Remobilisation & compétences <2016> »", f"vous sollicitiez {FSE}", "Le 12/05/2016",
                     f"programmer votre opération pour un montant FSE de {eur('9 000,00')}.",
-                    "la convention attributive de l'aide FSE vous sera adressée", f"Pour le {tenu.plie.nom}"):
+                    "la convention attributive de l'aide FSE vous sera adressée", "Pour le PLIE de l'agglomération dijonnaise"):
         assert attendu in lettre
     assert "motif" not in lettre
     assert "d'ajourner sa décision" in textes[Decision.AJOURNEE]

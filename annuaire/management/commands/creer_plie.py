@@ -17,7 +17,8 @@ class Command(BaseCommand):
             "--prefixe-operations OPB --commune Beaune:21054 --compte-animation c.martin --courriel c.martin@exemple.fr")
 
     def add_arguments(self, parser):
-        parser.add_argument("--nom", required=True, help="nom de l'organisme porteur du PLIE")
+        parser.add_argument("--nom", required=True, help="nom du PLIE (« PLIE du Beaunois »)")
+        parser.add_argument("--organisme", default="", help="personne morale qui le porte et signe les conventions")
         parser.add_argument("--sigle", required=True, help="préfixe des numéros de convention (PLIE-BEAUNE-2026-001)")
         parser.add_argument("--prefixe-operations", required=True, help="préfixe des codes d'opération (OPB-2026-001)")
         parser.add_argument("--pivot", default="", help="organisme intermédiaire pivot (créé s'il n'existe pas)")
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         try:
             cree = creer_plie(nom=o["nom"], sigle=o["sigle"], prefixe_operations=o["prefixe_operations"],
                               pivot=o["pivot"], communes=o["commune"], compte_animation=o["compte_animation"],
-                              courriel=o["courriel"], adresse=o["adresse"], commune=o["commune_siege"],
+                              courriel=o["courriel"], organisme_nom=o["organisme"], adresse=o["adresse"], commune=o["commune_siege"],
                               representant=o["representant"])
         except ValidationError as erreur:
             raise CommandError(f"PLIE non créé, rien n'est enregistré. {message_de(erreur)}") from None
