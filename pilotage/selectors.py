@@ -57,8 +57,7 @@ def rubriques_du_bureau(user, aujourdhui: date) -> list[Rubrique]:
         return []
     plies = plies_de(user)
     lettres = LettreMensuelle.objects.filter(plie__in=plies)
-    brouillons = list(lettres.filter(etat=EtatLettre.BROUILLON).select_related("plie")
-                      .only("mois", "etat", "construite_le", "plie__sigle"))
+    brouillons = list(lettres.filter(etat=EtatLettre.BROUILLON).only("mois", "etat", "construite_le", "plie"))
     taches = [Tache(f"Lettre d'information de {l.titre_mois}", "Relire, compléter l'éditorial et envoyer",
                     l.get_absolute_url(), echeance=premier_jour_ouvre(*_mois_suivant(l.mois)))
               for l in brouillons]
