@@ -93,6 +93,7 @@ _paiement = Condition(
 
 class Aide(ConcurrentTransitionMixin, models.Model):
     DESIGNATION = "cette aide"
+    CHEMIN_PLIE = "participant__plie"
 
     participant = models.ForeignKey(Participant, verbose_name="participant", on_delete=models.PROTECT,
                                     related_name="aides")

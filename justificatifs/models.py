@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from annuaire.models import Financeur
+from annuaire.plies import plies_de
 from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 from operations.models import Operation
 from operations.options import CategorieDepense
@@ -45,10 +46,12 @@ class BilanQuerySet(models.QuerySet):
         """L'équipe du PLIE voit tous les bilans ; un porteur (ou un référent) ceux des opérations de sa structure.
         Le comité n'en voit aucun : un bilan nomme les participants."""
         roles = roles_de(user)
+        # Le porteur d'une opération est une structure de son PLIE : son PLIE est celui de l'opération.
+        dans_ses_plie = self.filter(operation__porteur__plie__in=plies_de(user))
         if roles & EQUIPE_DU_PLIE:
-            return self.all()
+            return dans_ses_plie
         if roles & ROLES_DE_STRUCTURE and user.structure_id:
-            return self.filter(operation__porteur_id=user.structure_id)
+            return dans_ses_plie.filter(operation__porteur_id=user.structure_id)
         return self.none()
 
 
@@ -114,6 +117,7 @@ class Bilan(ConcurrentTransitionMixin, models.Model):
     """Un bilan d'exécution : une période de l'opération, intermédiaire ou finale (`selectors.bilans_prevus`)."""
 
     DESIGNATION = "ce bilan"
+    CHEMIN_PLIE = "operation__plie"
 
     operation = models.ForeignKey(Operation, verbose_name="opération", on_delete=models.PROTECT, related_name="bilans")
     nature = models.CharField("nature", max_length=15, choices=NatureBilan.choices)
@@ -191,6 +195,8 @@ class Bilan(ConcurrentTransitionMixin, models.Model):
 class DepenseBilan(models.Model):
     """Une dépense du plan de financement, son montant prévu (figé à la préparation) et le montant réalisé déclaré."""
 
+    CHEMIN_PLIE = "bilan__operation__plie"
+
     bilan = models.ForeignKey(Bilan, on_delete=models.CASCADE, related_name="depenses")
     categorie = models.CharField("catégorie", max_length=20, choices=CategorieDepense.choices)
     libelle = models.CharField("libellé", max_length=250)
@@ -212,6 +218,8 @@ class DepenseBilan(models.Model):
 
 class RessourceBilan(models.Model):
     """Une ressource du plan : le montant prévu et celui effectivement perçu à la date du bilan."""
+
+    CHEMIN_PLIE = "bilan__operation__plie"
 
     bilan = models.ForeignKey(Bilan, on_delete=models.CASCADE, related_name="ressources")
     financeur = models.ForeignKey(Financeur, verbose_name="financeur", on_delete=models.PROTECT)
@@ -248,6 +256,8 @@ class PieceJustificative(models.Model):
     """Un fichier qui prouve une dépense du bilan, ou la sortie positive d'un participant. Contrôlé sur son contenu,
     stocké hors de la racine web, servi par une vue qui vérifie les droits (et trace qui l'a ouvert)."""
 
+    CHEMIN_PLIE = "bilan__operation__plie"
+
     bilan = models.ForeignKey(Bilan, on_delete=models.CASCADE, related_name="pieces")
     depense = models.ForeignKey(DepenseBilan, verbose_name="dépense", null=True, blank=True, on_delete=models.CASCADE,
                                 related_name="pieces")
@@ -277,6 +287,8 @@ class PieceJustificative(models.Model):
 
 class AccesPiece(models.Model):
     """Qui a ouvert quelle pièce, quand : une pièce peut porter des données personnelles (bulletin, contrat)."""
+
+    CHEMIN_PLIE = "piece__bilan__operation__plie"
 
     piece = models.ForeignKey(PieceJustificative, on_delete=models.CASCADE, related_name="acces")
     par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -326,6 +338,8 @@ class DecisionFigee(models.Model):
 class ControleDepense(DecisionFigee):
     """La décision du gestionnaire sur une dépense déclarée ; la plus récente fait foi."""
 
+    CHEMIN_PLIE = "depense__bilan__operation__plie"
+
     depense = models.ForeignKey(DepenseBilan, on_delete=models.CASCADE, related_name="controles")
     decision = models.CharField("décision", max_length=10, choices=Decision.choices)
     montant_retenu = models.DecimalField("montant retenu (€)", max_digits=12, decimal_places=2)
@@ -344,6 +358,8 @@ class ObjetControleParticipant(models.TextChoices):
 class ControleParticipant(DecisionFigee):
     """Le contrôle d'une réalisation : la preuve d'une sortie positive, ou une séance émargée de l'échantillon."""
 
+    CHEMIN_PLIE = "bilan__operation__plie"
+
     bilan = models.ForeignKey(Bilan, on_delete=models.CASCADE, related_name="controles_participants")
     objet = models.CharField("objet", max_length=20, choices=ObjetControleParticipant.choices)
     participant = models.ForeignKey("participants.Participant", null=True, blank=True, on_delete=models.CASCADE,
@@ -358,6 +374,8 @@ class ControleParticipant(DecisionFigee):
 class ControleServiceFait(models.Model):
     """Le contrôle d'un bilan : sa méthode (exhaustif ou échantillon tiré avec une graine notée), l'avance déjà
     versée, sa validation (qui produit le rapport et fait passer le bilan à « contrôlé »), puis le paiement."""
+
+    CHEMIN_PLIE = "bilan__operation__plie"
 
     bilan = models.OneToOneField(Bilan, on_delete=models.CASCADE, related_name="csf")
     graine = models.BigIntegerField("graine du tirage", null=True, blank=True)
@@ -378,6 +396,8 @@ class ControleServiceFait(models.Model):
 class ExportMdfse(models.Model):
     """Un export « Ma Démarche FSE » fait (page ou commande) : le bureau du gestionnaire sait ce qui reste à rafraîchir
     ce mois-ci, et la page de l'export montre quand et par qui il a été fait."""
+
+    CHEMIN_PLIE = "operation__plie"
 
     operation = models.ForeignKey(Operation, verbose_name="opération", on_delete=models.CASCADE, related_name="exports_mdfse")
     fait_le = models.DateTimeField("fait le", auto_now_add=True, db_index=True)

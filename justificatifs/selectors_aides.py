@@ -9,6 +9,7 @@ from django.urls import reverse
 from annuaire.roles import Role, roles_de
 from operations.bureau import Rubrique, Tache
 from operations.models import Operation
+from participants.rapport_clauses import des_plie
 
 from .aides import EQUIPE, TYPE_ENVELOPPE, Aide, budget, engage
 from .options import EtatAide, MotifAide, NatureAide
@@ -31,11 +32,12 @@ def _part(valeur: Decimal, total: Decimal) -> float:
     return float((valeur / total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)) if total else 0.0
 
 
-def enveloppe_du_rapport(debut: date, fin: date) -> dict:
-    """La partie `enveloppe_souple` du rapport d'activité (docs/specs : « Enveloppe souple »)."""
-    traitees = Aide.objects.filter(decidee_le__range=(debut, fin), etat__in=[
+def enveloppe_du_rapport(debut: date, fin: date, plies: list[int] | None = None) -> dict:
+    """La partie `enveloppe_souple` du rapport d'activité (docs/specs : « Enveloppe souple ») des PLIE `plies`."""
+    aides = des_plie(Aide.objects.all(), plies, Aide.CHEMIN_PLIE)
+    traitees = aides.filter(decidee_le__range=(debut, fin), etat__in=[
         EtatAide.ACCORDEE, EtatAide.REFUSEE, EtatAide.PAYEE, EtatAide.ANNULEE]).count()
-    payees = Aide.objects.filter(etat=EtatAide.PAYEE, payee_le__range=(debut, fin))
+    payees = aides.filter(etat=EtatAide.PAYEE, payee_le__range=(debut, fin))
     aides = payees.values("participant").distinct()
     par_sexe = dict(payees.values_list("participant__sexe").annotate(n=Count("participant", distinct=True))
                     .order_by("participant__sexe"))
@@ -125,5 +127,5 @@ def filtrer(aides, donnees) -> tuple:
     return aides, filtres
 
 
-def annees_des_aides() -> list[int]:
-    return sorted({d.year for d in Aide.objects.dates("demandee_le", "year")}, reverse=True)
+def annees_des_aides(user) -> list[int]:
+    return sorted({d.year for d in Aide.objects.visible_to(user).dates("demandee_le", "year")}, reverse=True)

@@ -26,10 +26,14 @@ from .services import _montant
 CHAMPS_DE_LA_DEMANDE = ["motif", "nature", "montant_demande", "justification"]
 
 
-def enveloppe_de(jour: date) -> Operation | None:
-    """L'opération d'enveloppe souple dont la période couvre le jour, conventionnée ou en réalisation."""
-    return (Operation.objects.filter(type__code=TYPE_ENVELOPPE, date_debut__lte=jour, date_fin__gte=jour,
-                                     etat__in=ETATS_OUVERTS).order_by("date_debut", "pk").first())
+def enveloppe_de(jour: date, plies: list[int] | None = None) -> Operation | None:
+    """L'opération d'enveloppe souple dont la période couvre le jour, conventionnée ou en réalisation ; celle du PLIE
+    du participant (`plies`), dont le porteur est une structure."""
+    enveloppes = Operation.objects.filter(type__code=TYPE_ENVELOPPE, date_debut__lte=jour, date_fin__gte=jour,
+                                          etat__in=ETATS_OUVERTS)
+    if plies is not None:
+        enveloppes = enveloppes.filter(porteur__plie__in=plies)
+    return enveloppes.order_by("date_debut", "pk").first()
 
 
 def _lire_fichier(fichier, libelle: str) -> tuple[str, bytes]:
@@ -111,7 +115,7 @@ def aide_demander(*, user, participant: Participant, donnees: dict, devis=None, 
         erreurs.append("Participant : son entrée au PLIE n'est pas validée.")
     elif participant.date_sortie and participant.date_sortie < le:
         erreurs.append(f"Participant : sorti du PLIE le {participant.date_sortie:%d/%m/%Y}.")
-    operation = enveloppe_de(le)
+    operation = enveloppe_de(le, [participant.plie_id])
     if operation is None:
         erreurs.append(f"Enveloppe : aucune enveloppe souple conventionnée ne couvre le {le:%d/%m/%Y}.")
     if erreurs:

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from annuaire.plies import plies_de
 from annuaire.tri import Colonne, Tri, rang_dans
 from operations.views.fichiers import telecharger
 from operations.views.transitions import avec_adresses, vue_de_transition
@@ -101,7 +102,7 @@ def liste(request):
     return render(request, "justificatifs/aides.html", {
         "page": page, "lignes": [(a, enveloppes[a.operation_id]) for a in page], "entetes": tri.entetes,
         "requete": tri.requete, "filtres": filtres, "etats": EtatAide.choices, "motifs": MotifAide.choices,
-        "natures": NatureAide.choices, "annees": selectors_aides.annees_des_aides(),
+        "natures": NatureAide.choices, "annees": selectors_aides.annees_des_aides(request.user),
         "peut_demander": peut_demander(request.user)})
 
 
@@ -124,7 +125,7 @@ def demander(request):
                 return redirect(aide)
         else:
             erreurs = _erreurs(formulaire)
-    ouverte = services_aides.enveloppe_de(timezone.localdate())
+    ouverte = services_aides.enveloppe_de(timezone.localdate(), plies_de(request.user))
     return render(request, "justificatifs/aide_demande.html", {
         "formulaire": formulaire, "erreurs": erreurs,
         "enveloppe": selectors_aides.etat_de_l_enveloppe(ouverte) if ouverte else None})

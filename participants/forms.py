@@ -2,6 +2,7 @@
 from django import forms
 
 from annuaire.normalisation import telephone
+from annuaire.plies import plies_de
 from annuaire.roles import Role, a_role
 
 from .models import Participant
@@ -45,6 +46,11 @@ class OrientationForm(forms.ModelForm):
             del self.fields["structure_referent"]  # un référent oriente vers sa structure
         if self.instance.pk is None:  # une orientation n'a pas encore de sortie
             del self.fields["situation_sortie"], self.fields["qualification_obtenue"]
+        # Communes, quartiers et structures : ceux du PLIE du participant (ou de qui oriente).
+        plies = [self.instance.plie_id] if self.instance.pk else plies_de(user)
+        for champ, chemin in (("commune", "plie__in"), ("qpv", "commune__plie__in"), ("structure_referent", "plie__in")):
+            if champ in self.fields:
+                self.fields[champ].queryset = self.fields[champ].queryset.filter(**{chemin: plies})
         for champ in CHAMPS_BOOLEENS:
             if champ in self.fields:
                 self.fields[champ].widget = forms.Select(choices=[("unknown", "Non renseigné"), ("true", "Oui"),

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from annuaire import en_masse
-from annuaire.models import Commune, Prescripteur, Qpv, Structure, Utilisateur
+from annuaire.models import Commune, Plie, Prescripteur, Qpv, Structure, Utilisateur, plie_par_defaut
 from annuaire.normalisation import cle_de_recherche
 from operations.models import Operation
 
@@ -49,6 +50,7 @@ CHAMPS_PARTICIPANT = [
     "motif_sortie_id",
 ]
 CHAMPS_ETAPE = ["date_fin", "operation_id", "heures", "employeur", "secteur", "contrat_clause"]
+CHOISIR_UN_PLIE = "Choisissez d'abord un PLIE dans le sélecteur en haut de page."
 
 
 @dataclass(frozen=True)
@@ -81,27 +83,41 @@ class Analyse:
     colonnes_ignorees: list[str] = field(default_factory=list)
     fichiers: dict[str, tuple[str, str]] = field(default_factory=dict)  # rôle -> (nom, empreinte)
     champs: list[str] = field(default_factory=lambda: list(CHAMPS_PARTICIPANT))  # ceux que le fichier écrit
+    plie_id: int | None = None  # le PLIE où l'import range ses lignes et cherche communes, structures, participants
+
+
+def plie_de_l_import(plie: Plie | None) -> Plie:
+    """Le PLIE où ranger un import : celui donné (le PLIE courant de qui importe), sinon le seul de l'installation.
+    Avec plusieurs PLIE et aucun choisi (vue consolidée d'un pivot), l'import est refusé : rien ne se range au hasard."""
+    if plie is not None:
+        return plie
+    seul = plie_par_defaut()
+    if seul is None:
+        raise ImportRefuse([Erreur("", None, "PLIE", CHOISIR_UN_PLIE)])
+    return Plie.objects.get(pk=seul)
 
 
 class _Referentiels:
-    """Les données de référence, chargées une fois, cherchées par clé (casse, accents, tirets et espaces ignorés)."""
+    """Les données de référence du PLIE, chargées une fois, cherchées par clé (casse, accents, tirets et espaces
+    ignorés). Communes, quartiers, structures, référents et opérations sont ceux du PLIE de l'import."""
 
-    def __init__(self):
-        self.communes = {c.cle: c.pk for c in Commune.objects.all()}
-        self.qpv = {q.cle: q.pk for q in Qpv.objects.all()}
+    def __init__(self, plie: Plie):
+        self.communes = {c.cle: c.pk for c in Commune.objects.filter(plie=plie)}
+        self.qpv = {q.cle: q.pk for q in Qpv.objects.filter(commune__plie=plie)}
         self.prescripteurs = self._codes(Prescripteur.objects.all())
         self.motifs = self._codes(MotifSortie.objects.all())
         self.types = self._codes(TypeEtape.objects.all())
         self.referents = {}
-        for u in Utilisateur.objects.filter(groups__name="referent"):
+        for u in Utilisateur.objects.filter(Q(plie=plie) | Q(structure__plie=plie), groups__name="referent").distinct():
             self.referents[cle_de_recherche(u.username)] = u.pk
             self.referents[cle_de_recherche(u.get_full_name())] = u.pk
         self.structures = {}
-        for s in Structure.objects.all():
+        for s in Structure.objects.filter(plie=plie):
             self.structures[cle_de_recherche(s.nom)] = s.pk
             if s.sigle:
                 self.structures.setdefault(cle_de_recherche(s.sigle), s.pk)
-        self.operations = dict(Operation.objects.values_list("code", "pk"))
+        # Le porteur d'une opération est une structure de son PLIE.
+        self.operations = dict(Operation.objects.filter(porteur__plie=plie).values_list("code", "pk"))
 
     @staticmethod
     def _codes(queryset) -> dict:
@@ -195,9 +211,12 @@ def _lire(fichier: tuple[str, bytes], colonnes: dict[str, bool], analyse: Analys
     return lecteur
 
 
-def analyser(fichier_participants: tuple[str, bytes], fichier_etapes: tuple[str, bytes] | None = None) -> Analyse:
-    """Lit et vérifie les deux fichiers sans rien écrire ; lève ImportRefuse avec toutes les erreurs trouvées."""
-    ref, analyse = _Referentiels(), Analyse()
+def analyser(fichier_participants: tuple[str, bytes], fichier_etapes: tuple[str, bytes] | None = None, *,
+             plie: Plie | None = None) -> Analyse:
+    """Lit et vérifie les deux fichiers sans rien écrire ; lève ImportRefuse avec toutes les erreurs trouvées.
+    `plie` : celui de qui importe (`plie_de_l_import`)."""
+    plie = plie_de_l_import(plie)
+    ref, analyse = _Referentiels(plie), Analyse(plie_id=plie.pk)
     lecteur = _lire(fichier_participants, COLONNES_PARTICIPANTS, analyse, "participants")
     _participants(lecteur, ref, analyse)
     erreurs = lecteur.erreurs_dans_l_ordre()
@@ -281,7 +300,8 @@ def _etapes(lecteur: _Lecteur, ref: _Referentiels, analyse: Analyse):
     }
     connus = set(analyse.participants)
     connus.update(identifiant for identifiant, in en_masse.parmi(
-        Participant.objects.values_list("identifiant"), "identifiant", {i for i in e["identifiant"] if i} - connus))
+        Participant.objects.filter(plie_id=analyse.plie_id).values_list("identifiant"), "identifiant",
+        {i for i in e["identifiant"] if i} - connus))
     champs, vues = list(e), set()
     for rang, valeurs in enumerate(zip(*e.values())):
         etape = dict(zip(champs, valeurs))
@@ -304,7 +324,8 @@ def _comparer_participants(analyse: Analyse):
     """(nouveaux, modifiés, nombre d'inchangés) : ce que l'import écrirait, sans rien écrire. Les modifiés sont des
     tuples (clé primaire, valeurs des champs que le fichier écrit, `analyse.champs`)."""
     existants = {ligne[0]: ligne[1:] for ligne in en_masse.parmi(
-        Participant.objects.values_list("identifiant", "pk", *analyse.champs), "identifiant", analyse.participants)}
+        Participant.objects.filter(plie_id=analyse.plie_id).values_list("identifiant", "pk", *analyse.champs),
+        "identifiant", analyse.participants)}
     nouveaux, modifies = [], []
     for identifiant, valeurs in analyse.participants.items():
         actuel = existants.get(identifiant)
@@ -330,23 +351,23 @@ def importer(analyse: Analyse, *, user=None) -> ImportParticipants:
     compte = {"etapes_creees": 0, "etapes_modifiees": 0, "etapes_inchangees": 0}
     with transaction.atomic():
         nouveaux, modifies, inchanges = _comparer_participants(analyse)
-        en_masse.inserer(Participant, nouveaux)
+        en_masse.inserer(Participant, [{**valeurs, "plie_id": analyse.plie_id} for valeurs in nouveaux])
         maintenant = timezone.now()  # une mise à jour en masse ne passe pas par auto_now
         en_masse.mettre_a_jour(Participant, analyse.champs + ["modifie_le"], [(*m, maintenant) for m in modifies])
         compte.update(participants_crees=len(nouveaux), participants_modifies=len(modifies),
                       participants_inchanges=inchanges)
-        _ecrire_etapes(analyse.etapes, compte)
+        _ecrire_etapes(analyse.etapes, compte, analyse.plie_id)
         (nom_p, emp_p), (nom_e, emp_e) = analyse.fichiers["participants"], analyse.fichiers.get("etapes", ("", ""))
         return ImportParticipants.objects.create(
-            par=user, fichier_participants=nom_p, empreinte_participants=emp_p, fichier_etapes=nom_e,
+            plie_id=analyse.plie_id, par=user, fichier_participants=nom_p, empreinte_participants=emp_p, fichier_etapes=nom_e,
             empreinte_etapes=emp_e, avertissements=analyse.avertissements + [
                 f"colonne ignorée : {c}" for c in analyse.colonnes_ignorees], **compte)
 
 
-def _ecrire_etapes(etapes: list[dict], compte: dict):
+def _ecrire_etapes(etapes: list[dict], compte: dict, plie_id: int):
     if not etapes:
         return
-    ids = dict(en_masse.parmi(Participant.objects.values_list("identifiant", "pk"), "identifiant",
+    ids = dict(en_masse.parmi(Participant.objects.filter(plie_id=plie_id).values_list("identifiant", "pk"), "identifiant",
                          {e["identifiant"] for e in etapes}))
     existantes = {(participant, type_, debut): (pk, autres) for pk, participant, type_, debut, *autres in en_masse.parmi(
         Etape.objects.values_list("pk", "participant_id", "type_id", "date_debut", *CHAMPS_ETAPE), "participant_id",

@@ -16,7 +16,7 @@ from django.db import transaction
 from annuaire import en_masse
 from annuaire.models import Prescripteur, Qpv
 
-from .importation import Erreur, ImportRefuse, _choix, _lire, _Lecteur, _Referentiels
+from .importation import Erreur, ImportRefuse, _choix, _lire, _Lecteur, _Referentiels, plie_de_l_import
 from .lecture import ValeurInvalide, lire_date, lire_decimal, texte
 from .models import ImportClauses, Participant
 from .models_clauses import HeuresClause, OrientationClause
@@ -73,21 +73,24 @@ class AnalyseClauses:
     colonnes_ignorees: list[str] = field(default_factory=list)
     fichiers: dict[str, tuple[str, str]] = field(default_factory=dict)
     avertissements: list[str] = field(default_factory=list)  # la trace partagée de `importation._lire`
+    plie_id: int | None = None  # le PLIE de l'import : ses lignes, ses quartiers, ses participants
 
 
 class _Codes:
-    def __init__(self):
-        self.qpv = {q.cle: q.pk for q in Qpv.objects.all()}
+    def __init__(self, plie):
+        self.plie_id = plie.pk
+        self.qpv = {q.cle: q.pk for q in Qpv.objects.filter(commune__plie=plie)}
         self.prescripteurs = _Referentiels._codes(Prescripteur.objects.all())
 
 
-def _participants_connus(identifiants: set[str]) -> dict[str, int]:
-    return dict(en_masse.parmi(Participant.objects.values_list("identifiant", "pk"), "identifiant", identifiants))
+def _participants_connus(identifiants: set[str], plie_id: int) -> dict[str, int]:
+    return dict(en_masse.parmi(Participant.objects.filter(plie_id=plie_id).values_list("identifiant", "pk"),
+                               "identifiant", identifiants))
 
 
-def _lier(lecteur: _Lecteur, identifiants: list) -> list:
+def _lier(lecteur: _Lecteur, identifiants: list, plie_id: int) -> list:
     """La clé primaire du participant de chaque ligne (None sans identifiant) ; un identifiant inconnu est une erreur."""
-    connus = _participants_connus({i for i in identifiants if i})
+    connus = _participants_connus({i for i in identifiants if i}, plie_id)
     for rang, identifiant in enumerate(identifiants):
         if identifiant and identifiant not in connus:
             lecteur.noter(rang, "identifiant_participant", f"« {identifiant} » n'est pas un participant du PLIE connu.")
@@ -115,7 +118,7 @@ def _heures(lecteur: _Lecteur, codes: _Codes, analyse: AnalyseClauses):
     lire = lecteur.lire
     lignes = {
         "salarie": lire("salarie"),
-        "participant_id": _lier(lecteur, lire("identifiant_participant")),
+        "participant_id": _lier(lecteur, lire("identifiant_participant"), codes.plie_id),
         "sexe": lire("sexe", lambda v: _choix(Sexe, texte(v), "un sexe (H ou F)")),
         "qpv_id": lecteur.chercher("qpv", codes.qpv, "un quartier prioritaire du territoire"),
         "employeur": lire("employeur"),
@@ -134,7 +137,7 @@ def _orientations(lecteur: _Lecteur, codes: _Codes, analyse: AnalyseClauses):
     lire = lecteur.lire
     lignes = {
         "candidat": lire("candidat"),
-        "participant_id": _lier(lecteur, lire("identifiant_participant")),
+        "participant_id": _lier(lecteur, lire("identifiant_participant"), codes.plie_id),
         "date": lire("date", lire_date),
         "prescripteur_id": lecteur.chercher("prescripteur", codes.prescripteurs, "un prescripteur connu"),
         "qpv_id": lecteur.chercher("qpv", codes.qpv, "un quartier prioritaire du territoire"),
@@ -149,10 +152,12 @@ def _orientations(lecteur: _Lecteur, codes: _Codes, analyse: AnalyseClauses):
                                    "la même orientation (candidat, date) apparaît déjà plus haut.")
 
 
-def analyser(fichier_heures: tuple[str, bytes] | None, fichier_orientations: tuple[str, bytes] | None = None
-             ) -> AnalyseClauses:
-    """Lit et vérifie les fichiers sans rien écrire ; lève ImportRefuse avec toutes les erreurs trouvées."""
-    codes, analyse, erreurs = _Codes(), AnalyseClauses(), []
+def analyser(fichier_heures: tuple[str, bytes] | None, fichier_orientations: tuple[str, bytes] | None = None, *,
+             plie=None) -> AnalyseClauses:
+    """Lit et vérifie les fichiers sans rien écrire ; lève ImportRefuse avec toutes les erreurs trouvées. `plie` :
+    celui de qui importe (`importation.plie_de_l_import`)."""
+    plie = plie_de_l_import(plie)
+    codes, analyse, erreurs = _Codes(plie), AnalyseClauses(plie_id=plie.pk), []
     for fichier, colonnes, role, lire in ((fichier_heures, COLONNES_HEURES, "heures", _heures),
                                           (fichier_orientations, COLONNES_ORIENTATIONS, "orientations", _orientations)):
         if not fichier:
@@ -171,7 +176,7 @@ def analyser(fichier_heures: tuple[str, bytes] | None, fichier_orientations: tup
     return analyse
 
 
-def _comparer(modele, ordre: list[str], lignes: list[tuple], cle: list[str], champs: list[str]):
+def _comparer(modele, ordre: list[str], lignes: list[tuple], cle: list[str], champs: list[str], plie_id: int):
     """(nouvelles, modifiées, nombre d'inchangées), sans rien écrire ; les nouvelles : des tuples dans `ordre` ; les
     modifiées : (clé primaire, *valeurs des `champs`)."""
     if not lignes:
@@ -179,7 +184,8 @@ def _comparer(modele, ordre: list[str], lignes: list[tuple], cle: list[str], cha
     rangs_cle, rangs_champs = [ordre.index(c) for c in cle], [ordre.index(c) for c in champs]
     premier = rangs_cle[0]
     existantes = {tuple(ligne[1:1 + len(cle)]): (ligne[0], list(ligne[1 + len(cle):])) for ligne in en_masse.parmi(
-        modele.objects.values_list("pk", *cle, *champs), cle[0], {ligne[premier] for ligne in lignes})}
+        modele.objects.filter(plie_id=plie_id).values_list("pk", *cle, *champs), cle[0],
+        {ligne[premier] for ligne in lignes})}
     if not existantes:  # un premier import : tout est nouveau, rien à comparer
         return lignes, [], 0
     nouvelles, modifiees = [], []
@@ -195,8 +201,9 @@ def _comparer(modele, ordre: list[str], lignes: list[tuple], cle: list[str], cha
 
 def apercu(analyse: AnalyseClauses) -> dict:
     """Ce que ferait l'import (page d'aperçu avant confirmation)."""
-    h = _comparer(HeuresClause, ORDRE_HEURES, analyse.heures, CLE_HEURES, CHAMPS_HEURES)
-    o = _comparer(OrientationClause, ORDRE_ORIENTATIONS, analyse.orientations, CLE_ORIENTATION, CHAMPS_ORIENTATION)
+    h = _comparer(HeuresClause, ORDRE_HEURES, analyse.heures, CLE_HEURES, CHAMPS_HEURES, analyse.plie_id)
+    o = _comparer(OrientationClause, ORDRE_ORIENTATIONS, analyse.orientations, CLE_ORIENTATION, CHAMPS_ORIENTATION,
+                  analyse.plie_id)
     return {"heures_creees": len(h[0]), "heures_modifiees": len(h[1]), "heures_inchangees": h[2],
             "orientations_creees": len(o[0]), "orientations_modifiees": len(o[1]), "orientations_inchangees": o[2]}
 
@@ -209,13 +216,13 @@ def importer(analyse: AnalyseClauses, *, user=None) -> ImportClauses:
                 (HeuresClause, ORDRE_HEURES, analyse.heures, CLE_HEURES, CHAMPS_HEURES, "heures"),
                 (OrientationClause, ORDRE_ORIENTATIONS, analyse.orientations, CLE_ORIENTATION, CHAMPS_ORIENTATION,
                  "orientations")):
-            nouvelles, modifiees, inchangees = _comparer(modele, ordre, lignes, cle, champs)
-            en_masse.inserer(modele, (dict(zip(ordre, ligne)) for ligne in nouvelles))
+            nouvelles, modifiees, inchangees = _comparer(modele, ordre, lignes, cle, champs, analyse.plie_id)
+            en_masse.inserer(modele, ({**dict(zip(ordre, ligne)), "plie_id": analyse.plie_id} for ligne in nouvelles))
             en_masse.mettre_a_jour(modele, champs, modifiees)
             compte.update({f"{nom}_creees": len(nouvelles), f"{nom}_modifiees": len(modifiees),
                            f"{nom}_inchangees": inchangees})
         (nom_h, emp_h), (nom_o, emp_o) = (analyse.fichiers.get(r, ("", "")) for r in ("heures", "orientations"))
-        return ImportClauses.objects.create(par=user, fichier_heures=nom_h, empreinte_heures=emp_h,
+        return ImportClauses.objects.create(plie_id=analyse.plie_id, par=user, fichier_heures=nom_h, empreinte_heures=emp_h,
                                             fichier_orientations=nom_o, empreinte_orientations=emp_o, **compte)
 
 

@@ -8,7 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from annuaire.models import Commune, Prescripteur, Qpv, Structure
+from annuaire.models import Commune, Plie, Prescripteur, Qpv, Structure, plie_par_defaut
+from annuaire.plies import plies_de
 from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 from operations.models import Operation
 from operations.regles import Acteurs, libelle
@@ -71,12 +72,13 @@ class ParticipantQuerySet(models.QuerySet):
         return self.filter(statut_entree=StatutEntree.ENTRE)
 
     def visible_to(self, user):
-        """Les équipes du PLIE voient tous les participants ; une structure, ceux que suivent ses référents."""
+        """Les équipes du PLIE voient tous les participants de leurs PLIE ; une structure, ceux que suivent ses
+        référents."""
         roles = roles_de(user)
         if roles & {Role.ANIMATION, Role.GESTIONNAIRE, Role.ADMINISTRATEUR}:
-            return self
+            return self.filter(plie__in=plies_de(user))
         if roles & ROLES_DE_STRUCTURE and user.structure_id:
-            return self.filter(structure_referent_id=user.structure_id)
+            return self.filter(plie__in=plies_de(user), structure_referent_id=user.structure_id)
         return self.none()
 
 
@@ -91,7 +93,9 @@ class Participant(ConcurrentTransitionMixin, models.Model):
     # Les deux façons d'arriver (docs/workflows.md) : importée de l'outil de suivi, déjà entrée ; orientée ici.
     ETATS_INITIAUX = [StatutEntree.ENTRE, StatutEntree.ORIENTE]
 
-    identifiant = models.CharField("identifiant", max_length=50, unique=True)
+    plie = models.ForeignKey(Plie, verbose_name="PLIE", default=plie_par_defaut, on_delete=models.PROTECT,
+                             related_name="participants")
+    identifiant = models.CharField("identifiant", max_length=50)
     nom = models.CharField("nom", max_length=150)
     prenom = models.CharField("prénom", max_length=150)
     sexe = models.CharField("sexe", max_length=1, choices=Sexe.choices)
@@ -160,6 +164,8 @@ class Participant(ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ["nom", "prenom"]
         constraints = [
+            # L'identifiant de l'outil de suivi d'un PLIE : deux PLIE peuvent donner le même à deux personnes.
+            models.UniqueConstraint("plie", "identifiant", name="participant_identifiant_unique_par_plie"),
             models.CheckConstraint(condition=Q(date_sortie__isnull=True) | Q(date_sortie__gte=models.F("date_entree")),
                                    name="sortie_apres_entree"),
             models.CheckConstraint(condition=Q(date_sortie__isnull=True) | Q(motif_sortie__isnull=False),
@@ -186,6 +192,8 @@ class Participant(ConcurrentTransitionMixin, models.Model):
 
 class Etape(models.Model):
     """Une étape du parcours : contrat, mission, clause d'insertion, formation, action de la programmation..."""
+
+    CHEMIN_PLIE = "participant__plie"
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="etapes")
     type = models.ForeignKey(TypeEtape, verbose_name="type", on_delete=models.PROTECT)
@@ -215,6 +223,8 @@ class Etape(models.Model):
 class ImportParticipants(models.Model):
     """La trace d'un import : qui, quand, quels fichiers (nom, empreinte), combien créés, modifiés, inchangés."""
 
+    plie = models.ForeignKey(Plie, verbose_name="PLIE", default=plie_par_defaut, on_delete=models.PROTECT,
+                             related_name="imports_participants")
     par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     le = models.DateTimeField(auto_now_add=True)
     fichier_participants = models.CharField("fichier des participants", max_length=255)
@@ -237,6 +247,8 @@ class ImportParticipants(models.Model):
 class Consultation(models.Model):
     """Chaque lecture d'une fiche de participant : qui, quand (données personnelles, consultations tracées)."""
 
+    CHEMIN_PLIE = "participant__plie"
+
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consultations")
     par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     le = models.DateTimeField(auto_now_add=True)
@@ -255,6 +267,7 @@ class PropositionSortie(ConcurrentTransitionMixin, models.Model):
     """La sortie qu'un référent propose pour un participant, que la commission de sortie valide ou refuse."""
 
     DESIGNATION = "cette proposition de sortie"
+    CHEMIN_PLIE = "participant__plie"
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="propositions_sortie")
     motif = models.ForeignKey(MotifSortie, verbose_name="motif", on_delete=models.PROTECT)
@@ -300,6 +313,8 @@ class PropositionSortie(ConcurrentTransitionMixin, models.Model):
 class Seance(models.Model):
     """Une demi-journée d'une action : ce que prouve une feuille d'émargement signée (FSE)."""
 
+    CHEMIN_PLIE = "operation__plie"
+
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="seances")
     date = models.DateField("date")
     demi_journee = models.CharField("demi-journée", max_length=10, choices=DemiJournee.choices)
@@ -319,6 +334,8 @@ class Seance(models.Model):
 
 
 class Presence(models.Model):
+    CHEMIN_PLIE = "participant__plie"
+
     seance = models.ForeignKey(Seance, on_delete=models.CASCADE, related_name="presences")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="presences")
     statut = models.CharField("présence", max_length=10, choices=StatutPresence.choices)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from annuaire.models import Prescripteur, Qpv
+from annuaire.models import Plie, Prescripteur, Qpv, plie_par_defaut
 
 from .options import ContratClause, Secteur, SecteurOrientation, Sexe
 
@@ -19,6 +19,8 @@ PRESCRIPTEUR_PLIE = "PLIE"  # les orientations des référents du PLIE ; tout au
 class HeuresClause(models.Model):
     """Les heures d'un salarié du dispositif, pour un contrat, un marché et un mois."""
 
+    plie = models.ForeignKey(Plie, verbose_name="PLIE", default=plie_par_defaut, on_delete=models.PROTECT,
+                             related_name="heures_clauses")
     salarie = models.CharField("salarié", max_length=50, help_text="Identifiant du salarié dans l'outil clauses.")
     participant = models.ForeignKey("participants.Participant", verbose_name="participant du PLIE", null=True,
                                     blank=True, on_delete=models.SET_NULL, related_name="heures_clauses")
@@ -36,7 +38,7 @@ class HeuresClause(models.Model):
         verbose_name = "heures de clause d'insertion"
         verbose_name_plural = "heures de clauses d'insertion"
         constraints = [
-            models.UniqueConstraint(fields=["salarie", "contrat", "marche", "mois"], name="heures_clause_unique"),
+            models.UniqueConstraint(fields=["plie", "salarie", "contrat", "marche", "mois"], name="heures_clause_unique_par_plie"),
             models.CheckConstraint(condition=Q(heures__gt=0), name="heures_clause_positives"),
             models.CheckConstraint(condition=Q(mois__day=1), name="heures_clause_mois_au_premier"),
         ]
@@ -49,6 +51,8 @@ class HeuresClause(models.Model):
 class OrientationClause(models.Model):
     """L'orientation d'un candidat vers le dispositif, par un référent du PLIE ou un autre prescripteur."""
 
+    plie = models.ForeignKey(Plie, verbose_name="PLIE", default=plie_par_defaut, on_delete=models.PROTECT,
+                             related_name="orientations_clauses")
     candidat = models.CharField("candidat", max_length=50)
     participant = models.ForeignKey("participants.Participant", verbose_name="participant du PLIE", null=True,
                                     blank=True, on_delete=models.SET_NULL, related_name="orientations_clauses")
@@ -63,7 +67,7 @@ class OrientationClause(models.Model):
         ordering = ["date", "candidat"]
         verbose_name = "orientation vers les clauses d'insertion"
         verbose_name_plural = "orientations vers les clauses d'insertion"
-        constraints = [models.UniqueConstraint(fields=["candidat", "date"], name="orientation_clause_unique")]
+        constraints = [models.UniqueConstraint(fields=["plie", "candidat", "date"], name="orientation_clause_unique_par_plie")]
         indexes = [models.Index(fields=["date"]), models.Index(fields=["date_validation"])]
 
     def __str__(self):
@@ -74,6 +78,8 @@ class ImportClauses(models.Model):
     """La trace d'un import des fichiers du service clauses : qui, quand, quels fichiers, combien de lignes créées,
     modifiées, inchangées."""
 
+    plie = models.ForeignKey(Plie, verbose_name="PLIE", default=plie_par_defaut, on_delete=models.PROTECT,
+                             related_name="imports_clauses")
     par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     le = models.DateTimeField(auto_now_add=True)
     fichier_heures = models.CharField("fichier des heures", max_length=255)

@@ -14,7 +14,8 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from annuaire.models import Commune, Qpv
 
 from .models import Etape, Participant
-from .rapport_clauses import a_des_clauses, chiffres_clauses, graphique_clauses, lignes_du_classeur, tableaux_clauses
+from .rapport_clauses import (a_des_clauses, chiffres_clauses, des_plie, graphique_clauses, lignes_du_classeur,
+                              tableaux_clauses)
 
 TRANCHES = [("15-24", 15, 24), ("25-44", 25, 44), ("45-54", 45, 54), ("55-64", 55, 64), ("65+", 65, 200)]
 JOURS_PAR_MOIS = Decimal("30.4375")
@@ -25,13 +26,13 @@ class PartieDuRapport:
     """Une partie du rapport que calcule une app plus haute (que `participants` ne peut pas importer) : elle s'inscrit
     dans `PARTIES_DU_RAPPORT` depuis son `AppConfig.ready()` (l'enveloppe souple : `justificatifs`).
 
-    `calculer(debut, fin)` rend sa clé du JSON ; `lignes(donnees)` ses lignes (rubrique, détail, valeur) pour sa
+    `calculer(debut, fin, plies)` rend sa clé du JSON (pour les PLIE `plies`, None : tous) ; `lignes(donnees)` ses lignes (rubrique, détail, valeur) pour sa
     feuille du classeur, nommée `titre` ; `contexte(donnees)` ses variables du modèle Word ; `gabarit` la section de
     la page web, incluse avec `donnees`."""
 
     cle: str
     titre: str
-    calculer: Callable[[date, date], dict]
+    calculer: Callable[[date, date, list[int] | None], dict]
     lignes: Callable[[dict], Iterable[tuple]]
     contexte: Callable[[dict], dict]
     gabarit: str
@@ -67,12 +68,16 @@ def _compter(queryset, champ) -> dict:
     return {cle: n for cle, n in queryset.values_list(champ).annotate(n=Count("pk")).order_by(champ) if cle and n}
 
 
-def rapport_activite(debut: date, fin: date) -> dict:
+def rapport_activite(debut: date, fin: date, plies: list[int] | None = None) -> dict:
     """Quatre requêtes pour les quatre parties : les accompagnés en un parcours (les entrées et les personnes en parcours
     en fin de période en sont des parties, comptées par des filtres d'agrégat), les entrées par prescripteur et les
-    sorties de la période (lues par les index des dates), les étapes ; chaque tableau est regroupé de leurs lignes."""
+    sorties de la période (lues par les index des dates), les étapes ; chaque tableau est regroupé de leurs lignes.
+
+    `plies` : les PLIE comptés (ceux que voit l'utilisateur, `plies_de`) ; plusieurs : le rapport consolidé, leur
+    somme. None : toute l'installation (les bancs, la démo d'un seul PLIE)."""
     tranche, age = _tranche_age()
-    participants = Participant.objects.entres().annotate(age_calcule=age).annotate(tranche=tranche).order_by()
+    participants = des_plie(Participant.objects.entres(), plies).annotate(age_calcule=age).annotate(
+        tranche=tranche).order_by()
     entre = Q(date_entree__range=(debut, fin))
     en_parcours = Q(date_sortie__isnull=True) | Q(date_sortie__gt=fin)
 
@@ -103,7 +108,7 @@ def rapport_activite(debut: date, fin: date) -> dict:
                "par_motif": {}, "positives_par_categorie": {"emploi": 0, "emploi_aide": 0, "formation_qualifiante": 0}}
     neutres = jours = 0
     for sexe, motif, categorie, neutre, n, duree in (
-            Participant.objects.entres().filter(date_sortie__range=(debut, fin)).order_by()
+            des_plie(Participant.objects.entres(), plies).filter(date_sortie__range=(debut, fin)).order_by()
             .values_list("sexe", "motif_sortie__code", "motif_sortie__categorie", "motif_sortie__neutre")
             .annotate(n=Count("pk"), duree=Sum(F("date_sortie") - F("date_entree")))):
         # Toute sortie a son motif (contrainte `sortie_avec_motif`) ; une catégorie en fait une sortie positive.
@@ -123,7 +128,8 @@ def rapport_activite(debut: date, fin: date) -> dict:
     sorties["duree_moyenne_parcours_mois"] = _arrondi(Decimal(jours) / total / JOURS_PAR_MOIS, 1) if total else 0.0
 
     etapes = {"total": 0, "vers_emploi": 0, "par_type": {}}
-    for code, vers_emploi, n in (Etape.objects.filter(date_debut__range=(debut, fin)).order_by()
+    for code, vers_emploi, n in (des_plie(Etape.objects.filter(date_debut__range=(debut, fin)), plies, Etape.CHEMIN_PLIE)
+                                 .order_by()
                                  .values_list("type__code", "type__vers_emploi").annotate(n=Count("pk"))):
         etapes["total"] += n
         etapes["vers_emploi"] += n if vers_emploi else 0
@@ -143,10 +149,10 @@ def rapport_activite(debut: date, fin: date) -> dict:
         "entrees": entrees,
         "etapes": etapes,
         "sorties": sorties,
-        "clauses": chiffres_clauses(debut, fin),
+        "clauses": chiffres_clauses(debut, fin, plies),
     }
     for cle, partie in PARTIES_DU_RAPPORT.items():
-        rapport[cle] = partie.calculer(debut, fin)
+        rapport[cle] = partie.calculer(debut, fin, plies)
     return rapport
 
 

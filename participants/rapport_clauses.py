@@ -30,9 +30,14 @@ def _qpv(table: dict) -> dict:
     return {"total": sum(table.values()), "par_quartier": dict(sorted(table.items()))}
 
 
-def heures_de_la_periode(debut: date, fin: date):
+def des_plie(queryset, plies, chemin: str = "plie"):
+    """Les lignes des PLIE `plies` (une liste de clés) ; None : celles de toute l'installation (bancs, démo)."""
+    return queryset if plies is None else queryset.filter(**{f"{chemin}__in": plies})
+
+
+def heures_de_la_periode(debut: date, fin: date, plies=None):
     """Les lignes d'heures dont le mois tombe dans la période (le mois du début compte, même entamé)."""
-    return HeuresClause.objects.filter(mois__gte=date(debut.year, debut.month, 1), mois__lte=fin)
+    return des_plie(HeuresClause.objects.filter(mois__gte=date(debut.year, debut.month, 1), mois__lte=fin), plies)
 
 
 def _heures(lignes) -> dict:
@@ -77,9 +82,10 @@ def _un_si(condition: Q):
     return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
 
 
-def _candidats_valides(debut: date, fin: date) -> dict:
+def _candidats_valides(debut: date, fin: date, plies=None) -> dict:
     """Un candidat validé compte une fois, dans chaque secteur d'une de ses orientations validées sur la période."""
-    candidats = (OrientationClause.objects.filter(date_validation__range=(debut, fin)).values("candidat")
+    candidats = (des_plie(OrientationClause.objects.filter(date_validation__range=(debut, fin)), plies)
+                 .values("candidat")
                  .annotate(qpv=_un_si(Q(qpv__isnull=False)),
                            **{s: _un_si(q) for s, q in _dans_les_secteurs().items()}).order_by())
     total, avec_qpv, secteurs = 0, 0, dict.fromkeys(SECTEURS, 0)
@@ -90,10 +96,10 @@ def _candidats_valides(debut: date, fin: date) -> dict:
     return {"total": total, "par_secteur": secteurs, "part_qpv": _part(avec_qpv, total)}
 
 
-def _participants(debut: date, fin: date, lignes) -> tuple[dict, dict]:
+def _participants(debut: date, fin: date, lignes, plies=None) -> tuple[dict, dict]:
     """Les participants accompagnés sur la période qui ont des heures sur la période, par sexe, par secteur (ceux des
     heures) et par quartier ; et, parmi eux, les sorties positives datées de la période."""
-    accompagnes = Participant.objects.entres().accompagnes(debut, fin)
+    accompagnes = des_plie(Participant.objects.entres().accompagnes(debut, fin), plies)
     salaries = (lignes.filter(participant__in=accompagnes).values(
         "participant", "participant__sexe", "participant__qpv__nom", "participant__date_sortie",
         "participant__motif_sortie__code", "participant__motif_sortie__categorie")
@@ -122,13 +128,14 @@ def _participants(debut: date, fin: date, lignes) -> tuple[dict, dict]:
     return participants, sorties
 
 
-def chiffres_clauses(debut: date, fin: date) -> dict:
-    lignes = heures_de_la_periode(debut, fin)
-    participants, sorties = _participants(debut, fin, lignes)
+def chiffres_clauses(debut: date, fin: date, plies=None) -> dict:
+    """Les chiffres des clauses des PLIE `plies` (None : toute l'installation)."""
+    lignes = heures_de_la_periode(debut, fin, plies)
+    participants, sorties = _participants(debut, fin, lignes, plies)
     return {
         "heures": _heures(lignes),
-        "orientations": _orientations(OrientationClause.objects.filter(date__range=(debut, fin))),
-        "candidats_valides": _candidats_valides(debut, fin),
+        "orientations": _orientations(des_plie(OrientationClause.objects.filter(date__range=(debut, fin)), plies)),
+        "candidats_valides": _candidats_valides(debut, fin, plies),
         "participants_plie": participants,
         "sorties_positives": sorties,
     }

@@ -12,6 +12,7 @@ from datetime import date
 from django.db.models import Count, F, Max, Min, Sum
 from django.urls import reverse
 
+from annuaire.plies import plies_de
 from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 from operations.models import Operation
 
@@ -49,11 +50,12 @@ def liens_de_la_fiche(operation: Operation, user) -> list[tuple[str, str]]:
 
 
 def heures_visibles(user):
-    return HeuresClause.objects.all() if voit_les_clauses(user) else HeuresClause.objects.none()
+    return HeuresClause.objects.filter(plie__in=plies_de(user)) if voit_les_clauses(user) else HeuresClause.objects.none()
 
 
 def orientations_visibles(user):
-    return OrientationClause.objects.all() if voit_les_clauses(user) else OrientationClause.objects.none()
+    return (OrientationClause.objects.filter(plie__in=plies_de(user)) if voit_les_clauses(user)
+            else OrientationClause.objects.none())
 
 
 def mois_entre(debut: date, fin: date) -> list[date]:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models.functions import TruncYear
 from django_fsm_log.models import StateLog
 
+from annuaire.plies import plie_courant
 from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 from operations.workflow import ActionRefusee, tirer_transition
 
@@ -92,9 +93,12 @@ def participant_orienter(*, user, **champs) -> Participant:
     if Role.ANIMATION not in roles:
         champs["structure_referent_id"] = user.structure_id  # un référent oriente vers sa propre structure
         champs.setdefault("referent", user)
+    plie = plie_courant(user)  # la personne est orientée vers le PLIE où travaille qui l'oriente
+    if plie is None:
+        raise ActionRefusee("Choisissez d'abord un PLIE dans le sélecteur en haut de page.")
     with transaction.atomic():
         # L'identifiant lisible dépend de la clé : une valeur provisoire unique, remplacée aussitôt.
-        participant = Participant.objects.create(identifiant=f"ORIENTATION-{uuid.uuid4().hex}",
+        participant = Participant.objects.create(plie=plie, identifiant=f"ORIENTATION-{uuid.uuid4().hex}",
                                                  statut_entree=StatutEntree.ORIENTE, **champs)
         participant.identifiant = f"PLIE-{participant.pk:06d}"
         participant.save(update_fields=["identifiant"])

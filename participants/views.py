@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from annuaire.fichiers import TAILLE_MAX
+from annuaire.plies import plie_courant, plies_de
 from annuaire.roles import Role, a_role, roles_de
 from annuaire.tri import Colonne, Tri
 from operations.models import Operation
@@ -82,7 +83,8 @@ def _oublier(request, cle: str = CLE_DE_SESSION):
 def importer_page(request):
     _exiger_animation(request)
     formulaire = ImportForm(request.POST or None, request.FILES or None)
-    contexte = {"formulaire": formulaire, "imports": ImportParticipants.objects.select_related("par")[:20]}
+    contexte = {"formulaire": formulaire, "imports": ImportParticipants.objects.filter(plie__in=plies_de(request.user))
+                .select_related("par")[:20]}
     if request.method == "POST" and formulaire.is_valid():
         deposes = [formulaire.cleaned_data["participants"], formulaire.cleaned_data["etapes"]]
         contexte.update(deposer(request, deposes, analyser, apercu, CLE_DE_SESSION))
@@ -99,7 +101,7 @@ def deposer(request, deposes: list, analyser, apercu, cle: str) -> dict:
         return {"erreurs": [f"{nom} : fichier de plus de {TAILLE_MAX * 5 // 2**20} Mo." for nom in trop_gros]}
     fichiers = [(Path(f.name).name, f.read()) for f in deposes]
     try:
-        analyse = analyser(*fichiers)
+        analyse = analyser(*fichiers, plie=plie_courant(request.user))  # rangé dans le PLIE de qui importe
     except ImportRefuse as refus:
         return {"erreurs": [str(e) for e in refus.erreurs]}
     jeton = uuid.uuid4().hex
@@ -116,7 +118,7 @@ def confirmer(request):
 
 
 def _ecrire(fichiers, user) -> str:
-    trace = importer(analyser(*fichiers), user=user)  # revérifié : la base a pu changer entre-temps
+    trace = importer(analyser(*fichiers, plie=plie_courant(user)), user=user)  # revérifié : la base a pu changer
     return (f"Import enregistré : {trace.participants_crees} participant(s) créé(s), "
             f"{trace.participants_modifies} modifié(s), {trace.participants_inchanges} inchangé(s) ; "
             f"{trace.etapes_creees} étape(s) créée(s), {trace.etapes_modifiees} modifiée(s).")

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from annuaire.plies import plie_courant, plies_de
 from annuaire.recherche import contient
 from annuaire.roles import Role, a_role
 from annuaire.tri import Colonne, Tri
@@ -83,7 +84,8 @@ def _exiger_animation(request):
 def importer_page(request):
     _exiger_animation(request)
     formulaire = ImportForm(request.POST or None, request.FILES or None)
-    contexte = {"formulaire": formulaire, "imports": ImportClauses.objects.select_related("par")[:20]}
+    contexte = {"formulaire": formulaire, "imports": ImportClauses.objects.filter(plie__in=plies_de(request.user))
+                .select_related("par")[:20]}
     if request.method == "POST" and formulaire.is_valid():
         deposes = [formulaire.cleaned_data["heures"], formulaire.cleaned_data["orientations"]]
         contexte.update(deposer(request, deposes, analyser, apercu, CLE_IMPORT))
@@ -97,5 +99,5 @@ def confirmer(request):
 
 
 def _ecrire(fichiers, user) -> str:
-    trace = importer(analyser(*fichiers), user=user)  # revérifié : la base a pu changer entre-temps
+    trace = importer(analyser(*fichiers, plie=plie_courant(user)), user=user)  # revérifié : la base a pu changer
     return "Import enregistré. " + resume(trace).replace("\n", " ")

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from annuaire.lecture_seule import lecture_seule
+from annuaire.plies import plies_de
 from operations.forms import TransitionForm
 from operations.workflow import ActionRefusee
 
@@ -96,7 +97,8 @@ def _decider(request, lignes: list, formulaire, service, gabarit: str, contexte,
 def commission(request):
     """La commission de sortie : toutes les propositions en attente, chacune avec sa preuve, les dérogations à part."""
     _exiger_animation(request)
-    propositions = list(PropositionSortie.objects.filter(etat=EtatProposition.PROPOSEE)
+    propositions = list(PropositionSortie.objects.filter(etat=EtatProposition.PROPOSEE,
+                                                         participant__plie__in=plies_de(request.user))
                         .select_related("participant__structure_referent", "motif", "proposee_par").order_by("pk"))
     return _decider(request, propositions, DecisionDeSortie, commission_de_sortie, "participants/commission.html",
                     lambda lignes: {"propositions": lignes, "sections": [
@@ -114,7 +116,7 @@ def commission(request):
 def commission_entree(request):
     """La commission d'entrée (hebdomadaire) : les personnes orientées, une décision par ligne."""
     _exiger_animation(request)
-    orientes = list(Participant.objects.filter(statut_entree=StatutEntree.ORIENTE)
+    orientes = list(Participant.objects.filter(statut_entree=StatutEntree.ORIENTE, plie__in=plies_de(request.user))
                     .select_related("prescripteur", "structure_referent", "commune").order_by("date_entree", "pk"))
     return _decider(request, orientes, DecisionDEntree, commission_d_entree, "participants/commission_entree.html",
                     lambda lignes: {"orientes": lignes}, "{nombre} décision(s) d'entrée enregistrée(s).")

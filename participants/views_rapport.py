@@ -8,11 +8,12 @@ from django.db.models import Max
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from annuaire.plies import plies_de
 from annuaire.roles import Role, roles_de
 
 from .models import Etape, Participant
 from .rapport import PARTIES_DU_RAPPORT, a_des_donnees, barres_du_rapport, en_docx, en_xlsx, graphiques_du_rapport, rapport_activite
-from .rapport_clauses import graphique_clauses, tableaux_clauses
+from .rapport_clauses import des_plie, graphique_clauses, tableaux_clauses
 
 TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TYPE_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -31,11 +32,12 @@ class PeriodeForm(forms.Form):
         return donnees
 
 
-def derniere_annee_complete() -> int:
-    """La dernière année civile achevée dont les données le sont aussi : l'activité (orientations, entrées, sorties,
-    étapes) continue après elle. Sans aucune donnée, l'année dernière."""
-    dates = [*Participant.objects.aggregate(entree=Max("date_entree"), sortie=Max("date_sortie")).values(),
-             Etape.objects.aggregate(etape=Max("date_debut"))["etape"]]
+def derniere_annee_complete(plies: list[int] | None = None) -> int:
+    """La dernière année civile achevée dont les données (des PLIE `plies`) le sont aussi : l'activité (orientations,
+    entrées, sorties, étapes) continue après elle. Sans aucune donnée, l'année dernière."""
+    dates = [*des_plie(Participant.objects.all(), plies).aggregate(
+                 entree=Max("date_entree"), sortie=Max("date_sortie")).values(),
+             des_plie(Etape.objects.all(), plies, Etape.CHEMIN_PLIE).aggregate(etape=Max("date_debut"))["etape"]]
     derniere = max((d for d in dates if d), default=None)
     annee_passee = date.today().year - 1
     return annee_passee if derniere is None else min(annee_passee, derniere.year - 1)
@@ -44,14 +46,15 @@ def derniere_annee_complete() -> int:
 def rapport(request):
     if not roles_de(request.user) & {Role.ANIMATION, Role.GESTIONNAIRE, Role.ADMINISTRATEUR, Role.COMITE}:
         raise PermissionDenied("Le rapport d'activité est réservé aux équipes du PLIE et au comité.")
-    annee = derniere_annee_complete()
+    plies = plies_de(request.user)  # un PLIE, ou ceux d'un pivot en vue consolidée : leur somme
+    annee = derniere_annee_complete(plies)
     formulaire = PeriodeForm(request.GET or {"debut": date(annee, 1, 1), "fin": date(annee, 12, 31)})
     if not formulaire.is_valid():
         return render(request, "participants/rapport.html", {"formulaire": formulaire, "erreurs": [
             f"{formulaire.fields[c].label if c in formulaire.fields else 'Période'} : {m}"
             for c, liste_erreurs in formulaire.errors.items() for m in liste_erreurs]})
     debut, fin = formulaire.cleaned_data["debut"], formulaire.cleaned_data["fin"]
-    donnees = rapport_activite(debut, fin)
+    donnees = rapport_activite(debut, fin, plies)
     nom = f"rapport-activite-{debut:%Y%m%d}-{fin:%Y%m%d}"
     if formulaire.cleaned_data.get("format") == "json":
         reponse = JsonResponse(donnees, json_dumps_params={"ensure_ascii": False, "indent": 2})

@@ -38,10 +38,11 @@ def lien_d_archive(lettre: LettreMensuelle) -> str:
     return settings.URL_DU_SITE.rstrip("/") + reverse("pilotage:lettre_archive", args=[jeton_d_archive(lettre)])
 
 
-def adresses_a_servir() -> dict[str, Destinataire]:
-    """Les destinataires actifs, une fois par adresse (sans casse) : le premier nommé l'emporte."""
+def adresses_a_servir(plie_id: int) -> dict[str, Destinataire]:
+    """Les destinataires actifs du PLIE, une fois par adresse (sans casse) : le premier nommé l'emporte. La lettre d'un
+    PLIE ne part qu'à ses destinataires."""
     adresses = {}
-    for destinataire in Destinataire.objects.filter(actif=True).order_by("pk"):
+    for destinataire in Destinataire.objects.filter(plie_id=plie_id, actif=True).order_by("pk"):
         adresses.setdefault(destinataire.courriel.lower(), destinataire)
     return adresses
 
@@ -69,7 +70,7 @@ def distribuer(lettre_id: int) -> int:
     deja = set(lettre.envois.values_list("courriel", flat=True))
     lien = lien_d_archive(lettre)
     envoyes = 0
-    for adresse, destinataire in adresses_a_servir().items():
+    for adresse, destinataire in adresses_a_servir(lettre.plie_id).items():
         if adresse in deja:
             continue
         try:

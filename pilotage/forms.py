@@ -40,7 +40,8 @@ class DestinataireForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["structure"].queryset = Structure.objects.order_by("nom")
+        # Les structures du PLIE du destinataire (celui de qui l'ajoute, posé par la vue).
+        self.fields["structure"].queryset = Structure.objects.filter(plie_id=self.instance.plie_id).order_by("nom")
 
 
 class ComptesForm(forms.Form):

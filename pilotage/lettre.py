@@ -59,16 +59,19 @@ def _ecart(valeur, precedent):
     return str(Decimal(str(valeur)) - Decimal(str(precedent)))
 
 
-def operations_du_mois(debut: date, fin: date):
-    """Les opérations en réalisation (ou achevées) dont la période touche le mois."""
-    return (Operation.objects.filter(etat__in=ETATS_REALISES, date_debut__lte=fin, date_fin__gte=debut)
-            .select_related("porteur", "type").order_by("code"))
+def operations_du_mois(debut: date, fin: date, plie_id: int | None = None):
+    """Les opérations du PLIE en réalisation (ou achevées) dont la période touche le mois (le porteur d'une opération
+    est une structure de son PLIE)."""
+    operations = Operation.objects.filter(etat__in=ETATS_REALISES, date_debut__lte=fin, date_fin__gte=debut)
+    if plie_id is not None:
+        operations = operations.filter(porteur__plie_id=plie_id)
+    return operations.select_related("porteur", "type").order_by("code")
 
 
-def objectifs_du_mois(debut: date, fin: date) -> list[dict]:
+def objectifs_du_mois(debut: date, fin: date, plie_id: int | None = None) -> list[dict]:
     """La réalisation de chaque opération à la fin du mois (participants.realisation), sans projection."""
     resultat = []
-    for operation in operations_du_mois(debut, fin):
+    for operation in operations_du_mois(debut, fin, plie_id):
         lignes = [{"indicateur": r.indicateur, "unite": r.unite, "cible": str(r.cible),
                    "realise": None if r.realise is None else str(r.realise),
                    "part": None if r.part is None else str(r.part)}
@@ -79,12 +82,14 @@ def objectifs_du_mois(debut: date, fin: date) -> list[dict]:
     return resultat
 
 
-def chiffres_de_la_lettre(mois: date) -> dict:
-    """Les chiffres de la lettre du mois `mois` : le mois, le même mois de l'année précédente, l'écart, la source de
-    chaque chiffre, et les objectifs des opérations. Un dict de textes et d'entiers (figé en JSON sur la lettre)."""
+def chiffres_de_la_lettre(mois: date, plie_id: int | None = None) -> dict:
+    """Les chiffres de la lettre du PLIE pour le mois `mois` : le mois, le même mois de l'année précédente, l'écart, la
+    source de chaque chiffre, et les objectifs des opérations. Un dict de textes et d'entiers (figé en JSON).
+    `plie_id` None : toute l'installation (d'un seul PLIE)."""
     debut, fin = bornes_du_mois(mois)
     avant = meme_mois_annee_precedente(debut)
-    rapports = (rapport_activite(debut, fin), rapport_activite(*bornes_du_mois(avant)))
+    plies = None if plie_id is None else [plie_id]
+    rapports = (rapport_activite(debut, fin, plies), rapport_activite(*bornes_du_mois(avant), plies))
     du_mois, de_l_an_passe = (_valeurs(r) for r in rapports)
     return {
         "mois": debut.isoformat(),
@@ -92,5 +97,5 @@ def chiffres_de_la_lettre(mois: date) -> dict:
         "lignes": [{"cle": cle, "libelle": libelle, "source": source, "valeur": du_mois[cle],
                     "precedent": de_l_an_passe[cle], "ecart": _ecart(du_mois[cle], de_l_an_passe[cle])}
                    for cle, libelle, source in CHIFFRES],
-        "operations": objectifs_du_mois(debut, fin),
+        "operations": objectifs_du_mois(debut, fin, plie_id),
     }

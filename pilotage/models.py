@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from annuaire.models import Structure
+from annuaire.models import Plie, Structure, plie_par_defaut
 from annuaire.roles import Role
 from operations.models import DocumentGenere
 from operations.regles import Acteurs, Condition, gardee, libelle
@@ -29,6 +29,8 @@ def nom_du_mois(mois: date) -> str:
 class Destinataire(models.Model):
     """Une personne qui reçoit la lettre : financeur, prescripteur, porteur ou référent, avec ou sans compte."""
 
+    plie = models.ForeignKey(Plie, verbose_name="PLIE", default=plie_par_defaut, on_delete=models.PROTECT,
+                             related_name="destinataires")
     nom = models.CharField("nom", max_length=150)
     courriel = models.EmailField("adresse électronique", max_length=254)
     categorie = models.CharField("catégorie", max_length=15, choices=CategorieDestinataire.choices)
@@ -39,7 +41,7 @@ class Destinataire(models.Model):
 
     class Meta:
         ordering = ["categorie", "nom"]
-        constraints = [models.UniqueConstraint(Lower("courriel"), name="destinataire_courriel_unique_sans_casse",
+        constraints = [models.UniqueConstraint("plie", Lower("courriel"), name="destinataire_courriel_unique_par_plie",
                                                violation_error_message="Cette adresse électronique reçoit déjà la lettre.")]
 
     def __str__(self):
@@ -57,7 +59,9 @@ class LettreMensuelle(ConcurrentTransitionMixin, models.Model):
 
     DESIGNATION = "cette lettre"
 
-    mois = models.DateField("mois", unique=True, help_text="Le premier jour du mois dont la lettre rend compte.")
+    plie = models.ForeignKey(Plie, verbose_name="PLIE", default=plie_par_defaut, on_delete=models.PROTECT,
+                             related_name="lettres")
+    mois = models.DateField("mois", help_text="Le premier jour du mois dont la lettre rend compte.")
     editorial = models.TextField("éditorial", blank=True,
                                  help_text="Un paragraphe de l'équipe d'animation, en tête de la lettre.")
     chiffres = models.JSONField("chiffres", default=dict, help_text="Les chiffres du mois, calculés à la construction.")
@@ -70,7 +74,8 @@ class LettreMensuelle(ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ["-mois"]
         verbose_name = "lettre mensuelle"
-        constraints = [models.CheckConstraint(condition=models.Q(mois__day=1), name="lettre_mois_premier_jour")]
+        constraints = [models.CheckConstraint(condition=models.Q(mois__day=1), name="lettre_mois_premier_jour"),
+                       models.UniqueConstraint("plie", "mois", name="une_lettre_par_plie_et_par_mois")]
 
     def __str__(self):
         return f"Lettre d'information du PLIE — {self.titre_mois}"
@@ -84,7 +89,15 @@ class LettreMensuelle(ConcurrentTransitionMixin, models.Model):
         return f"{self.mois:%Y-%m}"
 
     def get_absolute_url(self):
-        return reverse("pilotage:lettre", args=[self.cle])
+        return reverse("pilotage:lettre", args=[self.cle]) + self.suffixe
+
+    @property
+    def suffixe(self) -> str:
+        """« ?plie=3 » quand l'installation a plusieurs PLIE : un compte pivot en vue consolidée voit la lettre du
+        même mois de chacun de ses PLIE."""
+        from annuaire.plies import plusieurs_plie
+
+        return f"?plie={self.plie_id}" if plusieurs_plie() else ""
 
     @property
     def pdf(self) -> DocumentGenere | None:
@@ -108,6 +121,8 @@ class LettreMensuelle(ConcurrentTransitionMixin, models.Model):
 
 class EnvoiLettre(models.Model):
     """Un courriel parti : une ligne par lettre et par adresse, jamais deux."""
+
+    CHEMIN_PLIE = "lettre__plie"
 
     lettre = models.ForeignKey(LettreMensuelle, on_delete=models.CASCADE, related_name="envois")
     courriel = models.EmailField("adresse électronique", max_length=254)

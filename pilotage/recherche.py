@@ -26,10 +26,11 @@ EQUIPE_DU_PLIE = {Role.ANIMATION, Role.GESTIONNAIRE, Role.ADMINISTRATEUR}
 
 
 def structures_visibles(user):
-    """L'équipe du PLIE voit l'annuaire entier ; les autres, les porteurs des opérations qu'ils voient."""
+    """L'équipe du PLIE voit l'annuaire de ses PLIE ; les autres, les porteurs des opérations qu'ils voient."""
+    structures = Structure.objects.visible_to(user)  # celles des PLIE de l'utilisateur
     if roles_de(user) & EQUIPE_DU_PLIE:
-        return Structure.objects.all()
-    return Structure.objects.filter(Q(operations__in=Operation.objects.visible_to(user)) | Q(pk=user.structure_id)).distinct()
+        return structures
+    return structures.filter(Q(operations__in=Operation.objects.visible_to(user)) | Q(pk=user.structure_id)).distinct()
 
 
 def rechercher(*, user, texte: str) -> list[dict]:

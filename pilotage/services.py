@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from annuaire.models import Plie, plie_par_defaut
+from annuaire.plies import plie_courant
 from annuaire.roles import Role, a_role
 from operations.documents import MentionManquante, document_generer
 from operations.tasks import pdf_apres_commit
@@ -26,6 +28,19 @@ def _exiger_l_animation(user) -> None:
         raise ActionRefusee("La lettre d'information et ses destinataires sont gérés par l'équipe d'animation.")
 
 
+def plie_de_l_animation(user) -> Plie:
+    """Le PLIE dont l'utilisateur gère la lettre : le sien, ou celui choisi ; refusé en vue consolidée. Sans
+    utilisateur (tâche, commande) : le seul PLIE de l'installation."""
+    if user is None:
+        seul = plie_par_defaut()
+        plie = Plie.objects.get(pk=seul) if seul else None
+    else:
+        plie = plie_courant(user)
+    if plie is None:
+        raise ActionRefusee("Choisissez d'abord un PLIE dans le sélecteur en haut de page.")
+    return plie
+
+
 def _refuser_si_envoyee(lettre: LettreMensuelle) -> None:
     if lettre.envoyee:
         quand = timezone.localtime(lettre.envoyee_le).strftime("%d/%m/%Y à %H:%M") if lettre.envoyee_le else ""
@@ -35,7 +50,7 @@ def _refuser_si_envoyee(lettre: LettreMensuelle) -> None:
 
 def _construire(lettre: LettreMensuelle, user) -> LettreMensuelle:
     """Recalcule les chiffres (données du jour), rend et stocke le Word ; le PDF suit après commit."""
-    lettre.chiffres = chiffres_de_la_lettre(lettre.mois)
+    lettre.chiffres = chiffres_de_la_lettre(lettre.mois, lettre.plie_id)
     lettre.construite_le = timezone.now()
     try:
         lettre.document = document_generer(objet=lettre, nature="lettre_mensuelle", contexte=contexte_lettre(lettre),
@@ -47,25 +62,29 @@ def _construire(lettre: LettreMensuelle, user) -> LettreMensuelle:
     return lettre
 
 
-def lettre_preparer(*, mois: date, user=None) -> LettreMensuelle:
-    """La lettre du mois, créée si elle manque et reconstruite avec les données du jour tant qu'elle est en brouillon ;
-    une lettre envoyée est rendue telle qu'elle est partie. `user` None : la tâche planifiée ou la commande."""
+def lettre_preparer(*, mois: date, plie: Plie | None = None, user=None) -> LettreMensuelle:
+    """La lettre du PLIE pour le mois, créée si elle manque et reconstruite avec les données du jour tant qu'elle est
+    en brouillon ; une lettre envoyée est rendue telle qu'elle est partie. `user` None : la tâche planifiée ou la
+    commande, qui disent le PLIE ; sinon, le PLIE courant de l'utilisateur."""
     _exiger_l_animation(user)
+    if plie is None:
+        plie = plie_de_l_animation(user)
     mois = mois.replace(day=1)
     if mois > timezone.localdate().replace(day=1):
         raise ActionRefusee(f"Le mois de {nom_du_mois(mois)} n'est pas commencé : sa lettre ne peut pas être préparée.")
     with transaction.atomic():
-        LettreMensuelle.objects.get_or_create(mois=mois)
-        lettre = LettreMensuelle.objects.select_for_update().get(mois=mois)
+        LettreMensuelle.objects.get_or_create(plie=plie, mois=mois)
+        lettre = LettreMensuelle.objects.select_for_update().get(plie=plie, mois=mois)
         if lettre.envoyee:
             return lettre
         return _construire(lettre, user)
 
 
-def lettre_du_mois(*, mois: date) -> LettreMensuelle:
-    """La lettre du mois, construite seulement si elle n'existe pas (la tâche planifiée garde une lettre relue)."""
-    existante = LettreMensuelle.objects.filter(mois=mois.replace(day=1)).first()
-    return existante or lettre_preparer(mois=mois)
+def lettre_du_mois(*, mois: date, plie: Plie) -> LettreMensuelle:
+    """La lettre du PLIE pour le mois, construite seulement si elle n'existe pas (la tâche planifiée garde une lettre
+    relue)."""
+    existante = LettreMensuelle.objects.filter(plie=plie, mois=mois.replace(day=1)).first()
+    return existante or lettre_preparer(mois=mois, plie=plie)
 
 
 def lettre_modifier_editorial(*, lettre: LettreMensuelle, editorial: str, user) -> LettreMensuelle:
@@ -86,7 +105,7 @@ def lettre_envoyer(*, lettre: LettreMensuelle, user=None, par_le_systeme: bool =
     with transaction.atomic():
         verrouillee = LettreMensuelle.objects.select_for_update().get(pk=lettre.pk)
         _refuser_si_envoyee(verrouillee)
-        if not adresses_a_servir():
+        if not adresses_a_servir(verrouillee.plie_id):
             raise ActionRefusee("Aucun destinataire actif : ajoutez des destinataires avant d'envoyer la lettre.")
         tirer_transition(objet=verrouillee, nom="envoyer", user=user, par_le_systeme=par_le_systeme)
         verrouillee.envoyee_le = timezone.now()
@@ -100,6 +119,8 @@ def lettre_envoyer(*, lettre: LettreMensuelle, user=None, par_le_systeme: bool =
 def destinataire_enregistrer(*, destinataire: Destinataire, user) -> Destinataire:
     """Crée ou modifie un destinataire ; une adresse déjà présente (sans casse) est refusée, rien n'est écrit."""
     _exiger_l_animation(user)
+    if destinataire.plie_id is None:  # un nouveau destinataire reçoit la lettre du PLIE de qui l'ajoute
+        destinataire.plie = plie_de_l_animation(user)
     destinataire.courriel = destinataire.courriel.strip()
     destinataire.full_clean()
     with transaction.atomic():
@@ -117,14 +138,15 @@ def destinataire_desactiver(*, destinataire: Destinataire, user) -> Destinataire
 def destinataires_depuis_comptes(*, comptes, user) -> list[Destinataire]:
     """Ajoute les porteurs et référents choisis parmi les comptes actifs (ceux dont l'adresse n'y est pas déjà)."""
     _exiger_l_animation(user)
-    deja = {c.lower() for c in Destinataire.objects.values_list("courriel", flat=True)}
+    plie = plie_de_l_animation(user)
+    deja = {c.lower() for c in Destinataire.objects.filter(plie=plie).values_list("courriel", flat=True)}
     ajoutes = []
     with transaction.atomic():
         for compte in comptes:
             if not compte.email or compte.email.lower() in deja:
                 continue
             categorie = "referent" if compte.groups.filter(name=Role.REFERENT).exists() else "porteur"
-            destinataire = Destinataire(nom=compte.get_full_name() or compte.username, courriel=compte.email,
+            destinataire = Destinataire(plie=plie, nom=compte.get_full_name() or compte.username, courriel=compte.email,
                                         categorie=categorie, structure=compte.structure)
             try:
                 destinataire.full_clean()

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from annuaire.plies import plie_courant
 from operations.views.erreurs import resume_erreurs
 from operations.workflow import ActionRefusee
 
@@ -15,21 +16,26 @@ from .services import (destinataire_desactiver, destinataire_enregistrer, destin
 
 
 def _exiger_l_animation(request):
+    """Rend le PLIE dont l'utilisateur gère les destinataires : chaque PLIE a les siens."""
     if not peut_gerer_la_lettre(request.user):
         raise PermissionDenied("Les destinataires de la lettre sont gérés par l'équipe d'animation.")
+    plie = plie_courant(request.user)
+    if plie is None:
+        raise PermissionDenied("Choisissez d'abord un PLIE dans le sélecteur en haut de page.")
+    return plie
 
 
 def destinataires(request):
-    _exiger_l_animation(request)
+    plie = _exiger_l_animation(request)
     return render(request, "pilotage/destinataires.html", {
-        "destinataires": destinataires_liste(), "actifs": nombre_de_destinataires(),
-        "proposables": len(comptes_proposables())})
+        "destinataires": destinataires_liste(plie.pk), "actifs": nombre_de_destinataires(plie.pk),
+        "proposables": len(comptes_proposables(plie.pk))})
 
 
 def destinataire(request, pk: int | None = None):
     """Ajout (sans `pk`) ou modification d'un destinataire."""
-    _exiger_l_animation(request)
-    instance = get_object_or_404(Destinataire, pk=pk) if pk else Destinataire()
+    plie = _exiger_l_animation(request)
+    instance = get_object_or_404(Destinataire, pk=pk, plie=plie) if pk else Destinataire(plie=plie)
     formulaire = DestinataireForm(request.POST or None, instance=instance)
     erreurs = []
     if request.method == "POST":
@@ -48,8 +54,8 @@ def destinataire(request, pk: int | None = None):
 
 @require_POST
 def desactiver(request, pk: int):
-    _exiger_l_animation(request)
-    destinataire = get_object_or_404(Destinataire, pk=pk)
+    plie = _exiger_l_animation(request)
+    destinataire = get_object_or_404(Destinataire, pk=pk, plie=plie)
     destinataire_desactiver(destinataire=destinataire, user=request.user)
     messages.success(request, f"« {destinataire.nom} » ne recevra plus la lettre.")
     return redirect("pilotage:destinataires")
@@ -57,8 +63,8 @@ def desactiver(request, pk: int):
 
 def depuis_comptes(request):
     """Proposer les porteurs et référents qui ont un compte (et une adresse) et ne reçoivent pas encore la lettre."""
-    _exiger_l_animation(request)
-    formulaire = ComptesForm(request.POST or None, proposables=comptes_proposables())
+    plie = _exiger_l_animation(request)
+    formulaire = ComptesForm(request.POST or None, proposables=comptes_proposables(plie.pk))
     if request.method == "POST" and formulaire.is_valid():
         try:
             ajoutes = destinataires_depuis_comptes(comptes=formulaire.comptes_choisis(), user=request.user)

@@ -28,7 +28,13 @@ def _lettre(request, mois: str) -> LettreMensuelle:
         debut = lire_mois(mois)
     except ValueError:
         raise Http404 from None
-    return get_object_or_404(lettres_visibles(request.user).select_related("document"), mois=debut)
+    lettres = lettres_visibles(request.user).select_related("document").filter(mois=debut)
+    if (plie := request.GET.get("plie", "")).isdigit():  # un pivot en vue consolidée voit la lettre de chaque PLIE
+        lettres = lettres.filter(plie_id=int(plie))
+    lettre = lettres.order_by("plie__nom").first()
+    if lettre is None:
+        raise Http404
+    return lettre
 
 
 def _exiger_l_animation(request):
@@ -71,7 +77,7 @@ def lettre(request, mois: str):
         "lettre": lettre, "gerer": gerer, "lignes": lignes_mises_en_forme(lettre.chiffres) if lettre.chiffres else [],
         "objectifs": objectifs_mis_en_forme(lettre.chiffres) if lettre.chiffres else [], "pdf": lettre.pdf,
         "historique": historique(lettre), "envois": lettre.envois.count() if gerer else None,
-        "destinataires": nombre_de_destinataires() if gerer and not lettre.envoyee else ""})
+        "destinataires": nombre_de_destinataires(lettre.plie_id) if gerer and not lettre.envoyee else ""})
 
 
 def editorial(request, mois: str):
@@ -102,13 +108,14 @@ def envoyer(request, mois: str):
         if lettre.envoyee:
             messages.error(request, f"La lettre de {lettre.titre_mois} a déjà été envoyée : elle ne part qu'une fois.")
             return redirect(lettre)
-        return render(request, "pilotage/envoyer.html", {"lettre": lettre, "destinataires": nombre_de_destinataires()})
+        return render(request, "pilotage/envoyer.html", {"lettre": lettre,
+                                                         "destinataires": nombre_de_destinataires(lettre.plie_id)})
     try:
         lettre_envoyer(lettre=lettre, user=request.user)
     except ActionRefusee as refus:
         messages.error(request, str(refus))
     else:
-        messages.success(request, f"La lettre de {lettre.titre_mois} part vers {nombre_de_destinataires()}.")
+        messages.success(request, f"La lettre de {lettre.titre_mois} part vers {nombre_de_destinataires(lettre.plie_id)}.")
     return redirect(lettre)
 
 

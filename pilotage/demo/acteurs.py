@@ -6,7 +6,7 @@ from collections import Counter
 
 from django.contrib.auth.models import Group
 
-from annuaire.models import Structure, Utilisateur
+from annuaire.models import Plie, Structure, Utilisateur
 from annuaire.roles import Role
 
 from .lecture import lire
@@ -33,11 +33,17 @@ def identifiant(prenom: str, nom: str) -> str:
     return re.sub(r"[^a-z.]", "", texte)
 
 
+def plie_de_la_demo() -> Plie:
+    """Le PLIE de l'installation (le premier créé, par la migration annuaire/0004) : la démonstration s'y charge, même
+    sur une installation qui en compte d'autres."""
+    return Plie.objects.order_by("pk").first()
+
+
 def creer_structures() -> dict[str, Structure]:
     """Les structures, désignées partout par leur sigle, sinon leur nom."""
-    structures = {}
+    structures, plie = {}, plie_de_la_demo()
     for s in _A["structures"]:
-        structure, _ = Structure.objects.get_or_create(nom=s["nom"], defaults={
+        structure, _ = Structure.objects.get_or_create(plie=plie, nom=s["nom"], defaults={
             "sigle": s["sigle"], "categorie": Structure.Categorie(s["categorie"]), "commune": s["commune"]})
         structures[s["sigle"] or s["nom"]] = structure
     return structures
@@ -48,12 +54,12 @@ def creer_comptes(structures) -> dict[str, Utilisateur]:
     # Un seul hachage pour tous les comptes : PBKDF2 coûte une demi-seconde, et ce mot de passe est public.
     modele = Utilisateur()
     modele.set_password(MOT_DE_PASSE)
-    comptes = {}
+    comptes, plie = {}, plie_de_la_demo()
 
     def compte(login, prenom, nom, role, structure, mot_de_passe=True, **extra):
         if login in comptes:
             return comptes[login]
-        u = Utilisateur(username=login, first_name=prenom, last_name=nom, email=f"{login}@{DOMAINE}",
+        u = Utilisateur(username=login, first_name=prenom, last_name=nom, email=f"{login}@{DOMAINE}", plie=plie,
                         structure=structures[structure] if structure else None, **extra)
         if mot_de_passe:
             u.password = modele.password
@@ -82,7 +88,7 @@ def creer_membres(comptes: dict[str, Utilisateur]):
     groupe = Group.objects.get(name=Role.COMITE)
     for m in MEMBRES:
         u = Utilisateur(username=m["identifiant"], first_name=m["prenom"], last_name=m["nom"],
-                        email=f"{m['identifiant']}@{DOMAINE}")
+                        email=f"{m['identifiant']}@{DOMAINE}", plie=plie_de_la_demo())
         u.set_unusable_password()
         u.save()
         u.groups.add(groupe)

@@ -16,6 +16,7 @@ from participants.criteres import preuve_de_sortie
 from participants.importation_clauses import analyser, importer
 from participants.models import Etape, MotifSortie, Participant, PropositionSortie, TypeEtape
 
+from .acteurs import plie_de_la_demo
 from .lecture import lire
 
 _C = lire("clauses")
@@ -285,5 +286,5 @@ def fichiers() -> tuple[tuple[str, bytes], tuple[str, bytes], list[int]]:
 def charger_clauses() -> dict:
     fichier_heures, fichier_orientations, contrats_pro = fichiers()
     _sortir_en_contrat_pro(contrats_pro)
-    trace = importer(analyser(fichier_heures, fichier_orientations))
+    trace = importer(analyser(fichier_heures, fichier_orientations, plie=plie_de_la_demo()))
     return {"heures": trace.heures_creees, "orientations": trace.orientations_creees}

@@ -27,7 +27,7 @@ def _envoi_du(lettre: LettreMensuelle) -> datetime:
 
 def charger_lettres(animation) -> list[LettreMensuelle]:
     for d in _L["destinataires"]:
-        structure = Structure.objects.get(nom=d["structure"]) if d.get("structure") else None
+        structure = Structure.objects.get(plie=animation.plie, nom=d["structure"]) if d.get("structure") else None
         destinataire_enregistrer(destinataire=Destinataire(
             nom=d["nom"], courriel=d["courriel"], categorie=d["categorie"], structure=structure,
             actif=d.get("actif", True)), user=animation)

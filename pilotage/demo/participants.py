@@ -26,7 +26,7 @@ from participants.criteres import age_le, criteres, verdicts_du_participant
 from participants.models import Etape, MotifSortie, Participant, PropositionSortie, TypeEtape
 from participants.services import commission_de_sortie, etape_ajouter, participant_orienter, sortie_proposer
 
-from .acteurs import referents_par_structure
+from .acteurs import plie_de_la_demo, referents_par_structure
 from .lecture import PARIS, lire
 from .programmation import objectifs_du_portage, repartir
 
@@ -64,8 +64,9 @@ def _jour(hasard, debut: date, fin: date) -> date:
 def charger_participants(structures: dict[str, Structure]) -> dict:
     """`structures` : celles de la démonstration, par sigle (ou nom), comme les désignent les référents."""
     hasard = random.Random(GRAINE)
-    communes = {c.nom: c for c in Commune.objects.all()}
-    qpv = {q.nom: q for q in Qpv.objects.select_related("commune")}
+    plie = plie_de_la_demo()
+    communes = {c.nom: c for c in Commune.objects.filter(plie=plie)}
+    qpv = {q.nom: q for q in Qpv.objects.filter(commune__plie=plie).select_related("commune")}
     prescripteurs = {p.code: p for p in Prescripteur.objects.all()}
     motifs = {m.code: m for m in MotifSortie.objects.all()}
     types = {t.code: t for t in TypeEtape.objects.all()}
@@ -130,7 +131,7 @@ def charger_participants(structures: dict[str, Structure]) -> dict:
         structure = structures[structures_tirees[rang - 1]]
         referent = hasard.choice(referents.get(structure.pk, [None]))
         participants.append(Participant(
-            identifiant=f"ABC-{rang:05d}", nom=hasard.choice(NOMS), prenom=hasard.choice(PRENOMS[sexe]), sexe=sexe,
+            plie=plie, identifiant=f"ABC-{rang:05d}", nom=hasard.choice(NOMS), prenom=hasard.choice(PRENOMS[sexe]), sexe=sexe,
             date_naissance=naissance, commune=commune, qpv=quartier, prescripteur=prescripteur,
             referent=referent, referent_texte=referent.get_full_name() if referent else "",
             structure_referent=structure, structure_referent_texte=structure.nom, date_entree=entree,

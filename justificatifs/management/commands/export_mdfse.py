@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from annuaire.commandes import ajouter_option_plie, plie_argument
 from annuaire.formats import pluriel
 from justificatifs.mdfse import mdfse_exporter, qualite
 from operations.models import Operation
@@ -14,9 +15,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("code", help="code de l'opération, par exemple OP-2016-013")
         parser.add_argument("--sortie", type=Path, required=True, help="fichier .zip à écrire")
+        ajouter_option_plie(parser)
 
     def handle(self, *args, code, sortie, **options):
-        operation = Operation.objects.filter(code=code).first()
+        plie = plie_argument(options.get("plie"), obligatoire=False)
+        operations = Operation.objects.filter(code=code)
+        if plie is not None:  # le porteur d'une opération est une structure de son PLIE
+            operations = operations.filter(porteur__plie=plie)
+        operation = operations.first()
         if operation is None:
             raise CommandError(f"Aucune opération {code}.")
         controle = qualite(operation)

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from annuaire.commandes import ajouter_option_plie, plie_argument
 from participants.importation import analyser, importer, importer_en_ligne_de_commande
 
 
@@ -12,9 +13,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("participants", type=Path, help="fichier des participants (CSV ou XLSX)")
         parser.add_argument("etapes", type=Path, nargs="?", help="fichier des étapes (CSV ou XLSX), facultatif")
+        ajouter_option_plie(parser)
 
     def handle(self, *args, participants, etapes, **options):
-        importer_en_ligne_de_commande(self, [participants, etapes], lambda fichiers: _compte_rendu(importer(analyser(*fichiers))))
+        plie = plie_argument(options.get("plie"), obligatoire=True)
+        importer_en_ligne_de_commande(self, [participants, etapes],
+                                      lambda fichiers: _compte_rendu(importer(analyser(*fichiers, plie=plie))))
 
 
 def _compte_rendu(trace) -> str:
