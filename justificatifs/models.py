@@ -46,8 +46,7 @@ class BilanQuerySet(models.QuerySet):
         """L'équipe du PLIE voit tous les bilans ; un porteur (ou un référent) ceux des opérations de sa structure.
         Le comité n'en voit aucun : un bilan nomme les participants."""
         roles = roles_de(user)
-        # Le porteur d'une opération est une structure de son PLIE : son PLIE est celui de l'opération.
-        dans_ses_plie = self.filter(operation__porteur__plie__in=plies_de(user))
+        dans_ses_plie = self.filter(operation__plie__in=plies_de(user))
         if roles & EQUIPE_DU_PLIE:
             return dans_ses_plie
         if roles & ROLES_DE_STRUCTURE and user.structure_id:

@@ -32,7 +32,7 @@ def enveloppe_de(jour: date, plies: list[int] | None = None) -> Operation | None
     enveloppes = Operation.objects.filter(type__code=TYPE_ENVELOPPE, date_debut__lte=jour, date_fin__gte=jour,
                                           etat__in=ETATS_OUVERTS)
     if plies is not None:
-        enveloppes = enveloppes.filter(porteur__plie__in=plies)
+        enveloppes = enveloppes.filter(plie__in=plies)
     return enveloppes.order_by("date_debut", "pk").first()
 
 

@@ -117,7 +117,7 @@ class _Referentiels:
             if s.sigle:
                 self.structures.setdefault(cle_de_recherche(s.sigle), s.pk)
         # Le porteur d'une opération est une structure de son PLIE.
-        self.operations = dict(Operation.objects.filter(porteur__plie=plie).values_list("code", "pk"))
+        self.operations = dict(Operation.objects.filter(plie=plie).values_list("code", "pk"))
 
     @staticmethod
     def _codes(queryset) -> dict:

@@ -49,7 +49,7 @@ def participations(operation: Operation, *, au: date | None = None):
     aucune = Value(None, output_field=DateField())
     fin_si_achevee = fin if operation.date_fin < au else aucune
     # Les participants du PLIE de l'opération seulement (celui de son porteur, une structure de ce PLIE).
-    participants = Participant.objects.entres().filter(plie_id=operation.porteur.plie_id)
+    participants = Participant.objects.entres().filter(plie_id=operation.plie_id)
     if operation.type.code == PORTAGE:
         participants = (participants.filter(structure_referent_id=operation.porteur_id, date_entree__lte=operation.date_fin)
                         .exclude(date_sortie__lt=operation.date_debut))

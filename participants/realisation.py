@@ -52,7 +52,7 @@ def population(operation: Operation, *, au: date | None = None):
     if operation.type.code == CLAUSES:
         fin = min(au or operation.date_fin, operation.date_fin)
         # Les heures du PLIE de l'opération (celui de son porteur).
-        salaries = heures_de_la_periode(operation.date_debut, fin, [operation.porteur.plie_id]).filter(
+        salaries = heures_de_la_periode(operation.date_debut, fin, [operation.plie_id]).filter(
             participant__isnull=False)
         return Participant.objects.entres().filter(pk__in=salaries.values("participant_id"))
     return Participant.objects.entres().filter(etapes__operation=operation).distinct()

@@ -64,7 +64,7 @@ def operations_du_mois(debut: date, fin: date, plie_id: int | None = None):
     est une structure de son PLIE)."""
     operations = Operation.objects.filter(etat__in=ETATS_REALISES, date_debut__lte=fin, date_fin__gte=debut)
     if plie_id is not None:
-        operations = operations.filter(porteur__plie_id=plie_id)
+        operations = operations.filter(plie_id=plie_id)
     return operations.select_related("porteur", "type").order_by("code")
 
 

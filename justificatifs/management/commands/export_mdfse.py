@@ -21,7 +21,7 @@ class Command(BaseCommand):
         plie = plie_argument(options.get("plie"), obligatoire=False)
         operations = Operation.objects.filter(code=code)
         if plie is not None:  # le porteur d'une opération est une structure de son PLIE
-            operations = operations.filter(porteur__plie=plie)
+            operations = operations.filter(plie=plie)
         operation = operations.first()
         if operation is None:
             raise CommandError(f"Aucune opération {code}.")
