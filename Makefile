@@ -17,7 +17,7 @@ PORT ?= 8000
 
 demo: $(INSTALLE) $(NPM)
 	DEMO=1 $(PY) manage.py migrate --noinput
-	DEMO=1 $(PY) manage.py charger_demo
+	DEMO=1 $(PY) manage.py charger_demo --reseau
 	DEMO=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # htmx (les pages où l'on décide ligne à ligne sans recharger) et axe-core (contrôle d'accessibilité des tests
