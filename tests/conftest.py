@@ -173,6 +173,30 @@ def _grouper_pour_les_tests_en_parallele(item):
     item.add_marker(pytest.mark.xdist_group(groupe))
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """En parallèle, un test transactionnel peut être suivi d'un test ordinaire dans le même processus (seul, pytest-django
+    les met en dernier) : la base qu'il a vidée en partant reçoit de suite le référentiel, sans attendre le suivant."""
+    resultat = yield
+    if nextitem is not None and os.environ.get("PYTEST_XDIST_WORKER") and _transactionnel(item):
+        from django.db import connections
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for connexion in connections.all(initialized_only=True):
+                contenu = getattr(connexion, "_test_serialized_contents", None)
+                if contenu:
+                    connexion.creation.deserialize_db_from_string(contenu)
+    return resultat
+
+
+def _transactionnel(item) -> bool:
+    marqueur = item.get_closest_marker("django_db")
+    if marqueur is not None and validate_django_db(marqueur)[0]:
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     if config.getvalue("dist") == "loadgroup":
