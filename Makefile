@@ -26,8 +26,12 @@ $(NPM): package.json package-lock.json
 	if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
 	else echo "npm absent : pages sans htmx, contrôles d'accessibilité sautés (apt-get install npm)"; fi
 
+# Deux processus de test (pytest-xdist), chacun sa base ; tests/parallele.py dit ce qui tourne à la file ou seul.
+# `make test PARALLELE=0` : un seul processus (un débogueur, -x qui s'arrête au premier échec dans l'ordre).
+PARALLELE ?= 2
+
 test: $(INSTALLE) $(NPM)
-	$(PY) -m pytest $(ARGS)
+	$(PY) -m pytest -n $(PARALLELE) --dist loadgroup $(ARGS)
 
 # Les bancs à pleine taille : chaque mesure contre sa cible et sa référence ; code non nul si une cible est manquée.
 bench: $(INSTALLE)

@@ -20,7 +20,7 @@ from annuaire.roles import Role
 from config.celery import app as celery_app
 
 from .factories import OperationFactory, StructureFactory, utilisateur
-from .stockage import stockage_sous, vider_le_prefixe
+from .stockage import sessions_boto3_partageant_les_modeles, stockage_sous, vider_le_prefixe
 
 pytest_plugins = ["tests.celery_reel"]  # la fixture `worker` : un vrai worker Celery sur Redis
 
@@ -108,6 +108,7 @@ VERIFICATIONS = {"postgresql": _raison_sans_postgresql, "redis": _raison_sans_re
                  "libreoffice": _raison_sans_libreoffice, "accessibilite": _raison_sans_axe, "s3": _raison_sans_s3}
 
 
+@pytest.hookimpl(tryfirst=True)  # avant pytest-xdist, qui lit les groupes dans ce même crochet
 def pytest_collection_modifyitems(config, items):
     raisons = {}
     for item in items:
@@ -122,6 +123,7 @@ def pytest_collection_modifyitems(config, items):
         if manques:
             item.add_marker(pytest.mark.skip(reason=" ; ".join(manques)))
         _restaurer_le_referentiel(item)
+        _grouper_pour_les_tests_en_parallele(item)
 
 
 def _restaurer_le_referentiel(item):
@@ -146,6 +148,62 @@ def _restaurer_le_referentiel(item):
         ),
         append=False,
     )
+
+
+# --- Tests en parallèle (pytest-xdist : `make test` lance deux processus, chacun avec sa base de test) ---
+
+GROUPE_EXCLUSIF = "exclusif"
+
+
+def _grouper_pour_les_tests_en_parallele(item):
+    """Les tests qui ne peuvent pas tourner en même temps qu'un autre d'un même groupe vont au même processus, à la file.
+
+    - `redis` : un vrai worker consomme toute la file Redis de la session ; deux à la fois se voleraient leurs tâches.
+    - `exclusif` (PostgreSQL redémarré…) : à la toute fin, seul, les autres processus arrêtés (OrdonnanceurAvecExclusifs).
+    - une fixture de portée module (la démonstration chargée une fois) : tout le module dans le même processus.
+    """
+    if item.get_closest_marker("exclusif"):
+        groupe = GROUPE_EXCLUSIF
+    elif item.get_closest_marker("redis"):
+        groupe = "redis"
+    elif any(definitions[-1].scope == "module" for definitions in item._fixtureinfo.name2fixturedefs.values()):
+        groupe = item.module.__name__
+    else:
+        return
+    item.add_marker(pytest.mark.xdist_group(groupe))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """En parallèle, un test transactionnel peut être suivi d'un test ordinaire dans le même processus (seul, pytest-django
+    les met en dernier) : la base qu'il a vidée en partant reçoit de suite le référentiel, sans attendre le suivant."""
+    resultat = yield
+    if nextitem is not None and os.environ.get("PYTEST_XDIST_WORKER") and _transactionnel(item):
+        from django.db import connections
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for connexion in connections.all(initialized_only=True):
+                contenu = getattr(connexion, "_test_serialized_contents", None)
+                if contenu:
+                    connexion.creation.deserialize_db_from_string(contenu)
+    return resultat
+
+
+def _transactionnel(item) -> bool:
+    marqueur = item.get_closest_marker("django_db")
+    if marqueur is not None and validate_django_db(marqueur)[0]:
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") == "loadgroup":
+        from .parallele import OrdonnanceurAvecExclusifs
+
+        return OrdonnanceurAvecExclusifs(config, log, GROUPE_EXCLUSIF)
+    return None
 
 
 # --- TOUT_EXIGER=1 : rien ne doit être sauté, et une session sans test n'est pas un succès ---
@@ -189,6 +247,16 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture(scope="session", autouse=True)
 def _hachage_rapide():
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _modeles_boto3_lus_une_fois():
+    """Avec S3, chaque test a sa session boto3 ; les modèles JSON de botocore ne sont lus qu'une fois (tests/stockage.py)."""
+    if not settings.STOCKAGE_S3_BUCKET:
+        yield
+        return
+    with sessions_boto3_partageant_les_modeles():
         yield
 
 

@@ -11,7 +11,8 @@ import urllib.request
 import pytest
 from django.db import connections
 
-pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+# exclusif : pendant l'arrêt, aucun autre test ne doit tourner (make test en lance deux à la fois).
+pytestmark = [pytest.mark.postgresql, pytest.mark.exclusif, pytest.mark.django_db(transaction=True)]
 
 
 def _cluster(action: str):
