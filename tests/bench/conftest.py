@@ -5,7 +5,11 @@ BENCH_CLAUSES (1 000 000 de lignes d'heures), BENCH_PLIE (100), BENCH_MDFSE (20 
 
 Chaque banc inscrit ses mesures par `cible(...)` : la valeur, la cible et la référence mesurée dans le même passage.
 Un banc qui manque une cible échoue (`verifier`), et le récapitulatif de fin de session liste toutes les cibles et
-celles qui sont manquées : `make bench` sort en erreur. BENCH_PETIT=1 (`make bench-ci`, appelé par .ci/run) passe
+celles qui sont manquées : `make bench` sort en erreur.
+
+Chaque banc travaille dans un réseau de PLIE (`PLIE` : BENCH_PLIE, 100 à pleine taille, 3 à petite taille ;
+`population.plies`) : toute donnée créée est rangée dans un PLIE, et ce qu'on mesure est ce que voit un utilisateur
+d'un PLIE (le n° 1), la vue consolidée à côté quand elle existe. BENCH_PETIT=1 (`make bench-ci`, appelé par .ci/run) passe
 chaque banc à petite taille : les cibles de temps n'y sont pas jugées (trop peu de lignes pour rien dire), les
 vérifications d'égalité des chiffres le sont toujours.
 """
@@ -29,6 +33,7 @@ TAILLES = {
     "import": taille("BENCH_IMPORT", 100_000, 2_000),
     "clauses": taille("BENCH_CLAUSES", 1_000_000, 12_000),
 }
+PLIE = taille("BENCH_PLIE", 100, 3)
 
 
 @dataclass

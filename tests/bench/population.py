@@ -4,14 +4,19 @@ répartis sur 2014-2017, pour mesurer le rapport et l'import à la taille d'un r
 Les valeurs sont tirées comme dans une vraie extraction (`Tirage`) : des noms et prénoms fréquents et beaucoup de
 rares (des dizaines de milliers de noms distincts sur 100 000 personnes), des dates de naissance, d'entrée et de
 sortie étalées sur des années, des communes et des prescripteurs tirés selon une loi de Zipf (la ville-centre et Pôle
-emploi en tête, une longue traîne), des libellés écrits tantôt en capitales, tantôt non."""
+emploi en tête, une longue traîne), des libellés écrits tantôt en capitales, tantôt non.
+
+Un réseau de PLIE (`plies`) : le PLIE de l'installation est le n° 1, les autres reçoivent son territoire (mêmes noms de
+communes et de quartiers, rangés chez eux) et leurs structures ; chaque participant est rangé dans un PLIE (le rang
+modulo le nombre de PLIE), avec une commune, un quartier et une structure de son PLIE. Dès qu'il y a deux PLIE, toute
+création doit dire le sien (la contrainte NOT NULL refuse l'oubli) : les COPY remplissent la colonne plie_id."""
 import io
 import random
 from datetime import date, timedelta
 
 from django.db import connection
 
-from annuaire.models import Commune, Prescripteur, Qpv, Structure
+from annuaire.models import Commune, OrganismePivot, Plie, Prescripteur, Qpv, Structure
 from participants.models import MotifSortie, TypeEtape
 
 DEBUT = date(2014, 1, 1)
@@ -48,10 +53,12 @@ FINALES = "t tte rd rt l lle n nne s ux ault ard ier on in et eau ot our and ez"
 class Tirage:
     """Les colonnes d'une extraction, tirées comme dans la réalité (voir le module)."""
 
-    def __init__(self, hasard: random.Random):
+    def __init__(self, hasard: random.Random, plie: int | None = None):
+        """`plie` : les communes et quartiers de ce PLIE (par défaut le premier, celui de l'installation)."""
         self.hasard = hasard
-        self.communes = list(Commune.objects.order_by("pk").values_list("pk", "nom"))
-        self.qpv = list(Qpv.objects.values_list("pk", "nom"))
+        plie = plie or premier_plie().pk
+        self.communes = list(Commune.objects.filter(plie_id=plie).order_by("pk").values_list("pk", "nom"))
+        self.qpv = list(Qpv.objects.filter(commune__plie_id=plie).order_by("pk").values_list("pk", "nom"))
         self.prescripteurs = list(Prescripteur.objects.values_list("pk", "code"))
         self.motifs = list(MotifSortie.objects.values_list("pk", "code"))
         self._zipf = {}
@@ -97,6 +104,44 @@ class Tirage:
         return self.zipf(self.motifs)
 
 
+def premier_plie() -> Plie:
+    """Le PLIE de l'installation (créé par les migrations), n° 1 du réseau."""
+    return Plie.objects.order_by("pk").first()
+
+
+def plies(nombre: int, pivot: str | None = None, dans_le_pivot: int = 0) -> list[Plie]:
+    """Les `nombre` PLIE du réseau, le n° 1 d'abord (celui de l'installation) ; les autres reçoivent son territoire.
+    `pivot` : un organisme pivot qui instruit les `dans_le_pivot` premiers."""
+    premier = premier_plie()
+    existants = {p.sigle: p for p in Plie.objects.all()}
+    nouveaux = [Plie(nom=f"PLIE de banc n° {n}", sigle=f"PLIE-B{n:03d}", prefixe_operations=f"OPB{n:03d}")
+                for n in range(2, nombre + 1) if f"PLIE-B{n:03d}" not in existants]
+    Plie.objects.bulk_create(nouveaux)
+    reseau = [premier, *Plie.objects.filter(sigle__startswith="PLIE-B").order_by("pk")][:nombre]
+    communes = list(Commune.objects.filter(plie=premier).order_by("pk"))
+    quartiers = list(Qpv.objects.filter(commune__plie=premier).select_related("commune").order_by("pk"))
+    for plie in nouveaux:
+        Commune.objects.bulk_create(Commune(plie=plie, nom=c.nom, code_insee=c.code_insee, cle=c.cle) for c in communes)
+    copies = {(c.plie_id, c.cle): c.pk for c in Commune.objects.filter(plie__in=nouveaux)}
+    Qpv.objects.bulk_create(Qpv(commune_id=copies[plie.pk, q.commune.cle], nom=q.nom, veille=q.veille, cle=q.cle)
+                            for plie in nouveaux for q in quartiers)
+    if pivot:
+        organisme = OrganismePivot.objects.get_or_create(nom=pivot)[0]
+        Plie.objects.filter(pk__in=[p.pk for p in reseau[:dans_le_pivot]]).update(pivot=organisme)
+    return reseau
+
+
+def structures(reseau: list[Plie], par_plie: int) -> dict[int, list[int]]:
+    """`par_plie` structures porteuses dans chaque PLIE : leurs clés, par PLIE."""
+    Structure.objects.bulk_create((Structure(plie=plie, nom=f"Structure de banc {n}", categorie="porteur")
+                                   for plie in reseau for n in range(par_plie)), ignore_conflicts=True)
+    rangees = {plie.pk: [] for plie in reseau}
+    for pk, plie in Structure.objects.filter(plie__in=reseau, nom__startswith="Structure de banc ").order_by(
+            "pk").values_list("pk", "plie_id"):
+        rangees[plie].append(pk)
+    return rangees
+
+
 def _copier(table: str, colonnes: list[str], lignes):
     tampon = io.StringIO()
     for ligne in lignes:
@@ -108,24 +153,28 @@ def _copier(table: str, colonnes: list[str], lignes):
             copie.write(bloc)
 
 
-def generer(participants: int, etapes: int, graine: int = 42):
+def generer(participants: int, etapes: int, graine: int = 42, reseau: list[Plie] | None = None):
+    """Les participants, rangés tour à tour dans chaque PLIE du réseau (par défaut le seul PLIE de l'installation),
+    et leurs étapes."""
     hasard = random.Random(graine)
-    tirage = Tirage(hasard)
+    reseau = reseau or [premier_plie()]
+    tirages = [Tirage(hasard, plie.pk) for plie in reseau]
     types = list(TypeEtape.objects.values_list("pk", flat=True))
-    structures = [Structure.objects.get_or_create(nom=f"Structure de banc {n}", defaults={"categorie": "porteur"})[0].pk
-                  for n in range(20)]
+    rangees = structures(reseau, 20)
 
     def participant(rang):
+        plie = reseau[rang % len(reseau)].pk
+        tirage = tirages[rang % len(reseau)]
         entree = DEBUT + timedelta(days=hasard.randint(0, 1400))
         sortie = entree + timedelta(days=hasard.randint(30, 900)) if hasard.random() < 0.5 else None
-        return (f"BENCH-{rang:07d}", tirage.nom(), tirage.prenom(), hasard.choice("HF"), tirage.naissance(entree),
-                tirage.commune()[0], tirage.quartier()[0], tirage.prescripteur()[0], "", hasard.choice(structures), "",
+        return (plie, f"BENCH-{rang:07d}", tirage.nom(), tirage.prenom(), hasard.choice("HF"), tirage.naissance(entree),
+                tirage.commune()[0], tirage.quartier()[0], tirage.prescripteur()[0], "", hasard.choice(rangees[plie]), "",
                 entree, sortie, tirage.motif()[0] if sortie else None, "DE", "", None, "", None, None, None,
                 None, "2026-01-01 00:00:00+00", "2026-01-01 00:00:00+00", "entre", "", "", "", "", "", "", "", "", "",
                 "")
 
     _copier("participants_participant", [
-        "identifiant", "nom", "prenom", "sexe", "date_naissance", "commune_id", "qpv_id", "prescripteur_id",
+        "plie_id", "identifiant", "nom", "prenom", "sexe", "date_naissance", "commune_id", "qpv_id", "prescripteur_id",
         "referent_texte", "structure_referent_id", "structure_referent_texte", "date_entree", "date_sortie",
         "motif_sortie_id", "situation_entree", "niveau_formation", "beneficiaire_rsa", "rqth", "menage_sans_emploi",
         "enfants_a_charge", "parent_isole", "sans_domicile", "cree_le", "modifie_le", "statut_entree",

@@ -5,6 +5,9 @@ Cible : le débit de bout en bout du produit (requêtes, contexte, rendu, archiv
 moins à 80 % de celui d'un rendu docxtpl nu du MÊME modèle avec les MÊMES contextes, calculés d'avance : ce que le
 produit ajoute au rendu lui-même.
 
+Un réseau de PLIE (BENCH_PLIE) : les 50 actions sont celles du PLIE n° 1, dont l'équipe d'animation demande le
+traitement ; chaque autre PLIE a aussi une action, avec ses séances et ses inscrits, que le traitement ne touche pas.
+
 La mémoire se lit de deux façons : le pic des allocations Python pendant le traitement (tracemalloc) et le pic de
 mémoire résidente du processus (qui comprend les bancs précédents de la même session).
 """
@@ -21,7 +24,7 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment
 
-from annuaire.models import Commune, Prescripteur
+from annuaire.models import Commune, Prescripteur, Structure
 from annuaire.roles import Role
 from operations.documents import EMBLEME_UE, chemin_actif, filtres_fr
 from operations.models import Traitement, TypeOperation
@@ -29,25 +32,27 @@ from operations.options import Etat
 from participants.emargement import Periode, contexte_emargement
 from participants.models import Etape, Participant, Seance, TypeEtape
 from participants.tasks import generer_emargements
-from tests.factories import OperationFactory, StructureFactory, utilisateur
+from tests.factories import OperationFactory, utilisateur
 
-from .conftest import PETIT, cible, memoire_max_mio, tableau, verifier
+from .conftest import PETIT, PLIE, cible, memoire_max_mio, tableau, verifier
+from .population import plies
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ACTIONS, SEANCES, INSCRITS = 5 if PETIT else 50, 20, 15
 RAPPORT_MINIMAL = 0.8
 
 
-def _actions():
-    structure = StructureFactory(nom="IRFA Bourgogne")
+def _actions(plie, actions: int):
+    """Les actions d'un PLIE, leur prestataire, leurs séances et leurs inscrits, tout rangé dans ce PLIE."""
+    structure = Structure.objects.create(plie=plie, nom="IRFA Bourgogne", categorie=Structure.Categorie.PORTEUR)
     type_action = TypeOperation.objects.get(code="REMOBILISATION")
-    commune, prescripteur = Commune.objects.get(nom="Dijon"), Prescripteur.objects.get(code="POLE_EMPLOI")
+    commune, prescripteur = Commune.objects.get(plie=plie, nom="Dijon"), Prescripteur.objects.get(code="POLE_EMPLOI")
     action_plie = TypeEtape.objects.get(code="ACTION_PLIE")
     operations = []
-    for a in range(ACTIONS):
-        operation = OperationFactory(porteur=structure, etat=Etat.EN_REALISATION, type=type_action)
+    for a in range(actions):
+        operation = OperationFactory(plie=plie, porteur=structure, etat=Etat.EN_REALISATION, type=type_action)
         participants = Participant.objects.bulk_create(
-            Participant(identifiant=f"BENCH-{a}-{i}", nom=f"Nom{i:02d}", prenom=f"Prénom{a}", sexe="F",
+            Participant(plie=plie, identifiant=f"BENCH-{a}-{i}", nom=f"Nom{i:02d}", prenom=f"Prénom{a}", sexe="F",
                         date_naissance=date(1980, 1, 1), commune=commune, prescripteur=prescripteur,
                         date_entree=date(2016, 1, 4)) for i in range(INSCRITS))
         Etape.objects.bulk_create(Etape(participant=p, type=action_plie, date_debut=date(2016, 2, 1), operation=operation)
@@ -63,8 +68,12 @@ def _actions():
 
 
 def test_mille_feuilles_en_un_traitement(tmp_path):
-    operations = _actions()
-    traitement = Traitement.objects.create(libelle="Banc d'essai", demande_par=utilisateur(Role.ANIMATION))
+    reseau = plies(PLIE)
+    operations = _actions(reseau[0], ACTIONS)
+    for plie in reseau[1:]:
+        _actions(plie, 1)
+    traitement = Traitement.objects.create(libelle="Banc d'essai",
+                                           demande_par=utilisateur(Role.ANIMATION, plie=reseau[0]))
     arguments = (str(traitement.pk), [o.pk for o in operations], "2016-03-01", "2016-12-31", "seance")
     generer_emargements(*arguments)  # à froid : modules, modèle Word et gabarits chargés une fois par processus
 

@@ -4,6 +4,8 @@ pic de mémoire imprimés. `make bench` (taille : BENCH_MDFSE).
 Cibles : l'export en moins de 3 s et moins de 300 Mio de mémoire résidente, mesurés dans un processus à lui
 (`mdfse_processus.py` : sa durée d'export, et la RSS maximale du processus enfant lue par `RUSAGE_CHILDREN`, démarrage
 de Django compris) ; la taille de référence est un même processus qui démarre Django sans rien exporter.
+
+L'installation a plusieurs PLIE (BENCH_PLIE) : l'opération, son porteur et ses participants sont rangés dans le n° 1.
 """
 import io
 import json
@@ -18,14 +20,15 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from annuaire.models import Commune, Prescripteur
+from annuaire.models import Commune, Prescripteur, Structure
 from justificatifs.mdfse import export_mdfse
 from operations.models import TypeOperation
 from operations.options import Etat
 from participants.models import MotifSortie, Participant
-from tests.factories import OperationFactory, StructureFactory
+from tests.factories import OperationFactory
 
-from .conftest import cible, tableau, taille, verifier
+from .conftest import PLIE, cible, tableau, taille, verifier
+from .population import plies
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PARTICIPANTS = taille("BENCH_MDFSE", 20_000, 500)
@@ -50,13 +53,14 @@ def _processus(*arguments: str) -> tuple[str, float]:
 
 
 def test_export_d_une_operation_de_vingt_mille_participants():
-    structure = StructureFactory(nom="Mission locale")
-    operation = OperationFactory(porteur=structure, etat=Etat.EN_REALISATION,
+    plie = plies(PLIE)[0]
+    structure = Structure.objects.create(plie=plie, nom="Mission locale", categorie=Structure.Categorie.PORTEUR)
+    operation = OperationFactory(plie=plie, porteur=structure, etat=Etat.EN_REALISATION,
                                  type=TypeOperation.objects.get(code="PORTAGE_REFERENTS"))
-    commune, prescripteur = Commune.objects.get(nom="Dijon"), Prescripteur.objects.get(code="POLE_EMPLOI")
+    commune, prescripteur = Commune.objects.get(plie=plie, nom="Dijon"), Prescripteur.objects.get(code="POLE_EMPLOI")
     cdi = MotifSortie.objects.get(code="CDI")
     Participant.objects.bulk_create((
-        Participant(identifiant=f"MDFSE-{i:06d}", nom=f"Nom{i}", prenom="Camille", sexe="HF"[i % 2],
+        Participant(plie=plie, identifiant=f"MDFSE-{i:06d}", nom=f"Nom{i}", prenom="Camille", sexe="HF"[i % 2],
                     date_naissance=date(1960, 1, 1) + timedelta(days=i % 15000), commune=commune,
                     prescripteur=prescripteur, structure_referent=structure, date_entree=date(2016, 1, 4),
                     date_sortie=date(2016, 10, 3) if i % 4 == 0 else None, motif_sortie=cdi if i % 4 == 0 else None,
