@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings as reglages
 from django.db import connection
 
+from annuaire.models import Plie
 from annuaire.roles import Role
 from operations.models import Traitement
 from participants.lots import emargements_lancer
@@ -41,7 +42,7 @@ def _attendre(condition, delai=120):
 
 def test_le_worker_tue_en_plein_travail_rejoue_la_tache_sans_doublon(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    operations = _actions()
+    operations = _actions(Plie.objects.get(), ACTIONS)
     base = connection.settings_dict
     env = {**os.environ, **environnement_du_stockage(), "DJANGO_SETTINGS_MODULE": "config.settings",
            "DATABASE_URL": f"postgres://{base['USER']}:{base['PASSWORD'] or ''}@{base['HOST']}:{base['PORT']}/{base['NAME']}",
