@@ -19,7 +19,7 @@ def ajouter_option_plie(parser) -> None:
 def plie_argument(sigle: str | None, *, obligatoire: bool):
     """Le PLIE d'une commande (`--plie SIGLE`). Sans option : le seul de l'installation ; avec plusieurs PLIE, refusé
     si la commande range des données (`obligatoire`), sinon None : tous les PLIE (rapport consolidé)."""
-    from .models import Plie
+    from .models import Plie, seul_plie
 
     if sigle:
         plie = Plie.objects.filter(sigle__iexact=sigle).first()
@@ -27,9 +27,9 @@ def plie_argument(sigle: str | None, *, obligatoire: bool):
             connus = ", ".join(Plie.objects.values_list("sigle", flat=True))
             raise CommandError(f"Aucun PLIE de sigle « {sigle} » (PLIE de l'installation : {connus}).")
         return plie
-    plies = list(Plie.objects.all()[:2])
-    if len(plies) == 1:
-        return plies[0]
+    seul = seul_plie()
+    if seul is not None:
+        return seul
     if obligatoire:
         raise CommandError("Plusieurs PLIE sur cette installation : précisez lequel avec --plie SIGLE.")
     return None

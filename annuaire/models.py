@@ -100,6 +100,12 @@ def plie_par_defaut():
     return plies[0] if len(plies) == 1 else None
 
 
+def seul_plie() -> "Plie | None":
+    """Le PLIE d'une installation qui n'en a qu'un (tâche, commande, document sans utilisateur), sinon None."""
+    pk = plie_par_defaut()
+    return Plie.objects.get(pk=pk) if pk else None
+
+
 class Structure(models.Model):
     """Une personne morale connue du PLIE : porteur, prestataire, prescripteur, financeur, entreprise."""
 

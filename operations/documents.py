@@ -20,7 +20,7 @@ from docxtpl import DocxTemplate, InlineImage
 from docx.shared import Mm
 
 from annuaire.formats import euros, montant, nombre, pourcentage
-from annuaire.models import Plie, plie_par_defaut
+from annuaire.models import Plie, seul_plie
 from annuaire.plies import chemin_plie
 
 from .models import DocumentGenere, ModeleDocument
@@ -100,8 +100,7 @@ def plie_de(objet) -> Plie | None:
     à défaut, le seul PLIE de l'installation."""
     chemin = chemin_plie(type(objet))
     if chemin is None:
-        pk = plie_par_defaut()
-        return Plie.objects.get(pk=pk) if pk else None
+        return seul_plie()
     for attribut in chemin.split("__"):
         objet = getattr(objet, attribut)
     return objet
@@ -137,8 +136,7 @@ def rendre(nature: str, contexte: dict, plie: Plie | None = None) -> bytes:
     if not (contexte.get("mention_fse") or "").strip():
         raise MentionManquante(f"Le document « {MODELES[nature].titre} » n'a pas les mentions obligatoires de son "
                                f"programme européen (mention_fse) : il n'est pas produit.")
-    if plie is None and (pk := plie_par_defaut()):
-        plie = Plie.objects.get(pk=pk)
+    plie = plie or seul_plie()
     gabarit = DocxTemplate(chemin_actif(nature, plie))
     environnement = Environment(autoescape=True)
     environnement.filters.update(filtres_fr())

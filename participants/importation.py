@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from annuaire import en_masse
-from annuaire.models import Commune, Plie, Prescripteur, Qpv, Structure, Utilisateur, plie_par_defaut
+from annuaire.models import Commune, Plie, Prescripteur, Qpv, Structure, Utilisateur, seul_plie
 from annuaire.normalisation import cle_de_recherche
 from operations.models import Operation
 
@@ -91,10 +91,10 @@ def plie_de_l_import(plie: Plie | None) -> Plie:
     Avec plusieurs PLIE et aucun choisi (vue consolidée d'un pivot), l'import est refusé : rien ne se range au hasard."""
     if plie is not None:
         return plie
-    seul = plie_par_defaut()
+    seul = seul_plie()
     if seul is None:
         raise ImportRefuse([Erreur("", None, "PLIE", CHOISIR_UN_PLIE)])
-    return Plie.objects.get(pk=seul)
+    return seul
 
 
 class _Referentiels:

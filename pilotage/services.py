@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from annuaire.models import Plie, plie_par_defaut
+from annuaire.models import Plie, seul_plie
 from annuaire.plies import plie_courant
 from annuaire.roles import Role, a_role
 from operations.documents import MentionManquante, document_generer
@@ -31,11 +31,7 @@ def _exiger_l_animation(user) -> None:
 def plie_de_l_animation(user) -> Plie:
     """Le PLIE dont l'utilisateur gère la lettre : le sien, ou celui choisi ; refusé en vue consolidée. Sans
     utilisateur (tâche, commande) : le seul PLIE de l'installation."""
-    if user is None:
-        seul = plie_par_defaut()
-        plie = Plie.objects.get(pk=seul) if seul else None
-    else:
-        plie = plie_courant(user)
+    plie = seul_plie() if user is None else plie_courant(user)
     if plie is None:
         raise ActionRefusee("Choisissez d'abord un PLIE dans le sélecteur en haut de page.")
     return plie

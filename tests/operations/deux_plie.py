@@ -53,8 +53,11 @@ def deux_plie() -> DeuxPlie:
     return DeuxPlie(a, b, pivot)
 
 
-def choisir(client, plie: Plie) -> None:
-    """Le compte connecté choisit ce PLIE dans le sélecteur (gardé en session)."""
+def choisir(client, plie: Plie | None) -> None:
+    """Le compte connecté choisit ce PLIE dans le sélecteur (gardé en session) ; None : la vue consolidée."""
     session = client.session
-    session[SESSION] = plie.pk
+    if plie is None:
+        session.pop(SESSION, None)
+    else:
+        session[SESSION] = plie.pk
     session.save()

@@ -6,7 +6,8 @@ from datetime import date
 from annuaire.models import Commune, OrganismePivot, Plie, Prescripteur, Qpv, Structure
 from annuaire.roles import Role
 from participants.models import MotifSortie, Participant
-from tests.factories import utilisateur
+from tests.factories import OperationFactory, utilisateur
+from tests.operations.deux_plie import choisir  # noqa: F401 (le sélecteur, pour les tests de participants et suivants)
 
 
 @dataclass
@@ -55,22 +56,6 @@ def personne(plie: Plie, commune: Commune, identifiant: str, entree: date, *, se
         date_entree=entree, date_sortie=sortie, motif_sortie=MotifSortie.objects.get(code=motif) if motif else None)
 
 
-def choisir(client, plie: Plie | None):
-    """Le sélecteur de PLIE d'un compte pivot (gardé en session, relu par le middleware)."""
-    session = client.session
-    if plie is None:
-        session.pop("plie_choisi", None)
-    else:
-        session["plie_choisi"] = plie.pk
-    session.save()
-
-
 def operation(structure: Structure, **champs):
-    """Une opération portée par une structure du PLIE ; rangée dans ce PLIE quand `Operation.plie` existe (posé par
-    la session des opérations)."""
-    from operations.models import Operation
-    from tests.factories import OperationFactory
-
-    if any(f.name == "plie" for f in Operation._meta.get_fields()):
-        champs.setdefault("plie", structure.plie)
-    return OperationFactory(porteur=structure, **champs)
+    """Une opération portée par une structure du PLIE, rangée dans ce PLIE."""
+    return OperationFactory(porteur=structure, plie=structure.plie, **champs)
