@@ -46,7 +46,10 @@ def creer_plie(*, nom: str, sigle: str, prefixe_operations: str, pivot: str = ""
 
 
 def message_de(erreur: ValidationError) -> str:
-    """Les erreurs de validation en une phrase française par champ (pour la ligne de commande)."""
-    if hasattr(erreur, "message_dict"):
-        return " ".join(f"{champ} : {' '.join(msgs)}" for champ, msgs in erreur.message_dict.items())
-    return " ".join(erreur.messages)
+    """Les erreurs de validation en une phrase française par champ, nommé par son libellé (« préfixe des codes
+    d'opération », jamais « prefixe_operations »), pour la ligne de commande."""
+    if not hasattr(erreur, "message_dict"):
+        return " ".join(erreur.messages)
+    # Les modèles que valide `creer_plie` : le PLIE, ses communes, son premier compte.
+    libelles = {f.name: str(f.verbose_name) for m in (Utilisateur, Commune, Plie) for f in m._meta.fields}
+    return " ".join(f"{libelles.get(champ, champ)} : {' '.join(msgs)}" for champ, msgs in erreur.message_dict.items())
