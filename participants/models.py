@@ -172,8 +172,11 @@ class Participant(ConcurrentTransitionMixin, models.Model):
                                    name="sortie_avec_motif"),
         ]
         # Le tri par défaut de la liste (nom, prénom, puis la clé qui départage) : une page lue dans l'index plutôt
-        # qu'un tri de toute la table à chaque affichage.
+        # qu'un tri de toute la table à chaque affichage. L'équipe d'un PLIE lit le sien, précédé du PLIE : sans lui,
+        # un petit PLIE parmi 100 parcourait l'index de tout le réseau pour trouver ses 50 lignes. Le second sert la
+        # vue consolidée d'un pivot (plusieurs PLIE) et l'administration.
         indexes = [models.Index(fields=["date_entree"]), models.Index(fields=["date_sortie"]),
+                   models.Index(fields=["plie", "nom", "prenom", "id"], name="participant_ordre_liste_plie"),
                    models.Index(fields=["nom", "prenom", "id"], name="participant_ordre_liste")]
 
     def __str__(self):
