@@ -55,7 +55,7 @@ def population(operation: Operation, *, au: date | None = None):
         salaries = heures_de_la_periode(operation.date_debut, fin, [operation.plie_id]).filter(
             participant__isnull=False)
         return Participant.objects.entres().filter(pk__in=salaries.values("participant_id"))
-    return Participant.objects.entres().filter(etapes__operation=operation).distinct()
+    return Participant.objects.entres().filter(pk__in=Etape.objects.filter(operation=operation).values("participant_id"))
 
 
 def etapes_de(operation: Operation, debut: date, fin: date):
@@ -67,29 +67,35 @@ def etapes_de(operation: Operation, debut: date, fin: date):
 
 
 def _valeurs(operation: Operation, debut: date, fin: date) -> dict:
-    participants = population(operation, au=fin)
-    accompagnes = participants.accompagnes(debut, fin)
-    sorties = participants.filter(date_sortie__range=(debut, fin)).aggregate(
-        total=Count("pk"), positives=Count("pk", filter=~Q(motif_sortie__categorie="")))
+    sortie = Q(date_sortie__range=(debut, fin))
+    # Un parcours de la population pour tous ses comptes (une population de clauses se lit dans les heures : une
+    # fois, pas une fois par compte).
+    comptes = population(operation, au=fin).aggregate(
+        # La file active est un stock : ceux qui sont encore en parcours à la date de calcul (le rapport 2016 : 799).
+        file_active=Count("pk", filter=Q(date_entree__lte=fin) & (Q(date_sortie__isnull=True) | Q(date_sortie__gt=fin))),
+        accompagnes=Count("pk", filter=Q(date_entree__lte=fin) & (Q(date_sortie__isnull=True) | Q(date_sortie__gte=debut))),
+        entrees=Count("pk", filter=Q(date_entree__range=(debut, fin))),
+        sorties=Count("pk", filter=sortie), positives=Count("pk", filter=sortie & ~Q(motif_sortie__categorie="")))
     etapes = etapes_de(operation, debut, fin)
     presence = heures_presentes(operation, debut, fin)
     # Une action qui tient ses séances prouve ses heures par l'émargement : elles remplacent les heures déclarées
     # sur les étapes « action du PLIE » (les mêmes heures, non attestées) ; les formations extérieures s'y ajoutent.
     formations = ["FORMATION_QUALIFIANTE", "FORMATION_PRE_QUALIFIANTE"] + ([] if presence is not None else ["ACTION_PLIE"])
     heures = etapes.aggregate(
+        etapes=Count("pk"), emploi=Count("pk", filter=Q(type__vers_emploi=True)),
         insertion=Sum("heures", filter=Q(type__code="CLAUSE_INSERTION")),
         formation=Sum("heures", filter=Q(type__code__in=formations)))
     return {
-        # La file active est un stock : ceux qui sont encore en parcours à la date de calcul (le rapport 2016 : 799).
-        "FILE_ACTIVE": participants.filter(Q(date_sortie__isnull=True) | Q(date_sortie__gt=fin), date_entree__lte=fin).count(),
-        "ACCOMPAGNES": accompagnes.count(),
-        "ENTREES": participants.filter(date_entree__range=(debut, fin)).count(),
-        "SORTIES_POSITIVES": sorties["positives"],
-        "TAUX_SORTIES_POSITIVES": (Decimal(100 * sorties["positives"]) / sorties["total"]).quantize(Decimal("0.1"))
-        if sorties["total"] else Decimal(0),
-        "MISES_A_L_EMPLOI": etapes.filter(type__vers_emploi=True).count(),
-        "ETAPES": etapes.count(),
-        "HEURES_INSERTION": (heures_de_la_periode(debut, fin).aggregate(h=Sum("heures"))["h"]
+        "FILE_ACTIVE": comptes["file_active"],
+        "ACCOMPAGNES": comptes["accompagnes"],
+        "ENTREES": comptes["entrees"],
+        "SORTIES_POSITIVES": comptes["positives"],
+        "TAUX_SORTIES_POSITIVES": (Decimal(100 * comptes["positives"]) / comptes["sorties"]).quantize(Decimal("0.1"))
+        if comptes["sorties"] else Decimal(0),
+        "MISES_A_L_EMPLOI": heures["emploi"],
+        "ETAPES": heures["etapes"],
+        # Les heures du PLIE de l'opération, jamais celles des autres PLIE de l'installation.
+        "HEURES_INSERTION": (heures_de_la_periode(debut, fin, [operation.plie_id]).aggregate(h=Sum("heures"))["h"]
                              if operation.type.code == CLAUSES else heures["insertion"]) or Decimal(0),
         "HEURES_FORMATION": (heures["formation"] or Decimal(0)) + (presence or Decimal(0)),
     }

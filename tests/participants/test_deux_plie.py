@@ -3,6 +3,7 @@ identifiant peut exister dans les deux), chacun ne voit que les siens, le rappor
 lui, celui d'un compte pivot en vue consolidée est la somme des deux."""
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,15 +12,19 @@ from django.urls import reverse
 
 from annuaire.models import Prescripteur
 from annuaire.roles import Role
+from operations.models import Indicateur, Objectif, TypeOperation
+from operations.options import Etat
 from operations.workflow import ActionRefusee
 from participants.importation import ImportRefuse, analyser, importer
 from participants.importation_clauses import analyser as analyser_clauses
 from participants.importation_clauses import importer as importer_clauses
 from participants.models import ImportParticipants, Participant
 from participants.models_clauses import HeuresClause
+from participants.realisation import realisation
 from participants.services import participant_orienter
 
 from .deux_plie import animation_pivot, choisir, compte, deux_plie, personne
+from .deux_plie import operation as operation_de
 
 ENTETE = "identifiant;nom;prenom;sexe;date_naissance;commune;qpv;prescripteur;structure_referent;date_entree"
 
@@ -161,3 +166,22 @@ def test_l_import_des_clauses_range_dans_le_plie_et_lie_ses_seuls_participants(p
     heures_b = HeuresClause.objects.get(plie=plies.b)
     assert (heures_b.participant, heures_b.qpv) == (de_b, plies.qpv_b)
     assert HeuresClause.objects.get(plie=plies.a).participant.plie == plies.a
+
+
+def test_les_heures_realisees_d_une_operation_de_clauses_sont_celles_de_son_seul_plie(plies):
+    """Avant la correction, la réalisation d'une opération de clauses sommait les heures de toute l'installation :
+    le PLIE A déclarait les 35 heures du Beaunois en plus des siennes."""
+    entete = "salarie;identifiant_participant;sexe;qpv;employeur;marche;secteur;contrat;mois;heures"
+    lignes_a = ["S1;;F;;Eiffage;Tram;BTP;CDDI;2016-03;100", "S2;;H;;Onet;Écoles;SERVICES;CDD;2016-04;20.5"]
+    lignes_b = ["S1;;F;;Bâtiments de Beaune;Lycée;BTP;CDDI;2016-03;35"]
+    for plie, lignes in ((plies.a, lignes_a), (plies.b, lignes_b)):
+        contenu = ("\r\n".join([entete, *lignes]) + "\r\n").encode("utf-8")
+        importer_clauses(analyser_clauses(("heures.csv", contenu), plie=plie))
+    realisees = {}
+    for plie, structure in ((plies.a, plies.structure_a), (plies.b, plies.structure_b)):
+        operation = operation_de(structure, etat=Etat.EN_REALISATION, plan=False, date_debut=date(2016, 1, 1),
+                                 date_fin=date(2016, 12, 31), type=TypeOperation.objects.get(code="CLAUSES_INSERTION"))
+        Objectif.objects.create(operation=operation, indicateur=Indicateur.objects.get(code="HEURES_INSERTION"),
+                                valeur_cible=1000)
+        realisees[plie.sigle] = realisation(operation, au=date(2016, 12, 31))[0].realise
+    assert realisees == {plies.a.sigle: Decimal("120.50"), plies.b.sigle: Decimal("35")}  # 100 + 20,5 ; 35
