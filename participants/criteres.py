@@ -148,6 +148,8 @@ def _rempli_le(critere: Critere, etapes: list[EtapeLue], au: date) -> tuple[date
         jour, etape = min(dates, key=lambda d: d[0])
         return jour, (etape,)
     # cumul_12_mois : le premier jour J où les jours couverts dans [J - 364, J] atteignent le seuil (fenêtre glissante).
+    if sum(_jours(e, au) for e in etapes) < critere.jours:
+        return None  # même sans aucun chevauchement, trop peu de jours couverts : inutile de les énumérer
     couverts = sorted({e.debut + timedelta(days=n) for e in etapes for n in range(_jours(e, au))})
     premier = 0
     for rang, jour in enumerate(couverts):
