@@ -33,23 +33,25 @@ def _part(valeur: Decimal, total: Decimal) -> float:
 
 
 def enveloppe_du_rapport(debut: date, fin: date, plies: list[int] | None = None) -> dict:
-    """La partie `enveloppe_souple` du rapport d'activité (docs/specs : « Enveloppe souple ») des PLIE `plies`."""
-    aides = des_plie(Aide.objects.all(), plies, Aide.CHEMIN_PLIE)
-    traitees = aides.filter(decidee_le__range=(debut, fin), etat__in=[
-        EtatAide.ACCORDEE, EtatAide.REFUSEE, EtatAide.PAYEE, EtatAide.ANNULEE]).count()
-    payees = aides.filter(etat=EtatAide.PAYEE, payee_le__range=(debut, fin))
-    aides = payees.values("participant").distinct()
-    par_sexe = dict(payees.values_list("participant__sexe").annotate(n=Count("participant", distinct=True))
-                    .order_by("participant__sexe"))
-    total = payees.aggregate(t=Sum("montant_paye"))["t"] or ZERO
-    par_motif = dict(payees.values_list("motif").annotate(t=Sum("montant_paye")).order_by("motif"))
-    garde = payees.filter(nature=NatureAide.GARDE_ENFANTS).aggregate(t=Sum("montant_paye"))["t"] or ZERO
+    """La partie `enveloppe_souple` du rapport d'activité (docs/specs : « Enveloppe souple ») des PLIE `plies`, en une
+    requête : chaque chiffre est un agrégat filtré (`FILTER`) sur les aides des PLIE."""
+    traitee = Q(decidee_le__range=(debut, fin),
+                etat__in=[EtatAide.ACCORDEE, EtatAide.REFUSEE, EtatAide.PAYEE, EtatAide.ANNULEE])
+    payee = Q(etat=EtatAide.PAYEE, payee_le__range=(debut, fin))
+    chiffres = des_plie(Aide.objects.all(), plies, Aide.CHEMIN_PLIE).aggregate(
+        traitees=Count("pk", filter=traitee),
+        aides=Count("participant", distinct=True, filter=payee),
+        **{sexe: Count("participant", distinct=True, filter=payee & Q(participant__sexe=sexe)) for sexe in ("H", "F")},
+        total=Sum("montant_paye", filter=payee),
+        garde=Sum("montant_paye", filter=payee & Q(nature=NatureAide.GARDE_ENFANTS)),
+        **{f"motif_{m}": Sum("montant_paye", filter=payee & Q(motif=m)) for m in MotifAide.values})
+    total = chiffres["total"] or ZERO
     return {
-        "demandes_traitees": traitees,
-        "participants_aides": {"total": aides.count(), "H": par_sexe.get("H", 0), "F": par_sexe.get("F", 0)},
+        "demandes_traitees": chiffres["traitees"],
+        "participants_aides": {"total": chiffres["aides"], "H": chiffres["H"], "F": chiffres["F"]},
         "montant_total": f"{total.quantize(Decimal('0.01'))}",
-        "repartition_par_motif": {m: _part(par_motif.get(m, ZERO), total) for m in MotifAide.values},
-        "part_garde_enfants": _part(garde, total),
+        "repartition_par_motif": {m: _part(chiffres[f"motif_{m}"] or ZERO, total) for m in MotifAide.values},
+        "part_garde_enfants": _part(chiffres["garde"] or ZERO, total),
     }
 
 

@@ -41,16 +41,20 @@ def heures_de_la_periode(debut: date, fin: date, plies=None):
 
 
 def _heures(lignes) -> dict:
-    par_secteur = dict.fromkeys(SECTEURS, 0)
-    par_secteur.update({s: _nombre(h) for s, h in lignes.values_list("secteur").annotate(h=Sum("heures")).order_by()})
-    contrats = {c: (h, n) for c, h, n in lignes.values_list("contrat").annotate(
-        h=Sum("heures"), n=Count("salarie", distinct=True)).order_by()}
+    """Heures et salariés distincts, au total, par secteur et par type de contrat : une requête, un agrégat filtré
+    (`FILTER`) par chiffre."""
+    chiffres = lignes.aggregate(
+        total=Sum("heures"), salaries=Count("salarie", distinct=True),
+        **{f"secteur_{s}": Sum("heures", filter=Q(secteur=s)) for s in SECTEURS},
+        **{f"heures_{c}": Sum("heures", filter=Q(contrat=c)) for c in ContratClause.values},
+        **{f"salaries_{c}": Count("salarie", distinct=True, filter=Q(contrat=c)) for c in ContratClause.values})
     return {
-        "total": _nombre(lignes.aggregate(h=Sum("heures"))["h"]),
-        "par_secteur": par_secteur,
-        "par_contrat": {c: {"heures": _nombre(contrats[c][0]), "salaries": contrats[c][1]}
-                        for c in ContratClause.values if c in contrats},
-        "salaries": lignes.values("salarie").distinct().count(),
+        "total": _nombre(chiffres["total"]),
+        "par_secteur": {s: _nombre(chiffres[f"secteur_{s}"]) for s in SECTEURS},
+        # Un contrat sans ligne sur la période n'a pas de clé (ses heures sont NULL ; une ligne à 0 heure en a une).
+        "par_contrat": {c: {"heures": _nombre(chiffres[f"heures_{c}"]), "salaries": chiffres[f"salaries_{c}"]}
+                        for c in ContratClause.values if chiffres[f"salaries_{c}"]},
+        "salaries": chiffres["salaries"],
     }
 
 

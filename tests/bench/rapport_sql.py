@@ -1,18 +1,21 @@
-"""La référence SQL du rapport d'activité : les mêmes chiffres calculés par la base seule (PostgreSQL), pour mesurer
-ce que coûte le rapport de l'application par rapport à elle.
+"""La référence SQL du rapport d'activité : tous ses chiffres calculés par la base seule (PostgreSQL), pour mesurer ce
+que coûte le rapport de l'application par rapport à elle.
 
 Un seul parcours des participants : ceux accompagnés sur la période (les entrées, les sorties et les personnes en
 parcours en fin de période en sont des parties), comptés par des agrégats `FILTER` sur les ensembles de regroupement
 (`GROUPING SETS`) dont le rapport a besoin, les référentiels (communes, quartiers, prescripteurs, motifs) joints
-après l'agrégation. Les étapes sont une autre table : un second parcours, le seul. Le résultat a la forme exacte des
-parties `accompagnes`, `entrees`, `etapes` et `sorties` de `participants.rapport.rapport_activite`, pour être comparé
-dict à dict.
+après l'agrégation. Les autres tables ont chacune leur parcours : les étapes ; pour les clauses d'insertion, les
+heures, les orientations, les orientations validées et les heures des participants (`clauses_sql`) ; les aides de
+l'enveloppe souple (`enveloppe_sql`). Le résultat a la forme exacte de `participants.rapport.rapport_activite`, toutes
+ses parties (hors `periode`), pour être comparé dict à dict.
 
 `plies` : les PLIE comptés (une liste de clés, comme `rapport_activite(..., plies=...)`) ; None : toute l'installation.
 """
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
+
+from participants.options import ContratClause
 
 AGE = "date_part('year', age(p.date_entree, p.date_naissance))"
 TRANCHE = (f"CASE WHEN {AGE} BETWEEN 15 AND 24 THEN '15-24' WHEN {AGE} BETWEEN 25 AND 44 THEN '25-44' "
@@ -71,7 +74,7 @@ def _ajouter(table: dict, cle, n: int):
 
 
 def rapport_sql(debut, fin, plies: list[int] | None = None) -> dict:
-    """Les parties `accompagnes`, `entrees`, `etapes` et `sorties` du rapport : deux requêtes, un parcours par table."""
+    """Toutes les parties du rapport : un parcours des participants, un des étapes, ceux des clauses et des aides."""
     p = {"debut": debut, "fin": fin, "plies": plies}
     des_plie = f"AND {DES_PLIE}" if plies is not None else ""
     acc = {"total": 0, "par_sexe": {"H": 0, "F": 0}, "par_tranche_age": {}, "par_commune": {},
@@ -119,34 +122,137 @@ def rapport_sql(debut, fin, plies: list[int] | None = None) -> dict:
         etapes["total"] += n
         etapes["vers_emploi"] += n if vers_emploi else 0
         _ajouter(etapes["par_type"], code, n)
-    return {"accompagnes": acc, "entrees": ent, "etapes": etapes, "sorties": sor}
+    return {"accompagnes": acc, "entrees": ent, "etapes": etapes, "sorties": sor,
+            "clauses": clauses_sql(debut, fin, plies), "enveloppe_souple": enveloppe_sql(debut, fin, plies)}
+
+
+def _nombre(heures) -> int | float:
+    heures = heures or Decimal(0)
+    return int(heures) if heures == heures.to_integral_value() else float(heures.quantize(Decimal("0.01")))
+
+
+def _part(n, total, chiffres: int = 4) -> float:
+    return _arrondi(Decimal(n) / total, chiffres) if total else 0.0
+
+
+def _qpv(table: dict) -> dict:
+    return {"total": sum(table.values()), "par_quartier": dict(sorted(table.items()))}
+
+
+# Les heures d'un parcours : trois regroupements (secteur, contrat, tout) ; GROUPING(secteur, contrat).
+HEURES = """SELECT GROUPING(secteur, contrat), secteur, contrat, sum(heures), count(DISTINCT salarie)
+            FROM participants_heuresclause h WHERE mois BETWEEN %(mois)s AND %(fin)s {h_}
+            GROUP BY GROUPING SETS ((secteur), (contrat), ())"""
+# Les orientations d'un parcours : par (prescripteur, en QPV ou non), par secteur, par quartier ;
+# GROUPING(prescripteur_id, secteur, qpv_id). Codes, ordres et noms joints après l'agrégation.
+ORIENTATIONS = """WITH a AS (
+    SELECT GROUPING(prescripteur_id, secteur, qpv_id) AS ensemble, prescripteur_id, qpv_id IS NOT NULL AS en_qpv,
+           secteur, qpv_id, count(*) AS n
+    FROM participants_orientationclause o WHERE date BETWEEN %(debut)s AND %(fin)s {o_}
+    GROUP BY GROUPING SETS ((prescripteur_id, qpv_id IS NOT NULL), (secteur), (qpv_id)))
+SELECT a.ensemble, pr.code, pr.ordre, a.en_qpv, a.secteur, q.nom, a.n FROM a
+LEFT JOIN annuaire_prescripteur pr ON pr.id = a.prescripteur_id LEFT JOIN annuaire_qpv q ON q.id = a.qpv_id"""
+VALIDES = """SELECT count(*), coalesce(sum(q), 0), coalesce(sum(btp), 0), coalesce(sum(services), 0) FROM (
+    SELECT candidat, max((qpv_id IS NOT NULL)::int) AS q, max((secteur IN ('BTP', 'LES_DEUX'))::int) AS btp,
+           max((secteur IN ('SERVICES', 'LES_DEUX'))::int) AS services
+    FROM participants_orientationclause o WHERE date_validation BETWEEN %(debut)s AND %(fin)s {o_} GROUP BY candidat) v"""
+# Les participants accompagnés qui ont des heures sur la période : un par personne (ses secteurs), puis comptés par
+# sexe, quartier, secteurs et motif de sortie positive de la période.
+SALARIES = f"""SELECT sexe, quartier, motif, btp, services, count(*) FROM (
+    SELECT p.id, p.sexe, q.nom AS quartier,
+           CASE WHEN p.date_sortie BETWEEN %(debut)s AND %(fin)s AND m.categorie <> '' THEN m.code END AS motif,
+           bool_or(h.secteur = 'BTP') AS btp, bool_or(h.secteur = 'SERVICES') AS services
+    FROM participants_heuresclause h JOIN participants_participant p ON p.id = h.participant_id
+    LEFT JOIN annuaire_qpv q ON q.id = p.qpv_id LEFT JOIN participants_motifsortie m ON m.id = p.motif_sortie_id
+    WHERE h.mois BETWEEN %(mois)s AND %(fin)s {{h_}} AND p.statut_entree = 'entre' AND {ACCOMPAGNES} {{p_}}
+    GROUP BY p.id, p.sexe, q.nom, m.code, m.categorie) x GROUP BY 1, 2, 3, 4, 5"""
 
 
 def clauses_sql(debut, fin, plies: list[int] | None = None) -> dict:
-    """La partie clauses du rapport en SQL écrit à la main : heures, orientations, candidats validés, participants
-    salariés et leurs sorties positives (des PLIE `plies`, None : toute l'installation)."""
+    """La partie `clauses` du rapport, de la même forme que `participants.rapport_clauses.chiffres_clauses` (tous ses
+    chiffres), en SQL écrit à la main : un parcours des heures, un des orientations, un des orientations validées,
+    un des heures des participants (des PLIE `plies`, None : toute l'installation)."""
     p = {"debut": debut, "fin": fin, "mois": debut.replace(day=1), "plies": plies}
-    h_ = " AND h.plie_id = ANY(%(plies)s)" if plies is not None else ""
-    o_ = " AND o.plie_id = ANY(%(plies)s)" if plies is not None else ""
-    p_ = f" AND {DES_PLIE}" if plies is not None else ""
-    heures = _lignes(f"""SELECT secteur, contrat, sum(heures), count(DISTINCT salarie) FROM participants_heuresclause h
-                         WHERE mois BETWEEN %(mois)s AND %(fin)s{h_} GROUP BY ROLLUP (secteur, contrat)""", p)
-    salaries = _lignes(f"""SELECT count(DISTINCT salarie) FROM participants_heuresclause h
-                           WHERE mois BETWEEN %(mois)s AND %(fin)s{h_}""", p)[0][0]
-    orientations = _lignes(f"""SELECT pr.code = 'PLIE', o.qpv_id IS NOT NULL, o.secteur, count(*)
-                               FROM participants_orientationclause o JOIN annuaire_prescripteur pr ON pr.id = o.prescripteur_id
-                               WHERE o.date BETWEEN %(debut)s AND %(fin)s{o_} GROUP BY 1, 2, 3""", p)
-    valides = _lignes(f"""SELECT count(*), sum(q) FROM (SELECT candidat, max((qpv_id IS NOT NULL)::int) AS q
-                          FROM participants_orientationclause o WHERE date_validation BETWEEN %(debut)s AND %(fin)s{o_}
-                          GROUP BY candidat) v""", p)[0]
-    participants = _lignes(f"""SELECT p.sexe, m.categorie, p.date_sortie BETWEEN %(debut)s AND %(fin)s, count(*)
-                               FROM participants_participant p LEFT JOIN participants_motifsortie m ON m.id = p.motif_sortie_id
-                               WHERE p.statut_entree = 'entre' AND {ACCOMPAGNES}{p_} AND EXISTS (
-                                   SELECT 1 FROM participants_heuresclause h WHERE h.participant_id = p.id
-                                   AND h.mois BETWEEN %(mois)s AND %(fin)s) GROUP BY 1, 2, 3""", p)
+    h_ = "AND h.plie_id = ANY(%(plies)s)" if plies is not None else ""
+    o_ = "AND o.plie_id = ANY(%(plies)s)" if plies is not None else ""
+    p_ = f"AND {DES_PLIE}" if plies is not None else ""
+
+    heures = {"total": 0, "par_secteur": {"BTP": 0, "SERVICES": 0}, "par_contrat": {}, "salaries": 0}
+    contrats = {}
+    for ensemble, secteur, contrat, somme, salaries in _lignes(HEURES.format(h_=h_), p):
+        if ensemble == 0b11:
+            heures["total"], heures["salaries"] = _nombre(somme), salaries
+        elif ensemble == 0b01:
+            heures["par_secteur"][secteur] = _nombre(somme)
+        else:
+            contrats[contrat] = {"heures": _nombre(somme), "salaries": salaries}
+    heures["par_contrat"] = {c: contrats[c] for c in ContratClause.values if c in contrats}
+
+    orientations = {"total": 0, "par_origine": {o: {"total": 0, "qpv": 0} for o in ("PLIE", "AUTRE")},
+                    "par_secteur": {"BTP": 0, "SERVICES": 0}, "par_prescripteur": {}, "qpv_par_quartier": {}}
+    prescripteurs = {}
+    for ensemble, code, ordre, en_qpv, secteur, quartier, n in _lignes(ORIENTATIONS.format(o_=o_), p):
+        if ensemble == 0b011:
+            origine = orientations["par_origine"]["PLIE" if code == "PLIE" else "AUTRE"]
+            origine["total"] += n
+            origine["qpv"] += n if en_qpv else 0
+            orientations["total"] += n
+            if code != "PLIE":
+                prescripteurs[(ordre, code)] = prescripteurs.get((ordre, code), 0) + n
+        elif ensemble == 0b101:
+            for s in ("BTP", "SERVICES"):
+                orientations["par_secteur"][s] += n if secteur in (s, "LES_DEUX") else 0
+        elif quartier:
+            orientations["qpv_par_quartier"][quartier] = orientations["qpv_par_quartier"].get(quartier, 0) + n
+    orientations["par_prescripteur"] = {code: n for (_, code), n in sorted(prescripteurs.items())}
+    orientations["qpv_par_quartier"] = dict(sorted(orientations["qpv_par_quartier"].items()))
+
+    total, en_qpv, btp, services = _lignes(VALIDES.format(o_=o_), p)[0]
+    valides = {"total": total, "par_secteur": {"BTP": btp, "SERVICES": services}, "part_qpv": _part(en_qpv, total)}
+
+    par_sexe, par_secteur = {"H": 0, "F": 0}, {s: {"total": 0, "F": 0} for s in ("BTP", "SERVICES")}
+    quartiers, motifs, quartiers_sortis = {}, {}, {}
+    for sexe, quartier, motif, btp, services, n in _lignes(SALARIES.format(h_=h_, p_=p_), p):
+        par_sexe[sexe] += n
+        for s, dans_le_secteur in (("BTP", btp), ("SERVICES", services)):
+            if dans_le_secteur:
+                par_secteur[s]["total"] += n
+                par_secteur[s]["F"] += n if sexe == "F" else 0
+        _ajouter(quartiers, quartier, n)
+        if motif:
+            _ajouter(motifs, motif, n)
+            _ajouter(quartiers_sortis, quartier, n)
     return {
-        "heures": sum(h[2] for h in heures if h[0] is None), "salaries": salaries,
-        "orientations": sum(o[3] for o in orientations), "valides": valides[0],
-        "participants": sum(x[3] for x in participants),
-        "sorties_positives": sum(x[3] for x in participants if x[1] and x[2]),
+        "heures": heures, "orientations": orientations, "candidats_valides": valides,
+        "participants_plie": {"total": sum(par_sexe.values()), "par_sexe": par_sexe, "par_secteur": par_secteur,
+                              "qpv": _qpv(quartiers)},
+        "sorties_positives": {"total": sum(motifs.values()), "par_motif": motifs, "qpv": _qpv(quartiers_sortis)},
+    }
+
+
+ENVELOPPE = """SELECT count(*) FILTER (WHERE a.decidee_le BETWEEN %(debut)s AND %(fin)s
+                                   AND a.etat IN ('accordee', 'refusee', 'payee', 'annulee')),
+       count(DISTINCT a.participant_id) FILTER (WHERE payee),
+       count(DISTINCT a.participant_id) FILTER (WHERE payee AND p.sexe = 'H'),
+       count(DISTINCT a.participant_id) FILTER (WHERE payee AND p.sexe = 'F'),
+       coalesce(sum(a.montant_paye) FILTER (WHERE payee), 0),
+       coalesce(sum(a.montant_paye) FILTER (WHERE payee AND a.nature = 'GARDE_ENFANTS'), 0),
+       coalesce(sum(a.montant_paye) FILTER (WHERE payee AND a.motif = 'EMPLOI'), 0),
+       coalesce(sum(a.montant_paye) FILTER (WHERE payee AND a.motif = 'FORMATION'), 0),
+       coalesce(sum(a.montant_paye) FILTER (WHERE payee AND a.motif = 'STAGE'), 0)
+FROM (SELECT *, etat = 'payee' AND payee_le BETWEEN %(debut)s AND %(fin)s AS payee FROM justificatifs_aide) a
+JOIN participants_participant p ON p.id = a.participant_id {des_plie}"""
+
+
+def enveloppe_sql(debut, fin, plies: list[int] | None = None) -> dict:
+    """La partie `enveloppe_souple` du rapport (justificatifs.selectors_aides.enveloppe_du_rapport), en une requête."""
+    p = {"debut": debut, "fin": fin, "plies": plies}
+    traitees, aides, hommes, femmes, total, garde, emploi, formation, stage = _lignes(
+        ENVELOPPE.format(des_plie=f"WHERE {DES_PLIE}" if plies is not None else ""), p)[0]
+    return {
+        "demandes_traitees": traitees, "participants_aides": {"total": aides, "H": hommes, "F": femmes},
+        "montant_total": f"{total.quantize(Decimal('0.01'))}",
+        "repartition_par_motif": {m: _part(v, total, 2) for m, v in (("EMPLOI", emploi), ("FORMATION", formation),
+                                                                      ("STAGE", stage))},
+        "part_garde_enfants": _part(garde, total, 2),
     }

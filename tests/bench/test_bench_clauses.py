@@ -14,7 +14,6 @@ import csv
 import io
 import time
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
@@ -68,14 +67,9 @@ def _comparer(plies_comptes: list[int]) -> tuple[float, float]:
     """La partie clauses du rapport de ces PLIE et sa référence SQL, médianes de 3 ; les chiffres vérifiés égaux."""
     duree_app, clauses = chrono(lambda: chiffres_clauses(*PERIODE, plies_comptes))
     duree_sql, reference = chrono(lambda: clauses_sql(*PERIODE, plies_comptes))
-    # Les deux calculs disent la même chose : sinon la comparaison ne vaut rien.
-    assert Decimal(str(clauses["heures"]["total"])) == reference["heures"]
-    assert clauses["heures"]["salaries"] == reference["salaries"]
-    assert clauses["orientations"]["total"] == reference["orientations"]
-    assert clauses["candidats_valides"]["total"] == reference["valides"]
-    assert clauses["participants_plie"]["total"] == reference["participants"]
-    assert clauses["sorties_positives"]["total"] == reference["sorties_positives"]
-    assert clauses["heures"]["total"] > 0
+    # Les deux calculs disent la même chose, tous les chiffres de la partie : sinon la comparaison ne vaut rien.
+    assert clauses == reference
+    assert clauses["heures"]["total"] > 0 and clauses["participants_plie"]["total"] > 0
     return duree_app, duree_sql
 
 
