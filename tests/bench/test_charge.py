@@ -1,9 +1,12 @@
-"""Banc de charge (issue 8) : 50 utilisateurs simultanés (locust, sans interface, 60 s) contre l'application servie
-par gunicorn sur la boucle locale et PostgreSQL. Aucune erreur, p95 sous 500 ms, et aucune transition perdue ni
-appliquée deux fois : les déclarations de recevabilité réussies vues par les clients sont exactement celles de
-l'historique en base. La connexion (hachage PBKDF2 volontairement coûteux) se mesure à part, avant la charge.
-`make bench` (durée : BENCH_CHARGE_SECONDES)."""
+"""Banc de charge (issues 8 et 19) : 50 utilisateurs simultanés (locust, sans interface, 60 s) contre l'application
+servie par gunicorn sur la boucle locale et PostgreSQL, dans une installation de trois PLIE : chaque utilisateur est
+de l'animation d'un PLIE et travaille sur les demandes du sien. Aucune erreur, p95 sous 500 ms, et aucune transition
+perdue ni appliquée deux fois : les déclarations de recevabilité réussies vues par les clients sont exactement celles
+de l'historique en base. Sous la charge, chacun tente aussi d'ouvrir une demande d'un autre PLIE : elle doit lui
+répondre « introuvable » (404), sinon c'est un échec. La connexion (hachage PBKDF2 volontairement coûteux) se mesure
+à part, avant la charge. `make bench` (durée : BENCH_CHARGE_SECONDES)."""
 import csv
+import json
 import os
 import re
 import signal
@@ -31,10 +34,12 @@ from operations.options import Etat
 from tests.factories import OperationFactory, StructureFactory, utilisateur
 
 from .conftest import PETIT, cible, tableau, taille, verifier
+from .population import plies
 
 pytestmark = pytest.mark.django_db(transaction=True)
 RACINE = Path(__file__).resolve().parent.parent.parent
 UTILISATEURS, DEMANDES = (10, 60) if PETIT else (50, 300)
+PLIE_DU_BANC = 3  # les utilisateurs et les demandes répartis entre eux
 DUREE = taille("BENCH_CHARGE_SECONDES", 60, 8)
 
 
@@ -57,7 +62,7 @@ def _rechauffer(port: int, session: str, codes: list[str]):
 CONNEXIONS, CONNEXIONS_SIMULTANEES = (5 if PETIT else 50), 5
 
 
-def _mesurer_les_connexions(port: int) -> dict:
+def _mesurer_les_connexions(port: int, reseau: list) -> dict:
     """L'arrivée du matin, mesurée à part : 50 comptes se connectent par le formulaire (page, jeton CSRF, mot de
     passe haché en PBKDF2 comme en production), cinq à la fois."""
     import requests
@@ -65,7 +70,7 @@ def _mesurer_les_connexions(port: int) -> dict:
     hachage = PBKDF2PasswordHasher()
     comptes = []
     for i in range(CONNEXIONS):
-        compte = utilisateur(Role.ANIMATION, username=f"connexion-{i}")
+        compte = utilisateur(Role.ANIMATION, username=f"connexion-{i}", plie=reseau[i % len(reseau)])
         compte.password = hachage.encode("mot de passe du banc", hachage.salt())
         compte.save(update_fields=["password"])
         comptes.append(compte.username)
@@ -87,25 +92,30 @@ def _mesurer_les_connexions(port: int) -> dict:
 
 
 def test_cinquante_utilisateurs_pendant_une_minute(tmp_path):
-    structures = [StructureFactory() for _ in range(10)]
-    codes = [OperationFactory(porteur=structures[i % 10], etat=Etat.DEPOSEE).code for i in range(DEMANDES)]
+    reseau = plies(PLIE_DU_BANC)
+    codes = {}  # par PLIE (son rang), ses demandes déposées
+    for rang, plie in enumerate(reseau):
+        structures = [StructureFactory(plie=plie) for _ in range(10)]
+        codes[rang] = [OperationFactory(plie=plie, porteur=structures[i % 10], etat=Etat.DEPOSEE,
+                                        code=f"{plie.prefixe_operations}-2016-{i + 1:03d}").code
+                       for i in range(DEMANDES // len(reseau))]
     # Chaque utilisateur arrive connecté (session ouverte d'avance) : on mesure la navigation et les transitions, pas
     # 50 hachages PBKDF2 simultanés (volontairement coûteux) sur les 2 cœurs d'une machine de test.
     sessions = []
     for i in range(UTILISATEURS):
-        compte = utilisateur(Role.ANIMATION, username=f"charge-{i}")
+        compte = utilisateur(Role.ANIMATION, username=f"charge-{i}", plie=reseau[i % len(reseau)])
         session = SessionStore()
         session.update({SESSION_KEY: str(compte.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
                         HASH_SESSION_KEY: compte.get_session_auth_hash()})
         session.create()
-        sessions.append(session.session_key)
+        sessions.append(f"{i % len(reseau)}:{session.session_key}")
     base = connection.settings_dict
     port = _port_libre()
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update({"DATABASE_URL": f"postgres://{base['USER']}:{base['PASSWORD'] or ''}@{base['HOST']}:{base['PORT']}/{base['NAME']}",
                 "DEBUG": "0", "SECRET_KEY": settings.SECRET_KEY, "ALLOWED_HOSTS": "127.0.0.1",
                 "CELERY_BROKER_URL": "", "AXES_FAILURE_LIMIT": "1000",
-                "CHARGE_CODES": ",".join(codes), "CHARGE_SESSIONS": ",".join(sessions),
+                "CHARGE_CODES": json.dumps(codes), "CHARGE_SESSIONS": ",".join(sessions),
                 "CHARGE_JOURNAL": str(tmp_path / "appliquees.txt")})
     serveur = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
                                 "--workers", "4", "--threads", "4", "--access-logfile", "/dev/null"],
@@ -117,8 +127,8 @@ def test_cinquante_utilisateurs_pendant_une_minute(tmp_path):
                 break
             except OSError:
                 time.sleep(0.2)
-        _rechauffer(port, sessions[0], codes[:10])
-        connexions = _mesurer_les_connexions(port)
+        _rechauffer(port, sessions[0].split(":")[1], codes[0][:10])
+        connexions = _mesurer_les_connexions(port, reseau)
         subprocess.run([sys.executable, "-m", "locust", "-f", str(Path(__file__).parent / "locustfile.py"),
                         "--headless", "-u", str(UTILISATEURS), "-r", "5", "-t", f"{DUREE}s",
                         "--host", f"http://127.0.0.1:{port}", "--csv", str(tmp_path / "charge"), "--only-summary",
@@ -136,7 +146,9 @@ def test_cinquante_utilisateurs_pendant_une_minute(tmp_path):
                          .values_list("object_id", flat=True))
     vues = (tmp_path / "appliquees.txt").read_text().split() if (tmp_path / "appliquees.txt").exists() else []
     recevables = Operation.objects.filter(etat=Etat.RECEVABLE).count()
-    print(tableau(f"Banc de charge : {UTILISATEURS} utilisateurs, {DUREE} s, gunicorn 4×4 + PostgreSQL", [
+    sondes = int(stats.get("autre PLIE (404 attendu)", {}).get("Request Count", 0))
+    print(tableau(f"Banc de charge : {UTILISATEURS} utilisateurs de {len(reseau)} PLIE, {DUREE} s, "
+                  "gunicorn 4×4 + PostgreSQL", [
         ("mesure", "valeur", "cible"),
         ("requêtes", total["Request Count"], ""),
         ("échecs", total["Failure Count"], "0"),
@@ -146,6 +158,7 @@ def test_cinquante_utilisateurs_pendant_une_minute(tmp_path):
         ("transitions réussies vues par les clients", len(vues), ""),
         ("transitions dans l'historique", sum(appliquees.values()), "= vues"),
         ("demandes recevables en base", recevables, "= vues"),
+        ("demandes d'un autre PLIE demandées sous la charge (toutes introuvables)", sondes, f"≥ {UTILISATEURS}, aucune ouverte"),
         (f"connexions réelles (PBKDF2), {CONNEXIONS} par {CONNEXIONS_SIMULTANEES} simultanées : réussies",
          f"{connexions['reussies']}/{CONNEXIONS}", f"= {CONNEXIONS}"),
         ("connexion : médiane / p95", f"{connexions['mediane']:.0f} ms / {connexions['p95']:.0f} ms", ""),
@@ -158,4 +171,5 @@ def test_cinquante_utilisateurs_pendant_une_minute(tmp_path):
     assert max(appliquees.values(), default=1) == 1  # aucune appliquée deux fois
     assert sorted(vues) == sorted(Operation.objects.filter(pk__in=appliquees).values_list("code", flat=True))
     assert recevables == len(vues) == sum(appliquees.values())
+    assert sondes >= UTILISATEURS  # chacun au moins une fois ; les échecs comptent toute demande ouverte
     verifier("charge")
