@@ -9,7 +9,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connections
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, F, Func, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from annuaire.models import Commune, Qpv
@@ -18,7 +18,7 @@ from .models import Etape, Participant
 from .rapport_clauses import (a_des_clauses, chiffres_clauses, des_plie, graphique_clauses, lignes_du_classeur,
                               tableaux_clauses)
 
-TRANCHES = [("15-24", 15, 24), ("25-44", 25, 44), ("45-54", 45, 54), ("55-64", 55, 64), ("65+", 65, None)]
+TRANCHES = [("15-24", 15), ("25-44", 25), ("45-54", 45), ("55-64", 55), ("65+", 65)]  # libellé, âge minimal
 JOURS_PAR_MOIS = Decimal("30.4375")
 
 
@@ -58,14 +58,32 @@ def age_a_l_entree(entree: str = "date_entree"):
     return annees - avant_anniversaire
 
 
-def _tranche_age():
-    """La tranche d'âge en années révolues à la date d'entrée, calculée par la base. Les bornes se lisent dans l'ordre
-    (moins de 15 ans, jusqu'à 24, jusqu'à 44…) : l'âge, que l'ORM recopie dans chaque condition, est calculé au plus
-    cinq fois par personne au lieu de dix."""
-    age = age_a_l_entree()
-    return Case(When(age_calcule__lt=TRANCHES[0][1], then=Value("")),
-                *[When(age_calcule__lte=maxi, then=Value(cle)) for cle, _, maxi in TRANCHES[:-1]],
-                default=Value(TRANCHES[-1][0])), age
+class RangDeTranche(Func):
+    """Le rang de la tranche d'âge à l'entrée au PLIE : 0 avant 15 ans, puis 1 pour « 15-24 »… jusqu'à 5 pour « 65+ »
+    (`TRANCHES`). L'âge en années révolues n'est calculé qu'une fois par personne : PostgreSQL range l'âge de `age()`
+    dans les bornes (`width_bucket`) ; SQLite (la démonstration) soustrait les dates écrites AAAAMMJJ, dont la
+    différence divisée par 10 000 est l'âge révolu (29 février compris)."""
+
+    output_field = IntegerField()
+    BORNES = [mini for _, mini in TRANCHES]
+
+    def __init__(self):
+        super().__init__(F("date_entree"), F("date_naissance"))
+
+    def as_postgresql(self, compiler, connection, **extra):
+        bornes = ", ".join(map(str, self.BORNES))
+        return self.as_sql(compiler, connection, template=(
+            f"width_bucket(date_part('year', age(%(expressions)s))::int, ARRAY[{bornes}])"), **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        (entree, params_e), (naissance, params_n) = (compiler.compile(e) for e in self.source_expressions)
+        age = (f"((CAST(strftime('%%Y%%m%%d', {entree}) AS INTEGER) "
+               f"- CAST(strftime('%%Y%%m%%d', {naissance}) AS INTEGER)) / 10000)")
+        rangs = " ".join(f"WHEN {age} < {borne} THEN {rang}" for rang, borne in enumerate(self.BORNES))
+        return f"CASE {rangs} ELSE {len(self.BORNES)} END", [*params_e, *params_n] * len(self.BORNES)
+
+
+LIBELLES_DES_RANGS = ["", *(cle for cle, _ in TRANCHES)]  # le rang 0 (moins de 15 ans) n'a pas de tranche
 
 
 def _lignes_sql(queryset) -> list[tuple]:
@@ -78,16 +96,14 @@ def _lignes_sql(queryset) -> list[tuple]:
 
 
 def rapport_activite(debut: date, fin: date, plies: list[int] | None = None) -> dict:
-    """Quatre requêtes pour les quatre parties : les accompagnés en un parcours (les entrées et les personnes en
-    parcours en fin de période en sont des parties, comptées par des filtres d'agrégat), les entrées par prescripteur
-    et les sorties de la période (lues par les index des dates), les étapes ; chaque tableau est regroupé de leurs
-    lignes. Puis les parties des clauses et des autres apps (`PARTIES_DU_RAPPORT`).
+    """Trois parcours pour les quatre parties : les accompagnés (les entrées et les personnes en parcours en fin de
+    période en sont des parties, comptées par des filtres d'agrégat), les personnes entrées ou sorties dans la période
+    (les entrées par prescripteur, les sorties ; lues par les index des dates), les étapes ; chaque tableau est
+    regroupé de leurs lignes. Puis les parties des clauses et des autres apps (`PARTIES_DU_RAPPORT`).
 
     `plies` : les PLIE comptés (ceux que voit l'utilisateur, `plies_de`) ; plusieurs : le rapport consolidé, leur
     somme. None : toute l'installation (les bancs, la démo d'un seul PLIE)."""
-    tranche, age = _tranche_age()
-    participants = des_plie(Participant.objects.entres(), plies).annotate(age_calcule=age).annotate(
-        tranche=tranche).order_by()
+    participants = des_plie(Participant.objects.entres(), plies).annotate(tranche=RangDeTranche()).order_by()
     entre = Q(date_entree__range=(debut, fin))
     en_parcours = Q(date_sortie__isnull=True) | Q(date_sortie__gt=fin)
 
@@ -101,8 +117,8 @@ def rapport_activite(debut: date, fin: date, plies: list[int] | None = None) -> 
                                     parcours=Count("pk", filter=en_parcours)))
     communes = dict(Commune.objects.filter(pk__in={g[2] for g in groupes}).values_list("pk", "nom"))
     quartiers = dict(Qpv.objects.filter(pk__in={g[3] for g in groupes if g[3]}).values_list("pk", "nom"))
-    for cle, sexe, commune, quartier, n, n_entrees, n_parcours in groupes:
-        commune, quartier = communes.get(commune), quartiers.get(quartier)
+    for rang, sexe, commune, quartier, n, n_entrees, n_parcours in groupes:
+        cle, commune, quartier = LIBELLES_DES_RANGS[rang], communes.get(commune), quartiers.get(quartier)
         accompagnes["total"] += n
         accompagnes["en_parcours_fin_periode"] += n_parcours
         entrees["total"] += n_entrees
@@ -114,18 +130,22 @@ def rapport_activite(debut: date, fin: date, plies: list[int] | None = None) -> 
         _ajouter(accompagnes["par_commune"], commune, n)
         _ajouter(accompagnes["qpv"]["par_quartier"], quartier, n)
     accompagnes["qpv"]["total"] = sum(accompagnes["qpv"]["par_quartier"].values())
-    # Un second parcours, des seules entrées de la période (l'index de leur date) : en colonnes filtrées du premier,
-    # une par prescripteur, il coûtait quatre fois plus cher au rapport consolidé de 100 PLIE.
-    entrees["par_prescripteur"] = {code: n for code, n in participants.filter(entre).values_list("prescripteur__code")
-                                   .annotate(n=Count("*")).order_by() if code and n}
 
+    # Les entrées par prescripteur et les sorties de la période en un second parcours : les seules personnes entrées
+    # ou sorties dans la période (les index des deux dates), regroupées par sexe, prescripteur et motif.
     sorties = {"total": 0, "positives": 0, "par_sexe": {s: {"total": 0, "positives": 0} for s in ("H", "F")},
                "par_motif": {}, "positives_par_categorie": {"emploi": 0, "emploi_aide": 0, "formation_qualifiante": 0}}
     neutres = jours = 0
-    for sexe, motif, categorie, neutre, n, duree in (
-            des_plie(Participant.objects.entres(), plies).filter(date_sortie__range=(debut, fin)).order_by()
-            .values_list("sexe", "motif_sortie__code", "motif_sortie__categorie", "motif_sortie__neutre")
-            .annotate(n=Count("pk"), duree=Sum(F("date_sortie") - F("date_entree")))):
+    sorti = Q(date_sortie__range=(debut, fin))
+    for sexe, prescripteur, motif, categorie, neutre, n_entrees, n, duree in (
+            des_plie(Participant.objects.entres(), plies).filter(entre | sorti).order_by()
+            .values_list("sexe", "prescripteur__code", "motif_sortie__code", "motif_sortie__categorie",
+                         "motif_sortie__neutre")
+            .annotate(entrees=Count("pk", filter=entre), n=Count("pk", filter=sorti),
+                      duree=Sum(F("date_sortie") - F("date_entree"), filter=sorti))):
+        _ajouter(entrees["par_prescripteur"], prescripteur, n_entrees)
+        if not n:
+            continue
         # Toute sortie a son motif (contrainte `sortie_avec_motif`) ; une catégorie en fait une sortie positive.
         positives = n if categorie else 0
         sorties["total"] += n

@@ -4,10 +4,14 @@ orientations, candidats validés, participants du PLIE salariés du dispositif e
 Chaque tableau est une agrégation en base ; Python ne parcourt que des lignes déjà regroupées (une par participant ou
 par candidat au plus).
 """
+import copy
+import functools
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, IntegerField, Max, Q, Sum, Value, When, Case
+from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, Sum, Value, When
+
+from annuaire.models import Plie
 
 from .models import Participant
 from .models_clauses import PRESCRIPTEUR_PLIE, HeuresClause, OrientationClause
@@ -64,32 +68,37 @@ def _dans_les_secteurs(champ: str = "secteur") -> dict:
 
 
 def _orientations(orientations) -> dict:
-    plie, autre = Q(prescripteur__code=PRESCRIPTEUR_PLIE), ~Q(prescripteur__code=PRESCRIPTEUR_PLIE)
-    avec_qpv = Q(qpv__isnull=False)
-    comptes = orientations.aggregate(
-        total=Count("pk"), plie=Count("pk", filter=plie), plie_qpv=Count("pk", filter=plie & avec_qpv),
-        autre=Count("pk", filter=autre), autre_qpv=Count("pk", filter=autre & avec_qpv),
-        **{s: Count("pk", filter=q) for s, q in _dans_les_secteurs().items()})
-    prescripteurs = orientations.filter(autre).values_list("prescripteur__code").annotate(n=Count("pk"))
-    quartiers = orientations.filter(avec_qpv).values_list("qpv__nom").annotate(n=Count("pk")).order_by()
-    return {
-        "total": comptes["total"],
-        "par_origine": {"PLIE": {"total": comptes["plie"], "qpv": comptes["plie_qpv"]},
-                        "AUTRE": {"total": comptes["autre"], "qpv": comptes["autre_qpv"]}},
-        "par_secteur": {s: comptes[s] for s in SECTEURS},
-        "par_prescripteur": dict(prescripteurs.order_by("prescripteur__ordre", "prescripteur__code")),
-        "qpv_par_quartier": dict(sorted(quartiers)),
-    }
+    """Les orientations regroupées en une requête par prescripteur, quartier et secteur (quelques centaines de groupes
+    au plus), sommées ensuite : par origine (les référents du PLIE ou un autre prescripteur), dont QPV, par secteur,
+    par prescripteur et par quartier."""
+    resultat = {"total": 0, "par_origine": {o: {"total": 0, "qpv": 0} for o in ("PLIE", "AUTRE")},
+                "par_secteur": dict.fromkeys(SECTEURS, 0), "par_prescripteur": {}, "qpv_par_quartier": {}}
+    prescripteurs, quartiers = {}, {}
+    for code, ordre, quartier, secteur, n in (orientations.values_list("prescripteur__code", "prescripteur__ordre",
+                                                                       "qpv__nom", "secteur")
+                                              .annotate(n=Count("*")).order_by()):
+        origine = resultat["par_origine"]["PLIE" if code == PRESCRIPTEUR_PLIE else "AUTRE"]
+        resultat["total"] += n
+        origine["total"] += n
+        if quartier is not None:
+            origine["qpv"] += n
+            quartiers[quartier] = quartiers.get(quartier, 0) + n
+        for s in SECTEURS:
+            resultat["par_secteur"][s] += n if secteur in (s, SecteurOrientation.LES_DEUX) else 0
+        if code != PRESCRIPTEUR_PLIE:
+            prescripteurs[ordre, code] = prescripteurs.get((ordre, code), 0) + n
+    resultat["par_prescripteur"] = {code: n for (_, code), n in sorted(prescripteurs.items())}
+    resultat["qpv_par_quartier"] = dict(sorted(quartiers.items()))
+    return resultat
 
 
 def _un_si(condition: Q):
     return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
 
 
-def _candidats_valides(debut: date, fin: date, plies=None) -> dict:
+def _candidats_valides(orientations) -> dict:
     """Un candidat validé compte une fois, dans chaque secteur d'une de ses orientations validées sur la période."""
-    candidats = (des_plie(OrientationClause.objects.filter(date_validation__range=(debut, fin)), plies)
-                 .values("candidat")
+    candidats = (orientations.values("candidat")
                  .annotate(qpv=_un_si(Q(qpv__isnull=False)),
                            **{s: _un_si(q) for s, q in _dans_les_secteurs().items()}).order_by())
     total, avec_qpv, secteurs = 0, 0, dict.fromkeys(SECTEURS, 0)
@@ -132,14 +141,34 @@ def _participants(debut: date, fin: date, lignes, plies=None) -> tuple[dict, dic
     return participants, sorties
 
 
+def _sans_clauses(plies) -> bool:
+    """Ces PLIE n'ont-ils aucune donnée de clauses, à aucune date (la plupart n'accompagnent pas de clauses) ?"""
+    return not Plie.objects.filter(Q(Exists(HeuresClause.objects.filter(plie=OuterRef("pk"))))
+                                   | Q(Exists(OrientationClause.objects.filter(plie=OuterRef("pk")))),
+                                   pk__in=plies).exists()
+
+
 def chiffres_clauses(debut: date, fin: date, plies=None) -> dict:
-    """Les chiffres des clauses des PLIE `plies` (None : toute l'installation)."""
-    lignes = heures_de_la_periode(debut, fin, plies)
+    """Les chiffres des clauses des PLIE `plies` (None : toute l'installation). Des PLIE sans aucune donnée de clauses
+    : les chiffres des ensembles vides, sans autre requête que celle qui le constate."""
+    if plies is not None and _sans_clauses(plies):
+        return copy.deepcopy(_chiffres_sans_clauses())
+    return _chiffres(debut, fin, heures_de_la_periode(debut, fin, plies), des_plie(OrientationClause.objects.all(), plies),
+                     plies)
+
+
+@functools.cache
+def _chiffres_sans_clauses() -> dict:
+    """Les mêmes calculs sur des ensembles vides (l'ORM n'interroge pas la base pour `none()`), une fois par processus."""
+    return _chiffres(date.min, date.max, HeuresClause.objects.none(), OrientationClause.objects.none(), None)
+
+
+def _chiffres(debut: date, fin: date, lignes, orientations, plies) -> dict:
     participants, sorties = _participants(debut, fin, lignes, plies)
     return {
         "heures": _heures(lignes),
-        "orientations": _orientations(des_plie(OrientationClause.objects.filter(date__range=(debut, fin)), plies)),
-        "candidats_valides": _candidats_valides(debut, fin, plies),
+        "orientations": _orientations(orientations.filter(date__range=(debut, fin))),
+        "candidats_valides": _candidats_valides(orientations.filter(date_validation__range=(debut, fin))),
         "participants_plie": participants,
         "sorties_positives": sorties,
     }

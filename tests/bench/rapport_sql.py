@@ -168,6 +168,10 @@ SALARIES = f"""SELECT sexe, quartier, motif, btp, services, count(*) FROM (
     GROUP BY p.id, p.sexe, q.nom, m.code, m.categorie) x GROUP BY 1, 2, 3, 4, 5"""
 
 
+CLAUSES_EXISTENT = """SELECT EXISTS (SELECT 1 FROM participants_heuresclause WHERE plie_id = ANY(%(plies)s))
+                           OR EXISTS (SELECT 1 FROM participants_orientationclause WHERE plie_id = ANY(%(plies)s))"""
+
+
 def clauses_sql(debut, fin, plies: list[int] | None = None) -> dict:
     """La partie `clauses` du rapport, de la même forme que `participants.rapport_clauses.chiffres_clauses` (tous ses
     chiffres), en SQL écrit à la main : un parcours des heures, un des orientations, un des orientations validées,
@@ -176,10 +180,15 @@ def clauses_sql(debut, fin, plies: list[int] | None = None) -> dict:
     h_ = "AND h.plie_id = ANY(%(plies)s)" if plies is not None else ""
     o_ = "AND o.plie_id = ANY(%(plies)s)" if plies is not None else ""
     p_ = f"AND {DES_PLIE}" if plies is not None else ""
+    # Comme le rapport : des PLIE sans aucune donnée de clauses ne lancent pas les quatre parcours.
+    vide = plies is not None and not _lignes(CLAUSES_EXISTENT, p)[0][0]
+
+    def lignes(sql):
+        return [] if vide else _lignes(sql, p)
 
     heures = {"total": 0, "par_secteur": {"BTP": 0, "SERVICES": 0}, "par_contrat": {}, "salaries": 0}
     contrats = {}
-    for ensemble, secteur, contrat, somme, salaries in _lignes(HEURES.format(h_=h_), p):
+    for ensemble, secteur, contrat, somme, salaries in lignes(HEURES.format(h_=h_)):
         if ensemble == 0b11:
             heures["total"], heures["salaries"] = _nombre(somme), salaries
         elif ensemble == 0b01:
@@ -191,7 +200,7 @@ def clauses_sql(debut, fin, plies: list[int] | None = None) -> dict:
     orientations = {"total": 0, "par_origine": {o: {"total": 0, "qpv": 0} for o in ("PLIE", "AUTRE")},
                     "par_secteur": {"BTP": 0, "SERVICES": 0}, "par_prescripteur": {}, "qpv_par_quartier": {}}
     prescripteurs = {}
-    for ensemble, code, ordre, en_qpv, secteur, quartier, n in _lignes(ORIENTATIONS.format(o_=o_), p):
+    for ensemble, code, ordre, en_qpv, secteur, quartier, n in lignes(ORIENTATIONS.format(o_=o_)):
         if ensemble == 0b011:
             origine = orientations["par_origine"]["PLIE" if code == "PLIE" else "AUTRE"]
             origine["total"] += n
@@ -207,12 +216,12 @@ def clauses_sql(debut, fin, plies: list[int] | None = None) -> dict:
     orientations["par_prescripteur"] = {code: n for (_, code), n in sorted(prescripteurs.items())}
     orientations["qpv_par_quartier"] = dict(sorted(orientations["qpv_par_quartier"].items()))
 
-    total, en_qpv, btp, services = _lignes(VALIDES.format(o_=o_), p)[0]
+    total, en_qpv, btp, services = (lignes(VALIDES.format(o_=o_)) or [(0, 0, 0, 0)])[0]
     valides = {"total": total, "par_secteur": {"BTP": btp, "SERVICES": services}, "part_qpv": _part(en_qpv, total)}
 
     par_sexe, par_secteur = {"H": 0, "F": 0}, {s: {"total": 0, "F": 0} for s in ("BTP", "SERVICES")}
     quartiers, motifs, quartiers_sortis = {}, {}, {}
-    for sexe, quartier, motif, btp, services, n in _lignes(SALARIES.format(h_=h_, p_=p_), p):
+    for sexe, quartier, motif, btp, services, n in lignes(SALARIES.format(h_=h_, p_=p_)):
         par_sexe[sexe] += n
         for s, dans_le_secteur in (("BTP", btp), ("SERVICES", services)):
             if dans_le_secteur:

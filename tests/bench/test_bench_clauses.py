@@ -46,7 +46,10 @@ def _fichiers(lignes: int, identifiants: list[tuple[str, int]], reseau: list[int
         o.writerow(["candidat", "identifiant_participant", "date", "prescripteur", "qpv", "secteur", "date_validation"])
         fichiers[plie] = (heures, orientations, h, o)
     for salarie in range((lignes + 11) // 12):
-        participant, plie = identifiants[salarie % len(identifiants)] if salarie % 10 else ("", reseau[salarie % len(reseau)])
+        # Un sur dix n'est pas participant : le rang 3 de chaque dizaine, pour que chaque PLIE ait ses participants
+        # salariés (le PLIE n° 1 reçoit les participants de rang multiple du nombre de PLIE).
+        participant, plie = (identifiants[salarie % len(identifiants)] if salarie % 10 != 3
+                             else ("", reseau[salarie % len(reseau)]))
         _, _, h, o = fichiers[plie]
         marche, employeur, secteur = MARCHES[salarie % len(MARCHES)]
         contrat, debut = CONTRATS[salarie % len(CONTRATS)], salarie % 85

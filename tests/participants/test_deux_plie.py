@@ -185,3 +185,21 @@ def test_les_heures_realisees_d_une_operation_de_clauses_sont_celles_de_son_seul
                                 valeur_cible=1000)
         realisees[plie.sigle] = realisation(operation, au=date(2016, 12, 31))[0].realise
     assert realisees == {plies.a.sigle: Decimal("120.50"), plies.b.sigle: Decimal("35")}  # 100 + 20,5 ; 35
+
+
+def test_les_clauses_d_un_plie_qui_n_en_a_pas_valent_zero_en_une_requete(plies, django_assert_num_queries,
+                                                                        monkeypatch):
+    """Le PLIE A a des heures ; B n'a aucune donnée de clauses : ses chiffres sont ceux du calcul complet sur des
+    ensembles vides, lus sans parcourir les tables des clauses."""
+    from participants import rapport_clauses
+
+    entete = "salarie;identifiant_participant;sexe;qpv;employeur;marche;secteur;contrat;mois;heures"
+    contenu = (entete + "\r\nS1;;F;;Eiffage;Tram;BTP;CDDI;2016-03;100\r\n").encode("utf-8")
+    importer_clauses(analyser_clauses(("heures.csv", contenu), plie=plies.a))
+    periode = (date(2016, 1, 1), date(2016, 12, 31))
+    with django_assert_num_queries(1):
+        sans = rapport_clauses.chiffres_clauses(*periode, [plies.b.pk])
+    assert rapport_clauses.chiffres_clauses(*periode, [plies.a.pk])["heures"]["total"] == 100
+    monkeypatch.setattr(rapport_clauses, "_sans_clauses", lambda plies_: False)
+    assert sans == rapport_clauses.chiffres_clauses(*periode, [plies.b.pk])
+    assert sans["heures"]["total"] == 0 and sans["orientations"]["par_origine"]["PLIE"]["total"] == 0

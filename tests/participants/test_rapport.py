@@ -112,3 +112,30 @@ def test_une_periode_sans_donnees_le_dit(db, client, animation):
     client.force_login(animation)
     page = client.get(reverse("participants:rapport"), {"debut": "2010-01-01", "fin": "2010-12-31"}).content.decode()
     assert "Aucune donnée du 01/01/2010 au 31/12/2010" in page and "<img" not in page.split("<main")[1].split("</main>")[0]
+
+
+def test_la_tranche_d_age_se_lit_en_annees_revolues_a_la_date_d_entree(db):
+    """Chaque personne à la veille ou au jour d'un anniversaire qui change sa tranche (âges comptés à la main)."""
+    from annuaire.models import Commune, Prescripteur
+    from participants.models import Participant
+
+    commune, prescripteur = Commune.objects.get(nom="Dijon"), Prescripteur.objects.get(code="POLE_EMPLOI")
+    personnes = [  # (naissance, entrée) : âge révolu à l'entrée
+        (date(2001, 3, 10), date(2016, 3, 9)),  # 14 ans : hors tranche
+        (date(2001, 3, 10), date(2016, 3, 10)),  # 15 ans : 15-24
+        (date(1991, 6, 15), date(2016, 6, 14)),  # 24 ans : 15-24
+        (date(1991, 6, 15), date(2016, 6, 15)),  # 25 ans : 25-44
+        (date(1971, 12, 31), date(2016, 12, 30)),  # 44 ans : 25-44
+        (date(1961, 1, 1), date(2016, 1, 1)),  # 55 ans : 55-64
+        (date(1952, 2, 29), date(2016, 2, 28)),  # 63 ans (le 29 février n'est pas encore passé) : 55-64
+        (date(1951, 2, 28), date(2016, 2, 28)),  # 65 ans : 65+
+    ]
+    for rang, (naissance, entree) in enumerate(personnes):
+        Participant.objects.create(identifiant=f"AGE-{rang}", nom="Age", prenom="Camille", sexe="F",
+                                   date_naissance=naissance, commune=commune, prescripteur=prescripteur,
+                                   date_entree=entree)
+    rapport = rapport_activite(date(2016, 1, 1), date(2016, 12, 31))
+    assert rapport["entrees"]["par_tranche_age"] == {"15-24": 2, "25-44": 2, "55-64": 2, "65+": 1}
+    assert rapport["accompagnes"]["par_tranche_age"] == {t: {"H": 0, "F": n} for t, n in
+                                                         {"15-24": 2, "25-44": 2, "55-64": 2, "65+": 1}.items()}
+    assert rapport["entrees"]["total"] == 8  # celle de 14 ans compte, sans tranche
