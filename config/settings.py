@@ -110,6 +110,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Une réplique PostgreSQL en lecture (facultative) : le rapport d'activité y lit (annuaire/replique.py).
+if env("DATABASE_LECTURE_URL", default=""):
+    DATABASES["lecture"] = {**env.db("DATABASE_LECTURE_URL"), "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+                            "CONN_HEALTH_CHECKS": True, "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["annuaire.replique.RouteurDesLectures"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "annuaire.Utilisateur"

@@ -13,6 +13,7 @@ from django.db.models import Case, Count, F, Func, IntegerField, Q, Sum, Value, 
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from annuaire.models import Commune, Qpv
+from annuaire.replique import lectures_sur_la_replique
 
 from .models import Etape, Participant
 from .rapport_clauses import (a_des_clauses, chiffres_clauses, des_plie, graphique_clauses, lignes_du_classeur,
@@ -95,6 +96,7 @@ def _lignes_sql(queryset) -> list[tuple]:
         return curseur.fetchall()
 
 
+@lectures_sur_la_replique()
 def rapport_activite(debut: date, fin: date, plies: list[int] | None = None) -> dict:
     """Trois parcours pour les quatre parties : les accompagnés (les entrées et les personnes en parcours en fin de
     période en sont des parties, comptées par des filtres d'agrégat), les personnes entrées ou sorties dans la période
@@ -102,7 +104,8 @@ def rapport_activite(debut: date, fin: date, plies: list[int] | None = None) -> 
     regroupé de leurs lignes. Puis les parties des clauses et des autres apps (`PARTIES_DU_RAPPORT`).
 
     `plies` : les PLIE comptés (ceux que voit l'utilisateur, `plies_de`) ; plusieurs : le rapport consolidé, leur
-    somme. None : toute l'installation (les bancs, la démo d'un seul PLIE)."""
+    somme. None : toute l'installation (les bancs, la démo d'un seul PLIE). Lu sur la réplique en lecture quand elle
+    est déclarée (`annuaire.replique`)."""
     participants = des_plie(Participant.objects.entres(), plies).annotate(tranche=RangDeTranche()).order_by()
     entre = Q(date_entree__range=(debut, fin))
     en_parcours = Q(date_sortie__isnull=True) | Q(date_sortie__gt=fin)
