@@ -5,14 +5,13 @@ PLIE (`chemin_plie`) : ses listes, ses fiches et les listes déroulantes de ses 
 """
 from functools import partial
 
-from .plies import chemin_plie, plies_de
+from .plies import chemin_plie, des_plie, plies_de
 
 
 def _borne(queryset, request):
-    chemin = chemin_plie(queryset.model)
-    if chemin is None or request.user.is_superuser:
+    if chemin_plie(queryset.model) is None or request.user.is_superuser:
         return queryset
-    return queryset.filter(**{f"{chemin}__in": plies_de(request.user)})
+    return des_plie(queryset, plies_de(request.user))
 
 
 def _queryset_borne(origine, request):

@@ -11,6 +11,7 @@ from django.db.models import Q
 from .models import Plie, plies_accessibles, plies_de  # noqa: F401 (la portée est définie avec les modèles)
 
 SESSION = "plie_choisi"
+CHOISIR_UN_PLIE = "Choisissez d'abord un PLIE dans le sélecteur en haut de page."  # une création en vue consolidée
 
 
 def plie_courant(user) -> Plie | None:
@@ -47,6 +48,12 @@ def chemin_plie(modele) -> str | None:
     if any(f.name == "plie" for f in modele._meta.get_fields()):
         return "plie"
     return getattr(modele, "CHEMIN_PLIE", None)
+
+
+def des_plie(queryset, plies):
+    """Les lignes des PLIE `plies` (une liste de clés), par le chemin du modèle jusqu'à son PLIE (`chemin_plie`) ;
+    None : celles de toute l'installation (bancs, démonstration d'un seul PLIE)."""
+    return queryset if plies is None else queryset.filter(**{f"{chemin_plie(queryset.model)}__in": plies})
 
 
 def plusieurs_plie() -> bool:

@@ -6,10 +6,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
+from annuaire.plies import des_plie
 from annuaire.roles import Role, roles_de
 from operations.bureau import Rubrique, Tache
 from operations.models import Operation
-from participants.rapport_clauses import des_plie
 
 from .aides import EQUIPE, TYPE_ENVELOPPE, Aide, budget, engage
 from .options import EtatAide, MotifAide, NatureAide
@@ -38,7 +38,7 @@ def enveloppe_du_rapport(debut: date, fin: date, plies: list[int] | None = None)
     traitee = Q(decidee_le__range=(debut, fin),
                 etat__in=[EtatAide.ACCORDEE, EtatAide.REFUSEE, EtatAide.PAYEE, EtatAide.ANNULEE])
     payee = Q(etat=EtatAide.PAYEE, payee_le__range=(debut, fin))
-    chiffres = des_plie(Aide.objects.all(), plies, Aide.CHEMIN_PLIE).aggregate(
+    chiffres = des_plie(Aide.objects.all(), plies).aggregate(
         traitees=Count("pk", filter=traitee),
         aides=Count("participant", distinct=True, filter=payee),
         **{sexe: Count("participant", distinct=True, filter=payee & Q(participant__sexe=sexe)) for sexe in ("H", "F")},

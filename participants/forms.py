@@ -2,7 +2,7 @@
 from django import forms
 
 from annuaire.normalisation import telephone
-from annuaire.plies import plies_de
+from annuaire.plies import des_plie, plies_de
 from annuaire.roles import Role, a_role
 
 from .models import Participant
@@ -48,9 +48,9 @@ class OrientationForm(forms.ModelForm):
             del self.fields["situation_sortie"], self.fields["qualification_obtenue"]
         # Communes, quartiers et structures : ceux du PLIE du participant (ou de qui oriente).
         plies = [self.instance.plie_id] if self.instance.pk else plies_de(user)
-        for champ, chemin in (("commune", "plie__in"), ("qpv", "commune__plie__in"), ("structure_referent", "plie__in")):
+        for champ in ("commune", "qpv", "structure_referent"):
             if champ in self.fields:
-                self.fields[champ].queryset = self.fields[champ].queryset.filter(**{chemin: plies})
+                self.fields[champ].queryset = des_plie(self.fields[champ].queryset, plies)
         for champ in CHAMPS_BOOLEENS:
             if champ in self.fields:
                 self.fields[champ].widget = forms.Select(choices=[("unknown", "Non renseigné"), ("true", "Oui"),

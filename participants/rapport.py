@@ -13,10 +13,11 @@ from django.db.models import Case, Count, F, Func, IntegerField, Q, Sum, Value, 
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from annuaire.models import Commune, Qpv
+from annuaire.plies import des_plie
 from annuaire.replique import lectures_sur_la_replique
 
 from .models import Etape, Participant
-from .rapport_clauses import (a_des_clauses, chiffres_clauses, des_plie, graphique_clauses, lignes_du_classeur,
+from .rapport_clauses import (a_des_clauses, chiffres_clauses, graphique_clauses, lignes_du_classeur,
                               tableaux_clauses)
 
 TRANCHES = [("15-24", 15), ("25-44", 25), ("45-54", 45), ("55-64", 55), ("65+", 65)]  # libellé, âge minimal
@@ -166,7 +167,7 @@ def rapport_activite(debut: date, fin: date, plies: list[int] | None = None) -> 
     sorties["duree_moyenne_parcours_mois"] = _arrondi(Decimal(jours) / total / JOURS_PAR_MOIS, 1) if total else 0.0
 
     etapes = {"total": 0, "vers_emploi": 0, "par_type": {}}
-    for code, vers_emploi, n in (des_plie(Etape.objects.filter(date_debut__range=(debut, fin)), plies, Etape.CHEMIN_PLIE)
+    for code, vers_emploi, n in (des_plie(Etape.objects.filter(date_debut__range=(debut, fin)), plies)
                                  .order_by()
                                  .values_list("type__code", "type__vers_emploi").annotate(n=Count("*"))):
         etapes["total"] += n

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, Sum, Value, When
 
 from annuaire.models import Plie
+from annuaire.plies import des_plie
 
 from .models import Participant
 from .models_clauses import PRESCRIPTEUR_PLIE, HeuresClause, OrientationClause
@@ -32,11 +33,6 @@ def _part(n: int, total: int) -> float:
 
 def _qpv(table: dict) -> dict:
     return {"total": sum(table.values()), "par_quartier": dict(sorted(table.items()))}
-
-
-def des_plie(queryset, plies, chemin: str = "plie"):
-    """Les lignes des PLIE `plies` (une liste de clés) ; None : celles de toute l'installation (bancs, démo)."""
-    return queryset if plies is None else queryset.filter(**{f"{chemin}__in": plies})
 
 
 def heures_de_la_periode(debut: date, fin: date, plies=None):

@@ -8,12 +8,12 @@ from django.db.models import Max
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from annuaire.plies import plies_de
+from annuaire.plies import des_plie, plies_de
 from annuaire.roles import Role, roles_de
 
 from .models import Etape, Participant
 from .rapport import PARTIES_DU_RAPPORT, a_des_donnees, barres_du_rapport, en_docx, en_xlsx, graphiques_du_rapport, rapport_activite
-from .rapport_clauses import des_plie, graphique_clauses, tableaux_clauses
+from .rapport_clauses import graphique_clauses, tableaux_clauses
 
 TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TYPE_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -37,7 +37,7 @@ def derniere_annee_complete(plies: list[int] | None = None) -> int:
     entrées, sorties, étapes) continue après elle. Sans aucune donnée, l'année dernière."""
     dates = [*des_plie(Participant.objects.all(), plies).aggregate(
                  entree=Max("date_entree"), sortie=Max("date_sortie")).values(),
-             des_plie(Etape.objects.all(), plies, Etape.CHEMIN_PLIE).aggregate(etape=Max("date_debut"))["etape"]]
+             des_plie(Etape.objects.all(), plies).aggregate(etape=Max("date_debut"))["etape"]]
     derniere = max((d for d in dates if d), default=None)
     annee_passee = date.today().year - 1
     return annee_passee if derniere is None else min(annee_passee, derniere.year - 1)
