@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from annuaire.fichiers import verifier_fichier
 from annuaire.formats import euros
-from annuaire.plies import plie_courant
+from annuaire.plies import CHOISIR_UN_PLIE, plie_courant
 from annuaire.roles import Role, a_role
 from operations.models import Operation
 from operations.programmes import taux_maximum_depasse
@@ -229,7 +229,7 @@ def appel_enregistrer(*, appel: AppelAProjets, user, formulaire, formsets) -> Ap
         appel = formulaire.save(commit=False)
         if appel.pk is None:
             appel.cree_par, appel.plie = user, plie_courant(user)
-            _exiger(appel.plie is not None, "Choisissez d'abord un PLIE dans le sélecteur en haut de page.")
+            _exiger(appel.plie is not None, CHOISIR_UN_PLIE)
         appel.save()
         formulaire.save_m2m()
         for formset in formsets:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_fsm_log.models import StateLog
 
 from annuaire.models import Plie
-from annuaire.plies import plie_courant
+from annuaire.plies import CHOISIR_UN_PLIE, plie_courant
 from annuaire.roles import Role, a_role
 
 from .models import Operation
@@ -82,7 +82,7 @@ def operation_enregistrer(*, operation: Operation, user, formulaire, formsets) -
             donnees = {k: v for k, v in formulaire.cleaned_data.items() if k in {f.name for f in Operation._meta.fields}}
             plie = plie_courant(user)  # un porteur : le PLIE de sa structure
             if plie is None:
-                raise ActionRefusee("Choisissez d'abord un PLIE dans le sélecteur en haut de page.")
+                raise ActionRefusee(CHOISIR_UN_PLIE)
             operation = operation_creer(user=user, porteur=user.structure, plie=plie, **donnees)
         for formset in formsets:
             formset.instance = operation

@@ -15,6 +15,7 @@ from django.utils import timezone
 from annuaire import en_masse
 from annuaire.models import Commune, Plie, Prescripteur, Qpv, Structure, Utilisateur, seul_plie
 from annuaire.normalisation import cle_de_recherche
+from annuaire.plies import CHOISIR_UN_PLIE
 from operations.models import Operation
 
 from .lecture import (FichierIllisible, Tableau, ValeurInvalide, cle, cle_entete, lire_booleen, lire_courriel,
@@ -50,7 +51,6 @@ CHAMPS_PARTICIPANT = [
     "motif_sortie_id",
 ]
 CHAMPS_ETAPE = ["date_fin", "operation_id", "heures", "employeur", "secteur", "contrat_clause"]
-CHOISIR_UN_PLIE = "Choisissez d'abord un PLIE dans le sélecteur en haut de page."
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models.functions import TruncYear
 from django_fsm_log.models import StateLog
 
-from annuaire.plies import plie_courant
+from annuaire.plies import CHOISIR_UN_PLIE, plie_courant
 from annuaire.roles import ROLES_DE_STRUCTURE, Role, roles_de
 from operations.workflow import ActionRefusee, tirer_transition
 
@@ -95,7 +95,7 @@ def participant_orienter(*, user, **champs) -> Participant:
         champs.setdefault("referent", user)
     plie = plie_courant(user)  # la personne est orientée vers le PLIE où travaille qui l'oriente
     if plie is None:
-        raise ActionRefusee("Choisissez d'abord un PLIE dans le sélecteur en haut de page.")
+        raise ActionRefusee(CHOISIR_UN_PLIE)
     with transaction.atomic():
         # L'identifiant lisible dépend de la clé : une valeur provisoire unique, remplacée aussitôt.
         participant = Participant.objects.create(plie=plie, identifiant=f"ORIENTATION-{uuid.uuid4().hex}",

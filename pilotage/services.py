@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from annuaire.models import Plie, seul_plie
-from annuaire.plies import plie_courant
+from annuaire.plies import CHOISIR_UN_PLIE, plie_courant
 from annuaire.roles import Role, a_role
 from operations.documents import MentionManquante, document_generer
 from operations.tasks import pdf_apres_commit
@@ -33,7 +33,7 @@ def plie_de_l_animation(user) -> Plie:
     utilisateur (tâche, commande) : le seul PLIE de l'installation."""
     plie = seul_plie() if user is None else plie_courant(user)
     if plie is None:
-        raise ActionRefusee("Choisissez d'abord un PLIE dans le sélecteur en haut de page.")
+        raise ActionRefusee(CHOISIR_UN_PLIE)
     return plie
 
 

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from annuaire.plies import plie_courant
+from annuaire.plies import CHOISIR_UN_PLIE, plie_courant
 from operations.views.erreurs import resume_erreurs
 from operations.workflow import ActionRefusee
 
@@ -21,7 +21,7 @@ def _exiger_l_animation(request):
         raise PermissionDenied("Les destinataires de la lettre sont gérés par l'équipe d'animation.")
     plie = plie_courant(request.user)
     if plie is None:
-        raise PermissionDenied("Choisissez d'abord un PLIE dans le sélecteur en haut de page.")
+        raise PermissionDenied(CHOISIR_UN_PLIE)
     return plie
 
 

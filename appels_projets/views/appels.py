@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from annuaire.exports import ExportFr
-from annuaire.plies import plie_courant
+from annuaire.plies import CHOISIR_UN_PLIE, plie_courant
 from annuaire.roles import Role, a_role
 from operations.views.fichiers import telecharger
 from operations.views.transitions import avec_adresses, vue_de_transition
@@ -77,7 +77,7 @@ def creer(request):
     _exiger_animation(request)
     plie = plie_courant(request.user)
     if plie is None:
-        messages.error(request, "Choisissez d'abord un PLIE dans le sélecteur en haut de page.")
+        messages.error(request, CHOISIR_UN_PLIE)
         return redirect("appels_projets:liste")
     return _editer(request, AppelAProjets(plie=plie))
 

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from annuaire.plies import plie_courant
+from annuaire.plies import CHOISIR_UN_PLIE, plie_courant
 from annuaire.roles import Role, a_role
 from annuaire.tri import Colonne, Tri, rang_dans
 from operations.documents import documents_de
@@ -103,7 +103,7 @@ def creer(request):
         raise PermissionDenied("Seule l'équipe d'animation planifie les comités.")
     plie = plie_courant(request.user)
     if plie is None:
-        messages.error(request, "Choisissez d'abord un PLIE dans le sélecteur en haut de page.")
+        messages.error(request, CHOISIR_UN_PLIE)
         return redirect("appels_projets:comites")
     formulaire = ComiteForm(request.POST or None, plie=plie)
     if request.method == "POST" and formulaire.is_valid():
