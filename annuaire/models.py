@@ -87,23 +87,23 @@ class DuPlieQuerySet(models.QuerySet):
         return self.filter(plie__in=plies_de(user))
 
 
-def plie_par_defaut():
-    """Le PLIE d'un enregistrement qui n'en précise pas : le seul de l'installation, sinon aucun.
-
-    Avec plusieurs PLIE, chaque création doit dire le sien : la contrainte NOT NULL refuse l'oubli au lieu de
-    ranger la donnée chez le premier venu."""
+def seul_plie() -> "Plie | None":
+    """Le PLIE d'une installation qui n'en a qu'un (tâche, commande, document sans utilisateur), sinon None."""
     try:
-        plies = list(Plie.objects.values_list("pk", flat=True)[:2])
+        plies = list(Plie.objects.all()[:2])
     except (DatabaseError, RuntimeError):
         # Base pas encore migrée, ou interdite (pytest sans base) : les contrôles de Django instancient un compte.
         return None
     return plies[0] if len(plies) == 1 else None
 
 
-def seul_plie() -> "Plie | None":
-    """Le PLIE d'une installation qui n'en a qu'un (tâche, commande, document sans utilisateur), sinon None."""
-    pk = plie_par_defaut()
-    return Plie.objects.get(pk=pk) if pk else None
+def plie_par_defaut():
+    """Le PLIE d'un enregistrement qui n'en précise pas : le seul de l'installation, sinon aucun.
+
+    Avec plusieurs PLIE, chaque création doit dire le sien : la contrainte NOT NULL refuse l'oubli au lieu de
+    ranger la donnée chez le premier venu."""
+    seul = seul_plie()
+    return seul.pk if seul else None
 
 
 class Structure(models.Model):

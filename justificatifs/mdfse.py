@@ -19,7 +19,7 @@ from pathlib import Path
 
 from django.urls import reverse
 
-from annuaire.exports import DEBUTS_DE_FORMULE, neutraliser
+from annuaire.exports import neutraliser
 from operations.models import Operation
 from participants.completude import champs_manquants, incomplets, message_contacts, sans_contact
 from participants.participations import compter_indicateurs, participations
@@ -75,9 +75,7 @@ def _traducteur(colonne: dict):
 
 
 def _brute(brute):
-    if brute is None:
-        return ""
-    return "'" + brute if brute.__class__ is str and brute.startswith(DEBUTS_DE_FORMULE) else brute  # neutraliser()
+    return "" if brute is None else neutraliser(brute)
 
 
 def tableau_participants(operation: Operation, ref: dict) -> tuple[list[str], list[list]]:
